@@ -1,0 +1,24 @@
+-- Every distinct address residents have lived at, placed in its plan area (NULL outside the
+-- areas). Matching the few thousand distinct addresses once, instead of every person-year,
+-- keeps the range join cheap at any population size.
+with addresses as (
+    select distinct street_name, house_number, house_letter
+    from {{ ref('stg_kommune__cpr_befolkning') }}
+),
+
+ranges as (
+    select * from {{ ref('int_area__address_ranges') }}
+)
+
+select
+    a.street_name,
+    a.house_number,
+    a.house_letter,
+    min(r.area_code) as area_code,
+    -- More than one area for an address would mean overlapping ranges: surfaced by a test.
+    count(distinct r.area_code) as n_matching_areas
+from addresses as a
+left join ranges as r
+    on r.street_key = lower(trim(a.street_name))
+    and {{ address_in_range('a.house_number', 'a.house_letter', 'r') }}
+group by all

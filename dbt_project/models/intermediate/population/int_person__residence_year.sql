@@ -1,0 +1,17 @@
+-- Where each resident lived on 1 January of each year, and in which plan area.
+select
+    p.person_key,
+    p.extract_year as year,
+    p.stock_date,
+    p.birth_date,
+    p.sex,
+    p.is_non_western,
+    p.street_name,
+    p.house_number,
+    p.house_letter,
+    a.area_code
+from {{ ref('stg_kommune__cpr_befolkning') }} as p
+left join {{ ref('int_address__area') }} as a
+    on a.street_name = p.street_name
+    and a.house_number = p.house_number
+    and a.house_letter is not distinct from p.house_letter

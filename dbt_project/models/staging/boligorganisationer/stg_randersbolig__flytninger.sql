@@ -1,0 +1,28 @@
+-- Move-ins and move-outs per lease. Period: Events in the calendar year.
+-- Staging: renamed and typed from raw.randersbolig_flytninger, one row per delivered row.
+with source as (
+
+    select * from {{ source('boligorganisationer', 'randersbolig_flytninger') }}
+
+),
+
+renamed as (
+
+    select
+        SELSKAB_NR                               as org_source_code,
+        cast(AFDELING_NR as integer)             as department_number,
+        LEJEMAAL_NR                              as lease_number,
+        HAENDELSE                                as move_event,
+        {{ parse_date('DATO') }}                 as move_date,
+        FLYTTETYPE                               as move_type,
+        {{ parse_date('LEJEFORHOLD_START') }}    as tenancy_start_date,
+
+        _extract_year                            as extract_year,
+        _source_file                             as source_file,
+        _source_row                              as source_row,
+        _loaded_at                               as loaded_at
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,26 @@
+-- Neighbour complaints per lease. Period: Complaints received in the calendar year.
+-- Staging: renamed and typed from raw.randersbolig_klager, one row per delivered row.
+with source as (
+
+    select * from {{ source('boligorganisationer', 'randersbolig_klager') }}
+
+),
+
+renamed as (
+
+    select
+        SELSKAB_NR                        as org_source_code,
+        cast(AFDELING_NR as integer)      as department_number,
+        LEJEMAAL_NR                       as lease_number,
+        {{ parse_date('KLAGE_DATO') }}    as complaint_date,
+        KATEGORI                          as complaint_category,
+
+        _extract_year                     as extract_year,
+        _source_file                      as source_file,
+        _source_row                       as source_row,
+        _loaded_at                        as loaded_at
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,26 @@
+-- Daycare enrolment spells. Period: Spells active at some time in the calendar year.
+-- Staging: renamed and typed from raw.dagtilbud, one row per delivered row.
+with source as (
+
+    select * from {{ source('kommune', 'dagtilbud') }}
+
+),
+
+renamed as (
+
+    select
+        PNR_PSEUDO                      as person_key,
+        INSTITUTION_KODE                as institution_code,
+        TILBUDSTYPE                     as daycare_type,
+        {{ parse_date('INDMELDT') }}    as enrolment_date,
+        {{ parse_date('UDMELDT') }}     as end_date,
+
+        _extract_year                   as extract_year,
+        _source_file                    as source_file,
+        _source_row                     as source_row,
+        _loaded_at                      as loaded_at
+    from source
+
+)
+
+select * from renamed

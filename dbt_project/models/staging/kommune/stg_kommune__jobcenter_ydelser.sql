@@ -1,0 +1,27 @@
+-- Months on a public benefit, with match group and full-time fraction. Period: Benefit months
+-- in the calendar year.
+-- Staging: renamed and typed from raw.jobcenter_ydelser, one row per delivered row.
+with source as (
+
+    select * from {{ source('kommune', 'jobcenter_ydelser') }}
+
+),
+
+renamed as (
+
+    select
+        PNR_PSEUDO                              as person_key,
+        {{ parse_month('MAANED') }}             as benefit_month,
+        YDELSE                                  as benefit_type,
+        MATCHGRUPPE                             as match_group,
+        {{ parse_decimal('FULDTIDSANDEL') }}    as fulltime_fraction,
+
+        _extract_year                           as extract_year,
+        _source_file                            as source_file,
+        _source_row                             as source_row,
+        _loaded_at                              as loaded_at
+    from source
+
+)
+
+select * from renamed

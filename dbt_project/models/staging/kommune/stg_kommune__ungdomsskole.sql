@@ -1,0 +1,26 @@
+-- Youth-school enrolments. Period: School year starting in August of the year.
+-- Staging: renamed and typed from raw.ungdomsskole, one row per delivered row.
+with source as (
+
+    select * from {{ source('kommune', 'ungdomsskole') }}
+
+),
+
+renamed as (
+
+    select
+        PNR_PSEUDO                            as person_key,
+        SKOLEAAR                              as school_year,
+        cast(left(SKOLEAAR, 4) as integer)    as school_year_start,
+        TILBUD                                as youth_school_offer,
+        {{ parse_date('TILMELDT') }}          as enrolment_date,
+
+        _extract_year                         as extract_year,
+        _source_file                          as source_file,
+        _source_row                           as source_row,
+        _loaded_at                            as loaded_at
+    from source
+
+)
+
+select * from renamed

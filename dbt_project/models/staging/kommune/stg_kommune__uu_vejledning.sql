@@ -1,0 +1,28 @@
+-- Education status of young people on 1 October after leaving 9th or 10th grade. Period:
+-- Status on 1 October of the year.
+-- Staging: renamed and typed from raw.uu_vejledning, one row per delivered row.
+with source as (
+
+    select * from {{ source('kommune', 'uu_vejledning') }}
+
+),
+
+renamed as (
+
+    select
+        PNR_PSEUDO                        as person_key,
+        cast(AFGANGSAAR as integer)       as leaving_year,
+        AFGANGSKLASSE                     as leaving_grade,
+        {{ parse_date('STATUSDATO') }}    as status_date,
+        STATUS                            as education_status,
+        UDDANNELSE                        as youth_education,
+
+        _extract_year                     as extract_year,
+        _source_file                      as source_file,
+        _source_row                       as source_row,
+        _loaded_at                        as loaded_at
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,1 @@
+"""Publishing: write the disclosure-controlled export relations as files BI tools read."""

@@ -1,0 +1,1 @@
+"""Dagster code location: assets, checks, resources and schedules of the yearly refresh."""

@@ -1,0 +1,43 @@
+"""The dbt project as Dagster assets: seeds, staging, intermediate and marts, with dbt tests
+as asset checks (error severity blocks what is downstream, warn does not)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from orchestration.dbt_project import dbt_project
+from orchestration.resources import Warehouse
+
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    """Asset keys follow the warehouse's schemas: raw.<source> for dbt sources (the raw
+    assets load them), <schema>.<model> for everything dbt builds."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey(["raw", dbt_resource_props["name"]])
+        schema = dbt_resource_props.get("config", {}).get("schema") or dbt_resource_props["schema"]
+        return dg.AssetKey([schema, dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return dbt_resource_props.get("config", {}).get("schema") or dbt_resource_props["schema"]
+
+
+class DbtRefreshConfig(dg.Config):
+    report_year: int = 2024
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
+)
+def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse,
+                         config: DbtRefreshConfig):
+    warehouse.export_to_dbt()
+    dbt_vars = json.dumps({"report_year": config.report_year})
+    yield from dbt.cli(["build", "--vars", dbt_vars], context=context).stream()

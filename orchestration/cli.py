@@ -1,0 +1,132 @@
+"""Command line for the monitoring unit: ``boligmonitor run`` does the whole yearly refresh.
+
+    boligmonitor run                      # demo municipality: generate, refresh, export
+    boligmonitor run --extracts DIR       # a real extract folder takes the same path
+    boligmonitor run --small              # the small demo municipality the tests use
+    boligmonitor demo OUT_DIR [--small]   # only write the demo extracts
+    boligmonitor prepare                  # only parse the dbt project (manifest for Dagster)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from orchestration.settings import (
+    DBT_PROJECT_DIR,
+    ENV_EXPORTS,
+    ENV_EXTRACTS,
+    ENV_WAREHOUSE,
+    REPO_ROOT,
+    default_export_dir,
+    default_warehouse_path,
+)
+
+
+def _say(message: str) -> None:
+    print(f"[boligmonitor] {message}", flush=True)
+
+
+def prepare_dbt() -> None:
+    """Write dbt's manifest.json, which the Dagster definitions load at import."""
+    dbt = Path(sys.executable).with_name("dbt")
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    subprocess.run([str(dbt), "parse", "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR)],
+                   cwd=DBT_PROJECT_DIR, env=env, check=True)
+
+
+def generate_demo(out_dir: Path, small: bool, force: bool = False) -> Path:
+    from ingestion.demo.generate import generate, is_current
+    from ingestion.demo.model import DemoConfig
+
+    config = DemoConfig.small() if small else DemoConfig()
+    if not force and is_current(config, out_dir):
+        _say(f"demo municipality already generated in {out_dir}")
+        return out_dir
+    _say(f"generating the demo municipality ({'small' if small else 'Randers scale'}) in {out_dir} ...")
+    started = time.perf_counter()
+    generate(config, out_dir)
+    _say(f"demo municipality written in {time.perf_counter() - started:.1f} s")
+    return out_dir
+
+
+def run_refresh(report_year: int) -> bool:
+    """Materialise the whole asset graph in this process (one writer for the DuckDB file)."""
+    import dagster as dg
+
+    from orchestration.definitions import defs
+    from orchestration.schedules import refresh_run_config
+
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "var" / "dagster_home")))
+    home.mkdir(parents=True, exist_ok=True)
+    job = defs.resolve_job_def("yearly_refresh")
+    result = job.execute_in_process(
+        run_config=refresh_run_config(report_year),
+        instance=dg.DagsterInstance.get(),
+        raise_on_error=False,
+        tags={"report_year": str(report_year)},
+    )
+    return result.success
+
+
+def _peak_memory_mib() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024  # ru_maxrss is KiB on Linux
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="boligmonitor", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="the yearly refresh: extracts -> warehouse -> exports")
+    run.add_argument("--extracts", type=Path, help="a real extract folder (default: the demo municipality)")
+    run.add_argument("--small", action="store_true", help="use the small demo municipality")
+    run.add_argument("--regenerate", action="store_true", help="regenerate the demo even if present")
+    run.add_argument("--report-year", type=int, default=2024)
+    run.add_argument("--warehouse", type=Path, default=None)
+    run.add_argument("--exports", type=Path, default=None)
+    demo = commands.add_parser("demo", help="write the demo municipality's extracts")
+    demo.add_argument("out_dir", type=Path)
+    demo.add_argument("--small", action="store_true")
+    commands.add_parser("prepare", help="parse the dbt project")
+    args = parser.parse_args(argv)
+
+    if args.command == "demo":
+        generate_demo(args.out_dir, args.small, force=True)
+        return 0
+    if args.command == "prepare":
+        prepare_dbt()
+        return 0
+
+    started = time.perf_counter()
+    if args.extracts:
+        extract_dir = args.extracts.resolve()
+    else:
+        name = "extracts-small" if args.small else "extracts"
+        extract_dir = generate_demo(REPO_ROOT / "var" / "demo" / name, args.small, force=args.regenerate)
+    # The resources read these when the definitions are imported below.
+    os.environ[ENV_EXTRACTS] = str(extract_dir)
+    os.environ[ENV_WAREHOUSE] = str((args.warehouse or default_warehouse_path()).resolve())
+    os.environ[ENV_EXPORTS] = str((args.exports or default_export_dir()).resolve())
+    _say("parsing the dbt project ...")
+    prepare_dbt()
+    _say(f"refreshing the warehouse {os.environ[ENV_WAREHOUSE]} from {extract_dir} ...")
+    ok = run_refresh(args.report_year)
+    elapsed = time.perf_counter() - started
+    if not ok:
+        _say(f"REFRESH FAILED after {elapsed:.1f} s; the previous exports in {os.environ[ENV_EXPORTS]} are unchanged. "
+             "See the errors above.")
+        return 1
+    _say(f"exports published in {os.environ[ENV_EXPORTS]}")
+    _say(f"wall time {elapsed:.1f} s, peak memory {_peak_memory_mib():.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+"""The yearly refresh job and its schedule (early September, when the yearly data report is due)."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+yearly_refresh_job = dg.define_asset_job(
+    name="yearly_refresh",
+    selection=dg.AssetSelection.all(),
+    # One process writes the DuckDB file at a time: run the steps in-process, in order.
+    executor_def=dg.in_process_executor,
+    description="Validate and load every extract, build and test the warehouse, publish the exports.",
+)
+
+
+@dg.schedule(job=yearly_refresh_job, cron_schedule="0 6 1 9 *", execution_timezone="Europe/Copenhagen")
+def yearly_refresh_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    # The September report covers the year before: its latest complete calendar year.
+    report_year = context.scheduled_execution_time.year - 1
+    return dg.RunRequest(
+        run_key=f"refresh-{report_year}",
+        run_config=refresh_run_config(report_year),
+        tags={"report_year": str(report_year)},
+    )
+
+
+def refresh_run_config(report_year: int) -> dict:
+    return {"ops": {"warehouse_dbt_assets": {"config": {"report_year": report_year}}}}

@@ -1,0 +1,26 @@
+"""Where things live. Every path can be overridden by an environment variable, so the
+CLI, the Dagster UI, dbt and the tests can point at their own extract folder and warehouse."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+
+ENV_EXTRACTS = "BOLIGMONITOR_EXTRACTS"
+ENV_WAREHOUSE = "BOLIGMONITOR_WAREHOUSE"
+ENV_EXPORTS = "BOLIGMONITOR_EXPORTS"
+
+
+def default_extract_dir() -> Path:
+    return Path(os.environ.get(ENV_EXTRACTS, REPO_ROOT / "var" / "demo" / "extracts")).resolve()
+
+
+def default_warehouse_path() -> Path:
+    return Path(os.environ.get(ENV_WAREHOUSE, REPO_ROOT / "var" / "warehouse.duckdb")).resolve()
+
+
+def default_export_dir() -> Path:
+    return Path(os.environ.get(ENV_EXPORTS, REPO_ROOT / "exports" / "published")).resolve()

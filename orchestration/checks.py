@@ -1,7 +1,6 @@
 """Python asset checks where SQL tests are awkward: they read the built marts and report
 rows, so a failure says which rows and why. Blocking checks stop the export."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -23,6 +23,7 @@ from orchestration.settings import (
     ENV_EXTRACTS,
     ENV_WAREHOUSE,
     REPO_ROOT,
+    dbt_executable,
     default_export_dir,
     default_warehouse_path,
 )
@@ -34,9 +35,8 @@ def _say(message: str) -> None:
 
 def prepare_dbt() -> None:
     """Write dbt's manifest.json, which the Dagster definitions load at import."""
-    dbt = Path(sys.executable).with_name("dbt")
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    subprocess.run([str(dbt), "parse", "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR)],
+    subprocess.run([str(dbt_executable()), "parse", "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR)],
                    cwd=DBT_PROJECT_DIR, env=env, check=True)
 
 

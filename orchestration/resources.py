@@ -12,22 +12,43 @@ import duckdb
 from dagster_dbt import DbtCliResource
 
 from orchestration.dbt_project import dbt_project
-from orchestration.settings import ENV_WAREHOUSE, default_export_dir, default_extract_dir, default_warehouse_path
+from orchestration.settings import (
+    ENV_WAREHOUSE,
+    dbt_executable,
+    default_export_dir,
+    default_extract_dir,
+    default_warehouse_path,
+)
 
 
 class Warehouse(dg.ConfigurableResource):
-    """The DuckDB warehouse and the folders the refresh reads from and publishes to."""
+    """The DuckDB warehouse and the folders the refresh reads from and publishes to.
 
-    path: str = str(default_warehouse_path())
-    extract_dir: str = str(default_extract_dir())
-    export_dir: str = str(default_export_dir())
+    Empty fields fall back to the environment (BOLIGMONITOR_*) at run time, then to the
+    defaults under var/ and exports/published/."""
+
+    path: str = ""
+    extract_dir: str = ""
+    export_dir: str = ""
+
+    @property
+    def db_path(self) -> str:
+        return self.path or str(default_warehouse_path())
+
+    @property
+    def extracts(self) -> str:
+        return self.extract_dir or str(default_extract_dir())
+
+    @property
+    def exports(self) -> str:
+        return self.export_dir or str(default_export_dir())
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         # One short-lived connection per step: DuckDB allows a single writing process, and
         # dbt (a subprocess) needs the file free while it runs.
-        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(self.path, read_only=read_only)
+        Path(self.db_path).parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(self.db_path, read_only=read_only)
         try:
             yield con
         finally:
@@ -35,11 +56,12 @@ class Warehouse(dg.ConfigurableResource):
 
     def export_to_dbt(self) -> None:
         """dbt reads the warehouse path from the environment (profiles.yml)."""
-        os.environ[ENV_WAREHOUSE] = self.path
+        os.environ[ENV_WAREHOUSE] = self.db_path
 
 
 def build_resources() -> dict[str, object]:
     return {
         "warehouse": Warehouse(),
-        "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir)),
+        "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir),
+                              dbt_executable=str(dbt_executable())),
     }

@@ -24,3 +24,10 @@ def default_warehouse_path() -> Path:
 
 def default_export_dir() -> Path:
     return Path(os.environ.get(ENV_EXPORTS, REPO_ROOT / "exports" / "published")).resolve()
+
+
+def dbt_executable() -> Path:
+    """dbt from the same environment as this Python, whether or not that is on PATH."""
+    import sys
+
+    return Path(sys.executable).with_name("dbt")

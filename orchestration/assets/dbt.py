@@ -1,7 +1,6 @@
 """The dbt project as Dagster assets: seeds, staging, intermediate and marts, with dbt tests
 as asset checks (error severity blocks what is downstream, warn does not)."""
 
-from __future__ import annotations
 
 import json
 from typing import Any, Mapping

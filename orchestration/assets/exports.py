@@ -1,6 +1,5 @@
 """Publish the export relations once everything upstream, checks included, has passed."""
 
-from __future__ import annotations
 
 import json
 
@@ -29,11 +28,11 @@ def _export_model_keys() -> list[dg.AssetKey]:
     description="Parquet and Danish-Excel CSV files of every relation in the exports schema, with a manifest.",
 )
 def export_files(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    manifest = publish(warehouse.path, warehouse.export_dir)
-    context.log.info(f"Published {len(manifest['tables'])} table(s) to {warehouse.export_dir}")
+    manifest = publish(warehouse.db_path, warehouse.exports)
+    context.log.info(f"Published {len(manifest['tables'])} table(s) to {warehouse.exports}")
     return dg.MaterializeResult(
         metadata={
-            "export_dir": dg.MetadataValue.path(warehouse.export_dir),
+            "export_dir": dg.MetadataValue.path(warehouse.exports),
             "tables": dg.MetadataValue.json(manifest["tables"]),
         }
     )

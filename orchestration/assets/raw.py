@@ -2,7 +2,6 @@
 
 The assets are generated from the data contract, so a new source is a new contract entry."""
 
-from __future__ import annotations
 
 from pathlib import Path
 
@@ -27,7 +26,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         metadata={"file_pattern": source.file_pattern, "person_level": source.person_level},
     )
     def _raw_asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-        extract_dir = Path(warehouse.extract_dir)
+        extract_dir = Path(warehouse.extracts)
         files = find_files(extract_dir, source)
         if not files:
             context.log.warning(f"No files for {source.name} in {extract_dir / source.folder}; loading an empty table")

@@ -4,6 +4,9 @@ rows, so a failure says which rows and why. Blocking checks stop the export."""
 
 import dagster as dg
 
+from expectations.suites import validate_frame
+from exports.publish import EXPORT_SCHEMA
+from orchestration.assets.dbt import model_keys_in_schema
 from orchestration.resources import Warehouse
 
 LANGUAGE_MART = dg.AssetKey(["marts", "mart_language_assessment"])
@@ -70,4 +73,26 @@ def language_matches_published(warehouse: Warehouse) -> dg.AssetCheckResult:
     )
 
 
-asset_checks = [language_categories_add_up, language_matches_published]
+def build_expectation_check(key: dg.AssetKey) -> dg.AssetChecksDefinition:
+    """A blocking check running the relation's Great Expectations suite before it is published."""
+    relation = key.path[-1]
+
+    @dg.asset_check(asset=key, name="great_expectations_suite", blocking=True,
+                    description=f"expectations/{relation}.json over the rows about to be published.")
+    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
+        with warehouse.connect(read_only=True) as con:
+            frame = con.execute(f'SELECT * FROM {EXPORT_SCHEMA}."{relation}"').df()
+        outcome = validate_frame(relation, frame)
+        return dg.AssetCheckResult(
+            passed=outcome.success,
+            metadata={"rows": len(frame), "failures": dg.MetadataValue.json(outcome.failures)},
+        )
+
+    return _check
+
+
+asset_checks = [
+    language_categories_add_up,
+    language_matches_published,
+    *(build_expectation_check(key) for key in model_keys_in_schema(EXPORT_SCHEMA)),
+]

@@ -14,3 +14,11 @@ def small_demo(tmp_path_factory) -> Path:
     from ingestion.demo.model import DemoConfig
 
     return generate(DemoConfig.small(), tmp_path_factory.mktemp("demo") / "extracts")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dbt_manifest():
+    """dbt's manifest.json, which the Dagster definitions read at import (a clean clone has none)."""
+    from orchestration.cli import prepare_dbt
+
+    prepare_dbt()

@@ -33,9 +33,6 @@ def refreshed(small_demo, tmp_path_factory):
            ENV_EXPORTS: str(work / "exports")}
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
-    from orchestration.cli import prepare_dbt
-
-    prepare_dbt()  # the Definitions load dbt's manifest at import
     from orchestration.definitions import defs
 
     result = defs.resolve_job_def("yearly_refresh").execute_in_process(

@@ -26,6 +26,16 @@ class WarehouseTranslator(DagsterDbtTranslator):
         return dbt_resource_props.get("config", {}).get("schema") or dbt_resource_props["schema"]
 
 
+def model_keys_in_schema(schema: str) -> list[dg.AssetKey]:
+    """Asset keys of the dbt models materialised in ``schema``, read from the manifest."""
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    return sorted(
+        dg.AssetKey([schema, node["name"]])
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"].get("schema") == schema
+    )
+
+
 class DbtRefreshConfig(dg.Config):
     report_year: int = 2024
 

@@ -1,0 +1,1 @@
+"""Great Expectations suites over every exported table, one JSON suite per export relation."""

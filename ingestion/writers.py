@@ -33,33 +33,43 @@ def _format_decimal(value: float, source: Source) -> str:
     return integer + (source.decimal + fraction if fraction else "")
 
 
+def _render_decimals(series: pd.Series, source: Source) -> pd.Series:
+    """Numbers in the source's format; text (a suppression marker) is passed through as published."""
+    if pd.api.types.is_numeric_dtype(series) and not source.thousands:
+        # Vectorised fast path for the big person-level files; repr of a rounded float is
+        # exact for the magnitudes extracts hold, and scientific notation falls back below.
+        text = series.astype("float64").round(10).astype(str)
+        if not text.str.contains("e", regex=False).any():
+            text = text.str.replace(r"\.0$", "", regex=True).str.replace(".", source.decimal, regex=False)
+            return text.where(series.notna(), "")
+
+    def render(v):
+        if isinstance(v, str):
+            return v
+        if v is None or pd.isna(v):
+            return ""
+        return _format_decimal(float(v), source)
+
+    return series.map(render).astype(object)
+
+
 def format_frame(df: pd.DataFrame, source: Source) -> pd.DataFrame:
     """Render every column as the text the source would deliver."""
-    out = pd.DataFrame(index=df.index)
+    out = {}
     for col in source.columns:
         if col.name not in df.columns:
             raise KeyError(f"{source.name}: missing column {col.name} for writing")
         series = df[col.name]
         if col.dtype == "date":
             dates = pd.to_datetime(series)
-            text = dates.dt.strftime(source.date_format)
-            out[col.name] = text.where(dates.notna(), "")
-        elif col.dtype == "month":
-            out[col.name] = series.astype(str)
+            out[col.name] = dates.dt.strftime(source.date_format).where(dates.notna(), "")
         elif col.dtype == "decimal":
-            def render(v, _col=col):
-                if isinstance(v, str):  # a suppression marker, passed through as published
-                    return v
-                if v is None or pd.isna(v):
-                    return ""
-                return _format_decimal(float(v), source)
-
-            out[col.name] = series.map(render).astype(object)
-        elif col.dtype == "int":
-            out[col.name] = series.map(lambda v: "" if v is None or pd.isna(v) else str(int(v))).astype(object)
+            out[col.name] = _render_decimals(series, source)
+        elif col.dtype == "int" and pd.api.types.is_numeric_dtype(series):
+            out[col.name] = series.astype("Int64").astype("string").fillna("")
         else:
-            out[col.name] = series.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)).astype(object)
-    return out
+            out[col.name] = series.astype("string").fillna("")
+    return pd.DataFrame(out, index=df.index)
 
 
 def write_extract(df: pd.DataFrame, source: Source, year: int, folder: Path) -> Path:

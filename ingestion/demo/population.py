@@ -1,0 +1,1037 @@
+"""The simulated demo municipality: one consistent population of Randers, 2011-2025.
+
+How it is built (all vectorised; a fixed numpy Generator makes it byte-identical per config):
+
+1. Dwellings. Each plan area gets exactly its published number of leases, at addresses from
+   ``ingestion.areas.expand_addresses``. The split of an area's addresses into its departments is
+   INVENTED for the demo (contiguous blocks of the address list, in seed order): the plan names the
+   departments but not which addresses each holds. The rest of the municipality lives at addresses
+   on real central-Randers streets that no area range covers; about a fifth of those dwellings are
+   social housing in invented departments outside the plan, the rest private (lease_id None).
+2. Tenancies. Every dwelling gets a chain of tenancies (occupied spells separated by vacancies)
+   reaching from before 2011 to after 2025, anchored on 1 January 2024: exactly the planned number
+   of dwellings is occupied then. Some move-outs are linked to a move-in elsewhere in the
+   municipality (internal moves within a department, and moves between dwellings), so the same
+   household continues at a new address.
+3. Households. A household is a chain of tenancies. Households occupying a plan-area dwelling on
+   1 January 2024 are composed exactly: residents, children under 18, children of single
+   providers and non-western persons per area hit the published 2024 figures. Other households
+   are drawn from the same area's composition (slightly larger further back, so the areas decline
+   slowly). Children leave home as young adults, elderly singles die, babies are born.
+4. Calibration of other years (Hermann Stillingsvej-området 977 residents on 1 January 2023,
+   Vangdalen 34 % non-western in 2020) adjusts only households that are not there in 2024.
+5. person_year: education, labour-market attachment with benefits, income, charges and
+   convictions; the published 2023 education figures, attachment and income figures are
+   reproduced by rank-based assignment on the population the measure is taken on.
+
+Year conventions of ``person_year`` (the extract writers rely on them):
+* a row exists for every calendar year a person lived in the municipality at some time
+  (resident on 1 January of the year or of the next year);
+* ``in_education`` and ``highest_education`` are the status on 1 October of the year before
+  (as DST's file of the year uses them); attachment, benefit, match_group, fulltime_fraction,
+  gross_income, charged and convicted describe the calendar year itself, so DST's file of year
+  Y uses them from the row of year Y-1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ingestion.areas import area_for_address, expand_addresses
+from ingestion.contract import source
+from ingestion.demo import calibration as cal
+from ingestion.demo.model import PLAN_AREAS_2025, DemoConfig, Population
+from ingestion.writers import write_extract
+
+SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
+
+GROUPS = PLAN_AREAS_2025 + ("REST",)
+G = {g: i for i, g in enumerate(GROUPS)}
+REST = G["REST"]
+NA = len(PLAN_AREAS_2025)
+
+EPOCH = np.datetime64("1970-01-01", "D")
+
+
+def day(y: int, m: int = 1, d: int = 1) -> int:
+    return int((np.datetime64(f"{y:04d}-{m:02d}-{d:02d}") - EPOCH).astype(int))
+
+
+def jan1(years: np.ndarray) -> np.ndarray:
+    """Day number of 1 January of each year (vectorised)."""
+    return (np.asarray(years) - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
+
+
+def year_of(days: np.ndarray) -> np.ndarray:
+    return np.asarray(days).astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+
+
+def age_on(birth: np.ndarray, year) -> np.ndarray:
+    """Completed years on 1 January of ``year``."""
+    by = year_of(birth)
+    return np.asarray(year) - by - 1 + (birth == jan1(by))
+
+
+ANCHOR_YEAR = 2024
+A = day(ANCHOR_YEAR)
+OPEN = day(2100)  # tenancy still running after the horizon
+HORIZON = day(2026)
+WINDOW = day(2009)
+
+# Per-group behaviour (not published; chosen for plausible, area-typical levels).
+#                dur  vac   kids_single kids_couple adult_kid single-age weights (young, mid, old)
+PARAMS = {
+    "GJP": dict(dur=8.0, vac=0.01, ks=2.1, kc=2.6, ak=0.20, ages=(0.30, 0.50, 0.20)),
+    "GLV": dict(dur=7.0, vac=0.04, ks=1.9, kc=2.3, ak=0.18, ages=(0.30, 0.45, 0.25)),
+    "HSV": dict(dur=5.0, vac=0.07, ks=1.6, kc=1.9, ak=0.10, ages=(0.30, 0.40, 0.30)),
+    "ENV": dict(dur=5.0, vac=0.06, ks=1.7, kc=2.0, ak=0.12, ages=(0.35, 0.45, 0.20)),
+    "VGD": dict(dur=8.0, vac=0.01, ks=2.2, kc=2.7, ak=0.20, ages=(0.30, 0.50, 0.20)),
+    "SJK": dict(dur=5.0, vac=0.06, ks=1.5, kc=1.8, ak=0.10, ages=(0.35, 0.40, 0.25)),
+    "CRA": dict(dur=4.5, vac=0.07, ks=1.5, kc=1.7, ak=0.08, ages=(0.40, 0.40, 0.20)),
+    "REST": dict(dur=10.0, vac=0.035, ks=1.6, kc=1.9, ak=0.25, ages=(0.20, 0.40, 0.40)),
+}
+# Share of residents that are non-western in households outside the 2024 anchor (per year trend
+# for Vangdalen, whose share rose from 34 % in 2020 to 41 % in 2024).
+NW_SHARE = {"GJP": 0.44, "GLV": 0.34, "VGD": 0.41, "ENV": 0.17, "HSV": 0.19, "SJK": 0.15, "CRA": 0.23, "REST": 0.05}
+POSTAL = {"GJP": 8930, "GLV": 8930, "HSV": 8900, "ENV": 8920, "VGD": 8920, "SJK": 8900, "CRA": 8900}
+
+# Streets in Randers outside every plan-area range (checked by the tests with area_for_address).
+REST_STREETS = (
+    ("Vestergade", 8900), ("Middelgade", 8900), ("Østervold", 8900), ("Jernbanegade", 8900),
+    ("Tørvebryggen", 8900), ("Brødregade", 8900), ("Houmeden", 8900), ("Slotsgade", 8900),
+    ("Storegade", 8900), ("Kirkegade", 8900), ("Vester Allé", 8900), ("Dronningensgade", 8900),
+    ("Nørregade", 8900), ("Rådhustorvet", 8900), ("Sønderbrogade", 8900), ("Provstegade", 8900),
+    ("Set. Mortens Gade", 8900), ("Fischersgade", 8900), ("Kirkebakken", 8900), ("Vestervold", 8900),
+    ("Tøjhushaven", 8900), ("Grønnegade", 8900), ("Ydre Ringvej", 8940), ("Aarhusvej", 8940),
+    ("Randersvej", 8960), ("Hobrovej", 8920), ("Viborgvej Nord", 8920), ("Lindevej", 8940),
+    ("Bøgevej", 8940), ("Ahornvej", 8940), ("Kastanievej", 8940), ("Ege Allé", 8940),
+    ("Strandvejen", 8960), ("Fjordgade", 8960), ("Kristrupvej", 8960), ("Hvidemøllevej", 8960),
+    ("Tjærbyvej", 8920), ("Vorup Boulevard", 8940), ("Dronningborg Boulevard", 8930), ("Bjellerupvej", 8930),
+    ("Paderupvej", 8920), ("Jennumvej", 8930), ("Dalgasvej", 8900), ("Blichersvej", 8900),
+    ("Ingemannsvej", 8900), ("Grundtvigsvej", 8900), ("Skovbakken", 8920), ("Hedevej", 8920),
+    ("Løvstrædet", 8900), ("Rosenvænget", 8920), ("Solbakken", 8960), ("Engvej", 8960),
+    ("Mølleparken", 8920), ("Kærvej", 8930), ("Åboulevarden", 8900), ("Havnegade", 8900),
+    ("Toldbodgade", 8900), ("Markedsgade", 8900), ("Strømmen", 8900), ("Bødkergade", 8900),
+)
+# Social-housing departments outside the plan (invented numbers, none in housing_departments.csv).
+REST_SOCIAL_DEPTS = (
+    [("MS", d) for d in range(30, 40)] + [("RB1940", d) for d in range(30, 38)] + [("KJ", d) for d in range(1, 9)]
+    + [("RAB", d) for d in range(1, 11)] + [("RAB1874", d) for d in range(2, 6)]
+    + [("LEJERBO", d) for d in (101, 102, 105, 106, 107)]
+)
+REST_SOCIAL_SHARE = 0.20
+RANDERS_PERSONS_PER_DWELLING = 2.05
+
+WEST_CIT = np.array(["DE", "PL", "RO", "LT", "SE", "NO", "GB", "NL"])
+NW_CIT = np.array(["SY", "SO", "IQ", "AF", "TR", "LB", "ER", "IR", "PK", "UA", "VN", "BA"])
+BENEFITS_YOUNG = np.array(["Uddannelseshjælp", "Kontanthjælp", "Sygedagpenge", "Dagpenge"])
+BENEFITS_YOUNG_P = np.array([0.6, 0.2, 0.1, 0.1])
+BENEFITS_ADULT = np.array(["Kontanthjælp", "Sygedagpenge", "Dagpenge", "Ressourceforløb", "Jobafklaring",
+                           "Ledighedsydelse", "Revalidering", "Selvforsørgelses- og hjemrejseydelse", "Overgangsydelse"])
+BENEFITS_ADULT_P = np.array([0.42, 0.13, 0.14, 0.10, 0.06, 0.06, 0.02, 0.05, 0.02])
+MATCH_BENEFITS = ("Kontanthjælp", "Uddannelseshjælp", "Selvforsørgelses- og hjemrejseydelse", "Overgangsydelse")
+EDU = np.array(["grundskole", "ungdomsudd", "videregående"])
+
+
+# ------------------------------------------------------------------------------------ helpers
+def person_keys(seed: int, n: int) -> np.ndarray:
+    """16-hex keys from a splitmix64 hash of (seed, serial): deterministic and collision-free."""
+    with np.errstate(over="ignore"):
+        z = (np.arange(n, dtype=np.uint64) + np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15)) * np.uint64(1)
+        z = z + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    nibbles = (z[:, None] >> (np.uint64(4) * np.arange(15, -1, -1, dtype=np.uint64))) & np.uint64(15)
+    chars = np.frombuffer(b"0123456789abcdef", dtype="S1")[nibbles.astype(np.int64)]
+    return chars.view("S16").ravel().astype(str)
+
+
+def _choose_exact(rng, eligible: np.ndarray, k: int, score: np.ndarray | None = None) -> np.ndarray:
+    """Boolean mask of exactly k (clamped) eligible elements: the lowest ``score`` (random if None)."""
+    idx = np.flatnonzero(eligible)
+    k = int(min(max(k, 0), idx.size))
+    s = rng.random(idx.size) if score is None else score[idx]
+    out = np.zeros(eligible.size, bool)
+    out[idx[np.argsort(s, kind="stable")[:k]]] = True
+    return out
+
+
+def _fill_sizes(rng, total: int, mean: float) -> np.ndarray:
+    """Family sizes (>=1) summing exactly to ``total``."""
+    if total <= 0:
+        return np.zeros(0, int)
+    draw = 1 + rng.poisson(max(mean - 1, 0.05), size=total)
+    cs = np.cumsum(draw)
+    n = int(np.searchsorted(cs, total)) + 1
+    sizes = draw[:n].copy()
+    sizes[-1] -= cs[n - 1] - total
+    return sizes
+
+
+# ------------------------------------------------------------------------------------ dwellings
+def _area_dwellings(rng) -> pd.DataFrame:
+    deps = pd.read_csv(SEEDS / "housing_departments.csv", dtype=str)
+    frames = []
+    for area in PLAN_AREAS_2025:  # seven areas, not persons
+        addrs = expand_addresses(area)
+        n_addr, L = len(addrs), cal.PROFILE_2024[area]["leases"]
+        dl = deps.loc[deps.area_code == area, ["org_code", "department_number"]].drop_duplicates().to_numpy()
+        addr_dept = (np.arange(n_addr) * len(dl)) // n_addr  # invented contiguous split
+        per_addr = np.diff(np.floor(np.linspace(0, L, n_addr + 1)).astype(int))
+        a_idx = np.repeat(np.arange(n_addr), per_addr)
+        unit = np.arange(L) - np.repeat(np.cumsum(per_addr) - per_addr, per_addr)
+        street = np.array([a[0] for a in addrs], dtype=object)
+        number = np.array([a[1] for a in addrs])
+        letter = np.array([a[2] for a in addrs], dtype=object)
+        frames.append(pd.DataFrame({
+            "group": G[area], "area_code": area, "street": street[a_idx], "number": number[a_idx],
+            "letter": letter[a_idx], "unit": unit, "units_at_address": per_addr[a_idx],
+            "org_code": dl[addr_dept[a_idx], 0], "department_number": dl[addr_dept[a_idx], 1].astype(int),
+            "postal_code": POSTAL[area], "addr_key": a_idx,
+        }))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _rest_dwellings(rng, n: int) -> pd.DataFrame:
+    streets = np.array([s for s, _ in REST_STREETS], dtype=object)
+    postal = np.array([p for _, p in REST_STREETS])
+    max_no = 220
+    n_pool = len(streets) * max_no
+    pool_street = np.repeat(np.arange(len(streets)), max_no)
+    pool_no = np.tile(np.arange(1, max_no + 1), len(streets))
+    # Spread over the streets rather than filling the first one (round-robin over streets).
+    order = np.lexsort((pool_street, pool_no))
+    pool_street, pool_no = pool_street[order], pool_no[order]
+    n_social = int(round(n * REST_SOCIAL_SHARE))
+    cap = np.tile(np.array([1, 6, 8, 1, 4, 10, 2, 6]), n_pool // 8 + 1)[:n_pool]
+    n_soc_addr = int(np.ceil(n_social / 8))
+    cap[:n_soc_addr] = 8
+    cs = np.cumsum(cap)
+    if cs[-1] < n:
+        raise ValueError("rest_residents too large for the street pool")
+    a_idx = np.searchsorted(cs, np.arange(n), side="right")
+    unit = np.arange(n) - (cs - cap)[a_idx]
+    units_at = np.minimum(cap[a_idx], np.where(a_idx == a_idx.max(), n - (cs - cap)[a_idx.max()], cap[a_idx]))
+    is_social = np.arange(n) < n_social
+    depts = np.array(REST_SOCIAL_DEPTS, dtype=object)
+    d_idx = (np.arange(n) * len(depts)) // max(n_social, 1)
+    org = np.where(is_social, depts[np.minimum(d_idx, len(depts) - 1), 0], None)
+    dept = np.where(is_social, depts[np.minimum(d_idx, len(depts) - 1), 1], None)
+    letter = np.where((pool_no[a_idx] % 11 == 0) & ~is_social, "A", None)
+    return pd.DataFrame({
+        "group": REST, "area_code": None, "street": streets[pool_street[a_idx]], "number": pool_no[a_idx],
+        "letter": letter, "unit": unit, "units_at_address": units_at, "org_code": org,
+        "department_number": dept, "postal_code": postal[pool_street[a_idx]], "addr_key": 10_000 + a_idx,
+    })
+
+
+def _finish_dwellings(rng, dw: pd.DataFrame) -> pd.DataFrame:
+    n = len(dw)
+    k = np.where(dw.units_at_address.to_numpy() <= 8, 2, 3)
+    unit = dw.unit.to_numpy()
+    single_house = dw.units_at_address.to_numpy() == 1
+    floor_i = unit // k
+    dw["floor"] = np.where(single_house, None, np.where(floor_i == 0, "st", floor_i.astype(str)))
+    dw["door"] = np.where(single_house, None, np.array(["tv", "th", "mf"])[unit % k])
+    social = dw.org_code.notna().to_numpy()
+    dw["is_lease"] = social
+    # Lease numbers: RandersBolig 4 digits within the department; Lejerbo 'entrance-unit'.
+    seq = dw.groupby(["org_code", "department_number"], dropna=False).cumcount().to_numpy() + 1
+    ent = dw.groupby(["org_code", "department_number", "addr_key"], dropna=False).ngroup().to_numpy()
+    ent = ent - pd.Series(ent).groupby([dw.org_code.fillna(""), dw.department_number.fillna(-1)]).transform("min").to_numpy() + 1
+    lejerbo = (dw.org_code == "LEJERBO").to_numpy()
+    lid = np.where(lejerbo, pd.Series(ent).map("{:03d}".format) + "-" + pd.Series(unit + 1).map("{:03d}".format),
+                   pd.Series(seq).map("{:04d}".format))
+    dw["lease_id"] = np.where(social, lid, None)
+    g = dw.group.to_numpy()
+    older = (rng.random(n) < np.where(np.isin(g, [G["HSV"], G["CRA"], G["SJK"]]), 0.12, 0.04)) & social
+    youth = (rng.random(n) < np.where(g == G["CRA"], 0.08, 0.02)) & social & ~older
+    dw["dwelling_type"] = np.where(older, "Ældre", np.where(youth, "Ungdom", "Familie"))
+    big = np.isin(g, [G["GJP"], G["VGD"], G["GLV"]])
+    rooms = np.clip(np.round(rng.normal(np.where(big, 3.3, 2.6), 0.9)), 1, 6).astype(int)
+    rooms = np.where(youth, 1, np.where(older, np.minimum(rooms, 2), rooms))
+    dw["rooms"] = rooms
+    dw["area_m2"] = np.clip(np.round(18 + rooms * 22 + rng.normal(0, 6, n)), 20, 200)
+    dw["dw"] = np.arange(n)
+    return dw
+
+
+# ------------------------------------------------------------------------------------ anchor households
+def _anchor_compositions(rng, group: int, N: int, C: int, Cs: int, L: int) -> pd.DataFrame:
+    """Households occupying the group's dwellings on 1 January 2024, summing exactly to N
+    residents, C children under 18 and Cs children with a single provider."""
+    p = PARAMS[GROUPS[group]]
+    ks = _fill_sizes(rng, Cs, p["ks"])
+    kc = _fill_sizes(rng, C - Cs, p["kc"])
+    fs, fc = ks.size, kc.size
+    ak = np.zeros(fs + fc, int)
+    n_ak = int(round(p["ak"] * (fs + fc)))
+    ak[rng.choice(fs + fc, size=min(n_ak, fs + fc), replace=False)] = 1
+    adults_rest = N - C - fs - 2 * fc - ak.sum()
+    h_occ = min(L, int(round(L * (1 - p["vac"]))))
+    h0 = h_occ - fs - fc
+    couples = adults_rest - h0
+    singles = h0 - couples
+    if couples < 0:  # too few adults to fill the dwellings: more vacancies
+        couples, singles = 0, adults_rest
+    elif singles < 0:  # too many adults: the surplus lives as grown-up children at home
+        couples, singles = h0, 0
+        extra = adults_rest - 2 * h0
+        ak += np.bincount(rng.integers(0, fs + fc, extra), minlength=fs + fc)
+    n_ad = np.concatenate([np.ones(fs, int), np.full(fc, 2), np.full(couples, 2), np.ones(singles, int)])
+    n_k = np.concatenate([ks, kc, np.zeros(couples + singles, int)])
+    n_ak = np.concatenate([ak, np.zeros(couples + singles, int)])
+    assert n_ad.sum() + n_k.sum() + n_ak.sum() == N and n_k.sum() == C and len(n_ad) <= L
+    perm = rng.permutation(len(n_ad))
+    return pd.DataFrame({"group": group, "n_ad": n_ad[perm], "n_k": n_k[perm], "n_ak": n_ak[perm]})
+
+
+# ------------------------------------------------------------------------------------ tenancies
+def _tenancies(rng, dw: pd.DataFrame, occupied: np.ndarray) -> pd.DataFrame:
+    """Chains of tenancies per dwelling: anchored on 1 January 2024 (occupied or vacant then)."""
+    n = len(dw)
+    g = dw.group.to_numpy()
+    dur = np.array([PARAMS[x]["dur"] for x in GROUPS])[g] * 365.25
+    dur = np.where((g == REST) & ~dw.is_lease.to_numpy(), dur * 1.3, dur)
+
+    def durations(shape, d):
+        x = np.maximum(rng.exponential(1.0, shape) * d[:, None], 20)
+        short = rng.random(shape) < 0.03  # tenancies of at most a month (LBF leaves them out)
+        return np.where(short, rng.integers(5, 31, shape), x).astype(np.int64)
+
+    vac = np.array([PARAMS[x]["vac"] for x in GROUPS])[g]
+    gap_mean = vac / (1 - vac) * dur / 0.7  # vacancy between tenancies as common as on the anchor date
+
+    def gaps(shape):
+        return np.where(rng.random(shape) < 0.3, 0, 1 + rng.exponential(1.0, shape) * gap_mean[:, None]).astype(np.int64)
+
+    a_start = A - (rng.exponential(1.0, n) * dur).astype(np.int64) - 1
+    a_end = A + 1 + (rng.exponential(1.0, n) * dur).astype(np.int64)
+    v_prev_end = A - 1 - rng.exponential(100, n).astype(np.int64)
+    v_next_start = A + 1 + rng.exponential(100, n).astype(np.int64)
+    first_start = np.where(occupied, a_start, v_prev_end)  # boundary before the anchor
+    first_end = np.where(occupied, a_end, v_next_start)
+    KB, KF = 10, 5
+    gb, db = gaps((n, KB)), durations((n, KB), dur)
+    # backward: end_k = start_{k-1} - gap_k ; start_k = end_k - dur_k
+    steps_b = np.cumsum(gb + db, axis=1)
+    end_b = first_start[:, None] - (steps_b - db)
+    start_b = first_start[:, None] - steps_b
+    # a vacant dwelling's previous tenancy ends exactly at v_prev_end (the vacancy is the gap)
+    end_b = np.where(occupied[:, None], end_b, end_b + gb[:, :1])
+    start_b = np.where(occupied[:, None], start_b, start_b + gb[:, :1])
+    gf, df = gaps((n, KF)), durations((n, KF), dur)
+    gf[:, 0] = np.where(occupied, gf[:, 0], 0)
+    steps_f = np.cumsum(gf + df, axis=1)
+    start_f = first_end[:, None] + (steps_f - df)
+    end_f = first_end[:, None] + steps_f
+    dwi = np.arange(n)
+    parts = [
+        (dwi[occupied], a_start[occupied], a_end[occupied], np.ones(occupied.sum(), bool)),
+        (np.repeat(dwi, KB), start_b.ravel(), end_b.ravel(), np.zeros(n * KB, bool)),
+        (np.repeat(dwi, KF), start_f.ravel(), end_f.ravel(), np.zeros(n * KF, bool)),
+    ]
+    t = pd.DataFrame({
+        "dw": np.concatenate([p[0] for p in parts]), "start": np.concatenate([p[1] for p in parts]),
+        "end": np.concatenate([p[2] for p in parts]), "anchor": np.concatenate([p[3] for p in parts]),
+    })
+    t = t[(t.end > WINDOW) & (t.start < HORIZON)].copy()
+    t.loc[t.end >= HORIZON, "end"] = OPEN
+    t = t.sort_values(["dw", "start"], kind="stable").reset_index(drop=True)
+    t["group"] = g[t.dw.to_numpy()]
+    return t
+
+
+def _link_moves(rng, t: pd.DataFrame, dw: pd.DataFrame) -> pd.DataFrame:
+    """Link some move-outs to a move-in in another dwelling (same household moves on)."""
+    n = len(t)
+    t["prev"] = -1
+    t["next"] = -1
+    t["in_type"] = "Ekstern"
+    t["out_type"] = "Ekstern"
+    same_dw = t.dw.to_numpy()[1:] == t.dw.to_numpy()[:-1]
+    prev_end = np.full(n, -(10**9))
+    prev_end[1:] = np.where(same_dw, t.end.to_numpy()[:-1], -(10**9))
+    dept_key = (dw.org_code.fillna("PRIVAT") + "-" + dw.department_number.astype(str)).to_numpy()[t.dw.to_numpy()]
+    for key, frac, kind in ((dept_key, 0.12, "Intern"), (np.zeros(n, int), 0.25, "Ekstern")):
+        start, end = t.start.to_numpy(), t.end.to_numpy()
+        e_ok = (t.next.to_numpy() < 0) & (end < HORIZON) & (end >= WINDOW) & (rng.random(n) < frac)
+        s_ok = (t.prev.to_numpy() < 0) & (start >= WINDOW) & (start < HORIZON)
+        if kind == "Intern":
+            e_ok &= t.group.to_numpy() < REST
+        E = pd.DataFrame({"i": np.flatnonzero(e_ok), "key": key[e_ok], "d": end[e_ok]}).sort_values(["d", "i"], kind="stable")
+        S = pd.DataFrame({"j": np.flatnonzero(s_ok), "key": key[s_ok], "d": start[s_ok]}).sort_values(["d", "j"], kind="stable")
+        # the nearest move-in in the same key; a move-in takes at most one household
+        m = pd.merge_asof(E, S, on="d", by="key", direction="forward", tolerance=120).dropna(subset=["j"])
+        m = m.drop_duplicates("j")
+        i, j = m.i.to_numpy(), m.j.to_numpy().astype(np.int64)
+        de = end[i]
+        ok = (np.abs(de - start[j]) < 120) & (t.dw.to_numpy()[i] != t.dw.to_numpy()[j])
+        ok &= (de >= prev_end[j]) & (de < end[j]) & ((start[j] > A) == (de > A))
+        i, j = i[ok], j[ok]
+        t.loc[j, "start"] = end[i]
+        t.loc[i, "next"] = j
+        t.loc[j, "prev"] = i
+        t.loc[i, "out_type"] = kind
+        t.loc[j, "in_type"] = kind
+    # Household = root of the chain (pointer jumping).
+    root = np.arange(n)
+    prev = t.prev.to_numpy()
+    has = prev >= 0
+    root[has] = prev[has]
+    for _ in range(12):
+        nxt = np.where(prev[root] >= 0, prev[root], root)
+        if np.array_equal(nxt, root):
+            break
+        root = nxt
+    t["hh"] = pd.factorize(root)[0]
+    return t
+
+
+# ------------------------------------------------------------------------------------ simulate
+def simulate(config: DemoConfig) -> Population:
+    rng = np.random.default_rng(config.seed)
+
+    # 1. dwellings
+    area_dw = _area_dwellings(rng)
+    n_rest_dw = int(np.ceil(config.rest_residents / RANDERS_PERSONS_PER_DWELLING / (1 - PARAMS["REST"]["vac"])))
+    dw = _finish_dwellings(rng, pd.concat([area_dw, _rest_dwellings(rng, n_rest_dw)], ignore_index=True))
+    dw_group = dw.group.to_numpy()
+
+    # 2. exact compositions of the households there on 1 January 2024
+    N_tot = sum(d["residents"] for d in cal.PROFILE_2024.values()) + config.rest_residents
+    comps = []
+    for a in PLAN_AREAS_2025:
+        d = cal.PROFILE_2024[a]
+        Cs = int(round(cal.SINGLE_PROVIDER_CHILDREN_2024[a] * d["children"]))
+        comps.append(_anchor_compositions(rng, G[a], d["residents"], d["children"], Cs, d["leases"]))
+    C_rest = int(round(cal.RANDERS_UNDER_18_2024["value"] * N_tot)) - sum(d["children"] for d in cal.PROFILE_2024.values())
+    C_rest = int(np.clip(C_rest, 0.12 * config.rest_residents, 0.25 * config.rest_residents))
+    comps.append(_anchor_compositions(rng, REST, config.rest_residents, C_rest,
+                                      int(round(cal.ASSUMED["SINGLE_PROVIDER_CHILDREN_REST"] * C_rest)), n_rest_dw))
+    anchor_comp = pd.concat(comps, ignore_index=True)
+
+    occupied = np.zeros(len(dw), bool)
+    anchor_dw = np.empty(len(anchor_comp), np.int64)
+    pos = 0
+    for gi in range(len(GROUPS)):
+        cand = np.flatnonzero(dw_group == gi)
+        h = int((anchor_comp.group == gi).sum())
+        pick = np.sort(rng.choice(cand, size=h, replace=False))
+        occupied[pick] = True
+        anchor_dw[pos:pos + h] = rng.permutation(pick)
+        pos += h
+
+    # 3. tenancies and households
+    t = _link_moves(rng, _tenancies(rng, dw, occupied), dw)
+    hh = t.groupby("hh").agg(first_start=("start", "min"), last_end=("end", "max"), first=("start", "idxmin"))
+    hh["group"] = t.group.to_numpy()[hh["first"].to_numpy()]
+    anc = t[t.anchor]
+    hh["anchor"] = False
+    hh.loc[anc.hh.to_numpy(), "anchor"] = True
+    hh["anchor_group"] = -1
+    hh.loc[anc.hh.to_numpy(), "anchor_group"] = anc.group.to_numpy()
+    # attach the exact compositions to the anchor households by dwelling
+    comp_by_dw = pd.DataFrame({"dw": anchor_dw, "n_ad": anchor_comp.n_ad, "n_k": anchor_comp.n_k, "n_ak": anchor_comp.n_ak})
+    anc_comp = anc[["dw", "hh"]].merge(comp_by_dw, on="dw", how="left")
+    nH = len(hh)
+    n_ad = np.zeros(nH, int); n_k = np.zeros(nH, int); n_ak = np.zeros(nH, int)
+    ah = anc_comp.hh.to_numpy()
+    n_ad[ah], n_k[ah], n_ak[ah] = anc_comp.n_ad, anc_comp.n_k, anc_comp.n_ak
+    is_anchor = hh.anchor.to_numpy()
+    hgroup = np.where(is_anchor, hh.anchor_group.to_numpy(), hh.group.to_numpy())
+    first_start = hh.first_start.to_numpy()
+    last_end = hh.last_end.to_numpy()
+    ref = np.where(is_anchor, A, np.maximum(first_start, day(2008)))
+    # other households: the group's 2024 composition, a little larger further back in time
+    na = np.flatnonzero(~is_anchor)
+    for gi in range(len(GROUPS)):
+        sel = na[hgroup[na] == gi]
+        src = anchor_comp[anchor_comp.group == gi]
+        pick = rng.integers(0, len(src), sel.size)
+        n_ad[sel], n_k[sel], n_ak[sel] = src.n_ad.to_numpy()[pick], src.n_k.to_numpy()[pick], src.n_ak.to_numpy()[pick]
+        yrs_back = np.maximum(ANCHOR_YEAR - year_of(ref[sel]), 0)
+        grow = rng.random(sel.size) < (0.012 if gi < NA else 0.0) * yrs_back
+        fam = n_k[sel] > 0
+        n_k[sel] += grow & fam
+        n_ad[sel] = np.where(grow & ~fam & (n_ad[sel] == 1), 2, n_ad[sel])
+
+    # 4. persons
+    role_counts = np.stack([np.ones(nH, int), (n_ad == 2).astype(int), n_k, n_ak], axis=1)
+    per_hh = role_counts.sum(axis=1)
+    # babies born after the reference date into households with a woman of childbearing age
+    fam_area = np.isin(hgroup, [G["GJP"], G["VGD"], G["GLV"]])
+    # the anchor's family households and young couples may get one more child later
+    baby = (rng.random(nH) < np.where(fam_area, 0.35, 0.2)) & ((n_k > 0) | (n_ad == 2))
+    per_hh = per_hh + baby
+    P = int(per_hh.sum())
+    p_hh = np.repeat(np.arange(nH), per_hh)
+    offs = np.cumsum(per_hh) - per_hh
+    within = np.arange(P) - np.repeat(offs, per_hh)
+    # role by position: 0 adult1, 1 adult2 (if couple), then kids, then adult kids, then baby
+    two = (n_ad == 2)[p_hh]
+    k_end = 1 + two + n_k[p_hh]
+    ak_end = k_end + n_ak[p_hh]
+    role = np.where(within == 0, 0, np.where(two & (within == 1), 1,
+                    np.where(within < k_end, 2, np.where(within < ak_end, 3, 4))))
+    pref = ref[p_hh]
+    pg = hgroup[p_hh]
+    # ages at the reference date
+    age = np.zeros(P)
+    is_kid = role == 2
+    age[is_kid] = rng.integers(0, 18, is_kid.sum())
+    is_ak = role == 3
+    age[is_ak] = rng.integers(18, 24, is_ak.sum())
+    oldest = pd.Series(np.where(role >= 2, age, -1)).groupby(p_hh).transform("max").to_numpy()
+    has_kids = oldest >= 0
+    w = np.array([PARAMS[x]["ages"] for x in GROUPS])[pg]
+    u = rng.random(P)
+    band = (u > w[:, 0]).astype(int) + (u > w[:, 0] + w[:, 1])
+    lo = np.array([19, 35, 65])[band]
+    hi = np.array([35, 65, 93])[band]
+    single_age = rng.uniform(lo, hi)
+    parent_age = np.maximum(oldest, 0) + rng.uniform(20, 36, P)
+    a1 = np.where(has_kids, parent_age, single_age)
+    min_age = 18 + (pref - first_start[p_hh]) / 365.25  # an adult already when the household began
+    a1 = np.maximum(a1, min_age)
+    head_age = pd.Series(np.where(role == 0, a1, 0)).groupby(p_hh).transform("max").to_numpy()
+    age[role == 0] = a1[role == 0]
+    partner = role == 1
+    age[partner] = np.maximum(head_age[partner] + rng.normal(2.5, 3, partner.sum()), min_age[partner])
+    age = np.floor(age).astype(np.int64)
+    # birth dates: for the anchor, exactly the drawn completed age on 1 January 2024
+    anchor_p = is_anchor[p_hh]
+    birth = np.where(anchor_p, jan1(ANCHOR_YEAR - 1 - age) + rng.integers(1, 365, P),
+                     pref - (age * 365.25).astype(np.int64) - rng.integers(1, 365, P))
+    is_baby = role == 4
+    # the baby arrives 4 months to 5 years after the reference date (only while the household exists)
+    birth[is_baby] = pref[is_baby] + rng.integers(120, 1800, is_baby.sum())
+    sex = np.where(role == 0, np.where(two | has_kids & (rng.random(P) < 0.85), "K",
+                                       np.where(rng.random(P) < 0.5, "K", "M")),
+                   np.where(role == 1, "M", np.where(rng.random(P) < 0.5, "K", "M")))
+    # an old single woman is likelier than an old single man
+    old_single = (role == 0) & ~two & ~has_kids & (age >= 70)
+    sex = np.where(old_single & (rng.random(P) < 0.3), "K", sex)
+    # leaving: children leave home aged 19-25 (out of the municipality), elderly singles die
+    leave_age = rng.uniform(19, 26, P)
+    kid_exit = birth + (leave_age * 365.25).astype(np.int64)
+    kid_exit = np.where(anchor_p, np.maximum(kid_exit, A + 30), kid_exit)
+    hh_end = last_end[p_hh]
+    age_end = (np.minimum(hh_end, HORIZON) - birth) / 365.25
+    dies = (role == 0) & ~two & ~has_kids & (hh_end < HORIZON) & (rng.random(P) < np.clip((age_end - 68) / 25, 0, 0.9))
+    death = np.where(dies, hh_end, -1)
+    join = np.maximum(birth, first_start[p_hh])
+    leave = np.where(role >= 2, np.minimum(hh_end, kid_exit), hh_end)
+    keep = leave > join
+    keep &= ~(is_baby & (birth >= hh_end))
+    persons = pd.DataFrame({"hh": p_hh, "role": role, "birth": birth, "sex": sex, "join": join, "leave": leave,
+                            "death": death})[keep].reset_index(drop=True)
+
+    # 5. origin: exact non-western count per area in 2024, Vangdalen 2020
+    hh_nw = _origin_households(rng, persons, hh, is_anchor, hgroup, N_tot, t, config)
+    persons = _set_origin(rng, persons, hh_nw, nH)
+
+    # 6. Hermann Stillingsvej-området: 977 residents on 1 January 2023
+    persons = _calibrate_count(rng, persons, t, hh, is_anchor, G["HSV"], cal.HSV_RESIDENTS_2023["year"],
+                               cal.HSV_RESIDENTS_2023["value"])
+
+    # 7. links, keys, residence
+    persons = persons.sort_values(["hh", "role", "birth"], kind="stable").reset_index(drop=True)
+    persons["person_key"] = person_keys(config.seed, len(persons))
+    fem_ad = persons[(persons.role <= 1) & (persons.sex == "K")].drop_duplicates("hh").set_index("hh").person_key
+    mal_ad = persons[(persons.role <= 1) & (persons.sex == "M")].drop_duplicates("hh").set_index("hh").person_key
+    child = persons.role >= 2
+    persons["mother_key"] = np.where(child, persons.hh.map(fem_ad), None)
+    persons["father_key"] = np.where(child, persons.hh.map(mal_ad), None)
+    persons["mother_key"] = persons.mother_key.where(persons.mother_key.notna(), None)
+    persons["father_key"] = persons.father_key.where(persons.father_key.notna(), None)
+    fam_id = rng.permutation(nH) + 10_000_000
+    hh_fid = np.char.add("F", np.char.zfill(fam_id.astype(str), 8))
+
+    moves = _moves(t, dw)
+    residence = _residence(persons, t, dw, hh_fid, config)
+    del t
+    active = residence.person_key.unique()
+    persons = persons[persons.person_key.isin(active)].reset_index(drop=True)
+
+    out_persons = pd.DataFrame({
+        "person_key": persons.person_key,
+        "birth_date": persons.birth.to_numpy().astype("datetime64[D]").astype("datetime64[ns]"),
+        "death_date": pd.to_datetime(np.where(persons.death.to_numpy() >= 0, persons.death.to_numpy(), np.iinfo(np.int64).min)
+                                     .astype("datetime64[D]"), errors="coerce").astype("datetime64[ns]"),
+        "sex": persons.sex, "origin": persons.origin, "citizenship": persons.citizenship,
+        "mother_key": persons.mother_key, "father_key": persons.father_key,
+    })
+    out_persons.loc[persons.death.to_numpy() < 0, "death_date"] = pd.NaT
+    leases = dw[dw.is_lease][["org_code", "department_number", "lease_id", "street", "number", "letter", "floor",
+                               "door", "dwelling_type", "rooms", "area_m2"]].reset_index(drop=True)
+    leases["department_number"] = leases.department_number.astype(int)
+    pop = Population(config=config, persons=out_persons, residence=residence, leases=leases, moves=moves)
+    pop.person_year = build_person_year(pop, rng)
+    return pop
+
+
+def _present(persons: pd.DataFrame, t: pd.DataFrame, date: int) -> pd.DataFrame:
+    """Persons in a dwelling on ``date``: person index, household, spell's group and dwelling."""
+    sp = t[(t.start <= date) & (t.end > date)][["hh", "group", "dw"]]
+    m = persons.reset_index()[["index", "hh", "join", "leave"]].merge(sp, on="hh")
+    return m[(m["join"] <= date) & (m["leave"] > date)]
+
+
+def _origin_households(rng, persons, hh, is_anchor, hgroup, N_tot, t, config) -> np.ndarray:
+    nH = len(hh)
+    nw = np.zeros(nH, bool)
+    # background probability for households not calibrated below; Vangdalen's share rose
+    start_year = year_of(hh.first_start.to_numpy())
+    base = np.array([NW_SHARE[x] for x in GROUPS])[hgroup]
+    base = np.where(hgroup == G["VGD"], np.clip(0.41 - 0.025 * (ANCHOR_YEAR - start_year), 0.2, 0.41), base)
+    nw[~is_anchor] = rng.random((~is_anchor).sum()) < base[~is_anchor]
+    present24 = _present(persons, t, A)
+    size24 = np.bincount(persons.hh.to_numpy()[present24["index"].to_numpy()], minlength=nH)
+    targets = {a: int(round(cal.NONWESTERN_SHARE_2024[a] * cal.PROFILE_2024[a]["residents"])) for a in PLAN_AREAS_2025}
+    targets["REST"] = max(0, int(round(cal.NONWESTERN_SHARE_2024[cal.RANDERS] * N_tot)) - sum(targets.values()))
+    for gi, g in enumerate(GROUPS):
+        sel = np.flatnonzero(is_anchor & (hgroup == gi))
+        prio = rng.random(sel.size) + 0.3 * (size24[sel] >= 3)
+        if g == "VGD":  # the newer tenants are the non-western ones (the share rose since 2020)
+            prio += 0.6 * (hh.first_start.to_numpy()[sel] > day(2020))
+        nw[sel] = _pick_sum(rng, sel, size24[sel], prio, targets[g])
+    # Vangdalen 1 January 2020: adjust households that are not there in 2024
+    yr = cal.NONWESTERN_SHARE_VGD_2020["year"]
+    pr = _present(persons, t, day(yr))
+    pr = pr[pr.group == G["VGD"]]
+    hh20 = np.bincount(persons.hh.to_numpy()[pr["index"].to_numpy()], minlength=nH)
+    n20 = int(hh20.sum())
+    free = np.flatnonzero((hh20 > 0) & ~is_anchor)
+    fixed = int((hh20 * nw)[is_anchor].sum())
+    tgt = int(round(cal.NONWESTERN_SHARE_VGD_2020["value"] * n20)) - fixed
+    nw[free] = _pick_sum(rng, free, hh20[free], rng.random(free.size), tgt)
+    return nw
+
+
+def _pick_sum(rng, idx, sizes, prio, target) -> np.ndarray:
+    """Choose households (highest priority first) whose sizes sum exactly to ``target``,
+    topping up with one-person households."""
+    chosen = np.zeros(idx.size, bool)
+    if target <= 0 or idx.size == 0:
+        return chosen
+    order = np.argsort(-prio, kind="stable")
+    ones = sizes == 1
+    n_ones = int(ones.sum())
+    reserve = min(n_ones // 2, 40)
+    cs = np.cumsum(sizes[order])
+    take = cs <= max(target - reserve, 0)
+    chosen[order[take]] = True
+    rem = target - int(sizes[chosen].sum())
+    cand = np.flatnonzero(~chosen & ones)
+    chosen[cand[:max(rem, 0)]] = True
+    rem = target - int(sizes[chosen].sum())
+    if rem > 0:  # not enough singles: any household that fits
+        for k in np.flatnonzero(~chosen)[np.argsort(sizes[~chosen])]:
+            if sizes[k] <= rem:
+                chosen[k] = True
+                rem -= sizes[k]
+            if rem == 0:
+                break
+    return chosen
+
+
+def _set_origin(rng, persons, hh_nw, nH) -> pd.DataFrame:
+    P = len(persons)
+    h = persons.hh.to_numpy()
+    west = (~hh_nw) & (rng.random(nH) < 0.045)
+    nw_p, west_p = hh_nw[h], west[h]
+    adult = persons.role.to_numpy() <= 1
+    born_here = rng.random(P) < np.where(persons.role.to_numpy() == 3, 0.6, 0.8)
+    origin = np.where(nw_p, np.where(adult | ~born_here, "4", "5"),
+                      np.where(west_p, np.where(adult | (rng.random(P) < 0.3), "2", "3"), "1"))
+    hc_nw = NW_CIT[rng.integers(0, NW_CIT.size, nH)][h]
+    hc_w = WEST_CIT[rng.integers(0, WEST_CIT.size, nH)][h]
+    r = rng.random(P)
+    cit = np.where(origin == "4", np.where(r < 0.55, hc_nw, "DK"),
+                   np.where(origin == "5", np.where(r < 0.85, "DK", hc_nw),
+                            np.where(origin == "2", np.where(r < 0.8, hc_w, "DK"), "DK")))
+    persons["origin"] = origin
+    persons["citizenship"] = cit
+    return persons
+
+
+def _calibrate_count(rng, persons, t, hh, is_anchor, group, year, target) -> pd.DataFrame:
+    """Make the group's residents on 1 January ``year`` exactly ``target`` by adding grown-up
+    children to, or removing children from, households that are not there in 2024."""
+    date = day(year)
+    pr = _present(persons, t, date)
+    pr = pr[pr.group == group]
+    diff = target - len(pr)
+    free_hh = np.unique(pr.hh.to_numpy()[~is_anchor[pr.hh.to_numpy()]])
+    if diff < 0:
+        idx = pr["index"].to_numpy()
+        free = ~is_anchor[persons.hh.to_numpy()[idx]]
+        role = persons.role.to_numpy()[idx]
+        # children first, then partners (never a household's first adult)
+        cand = np.concatenate([rng.permutation(idx[free & (role >= 2)]), rng.permutation(idx[free & (role == 1)])])
+        drop = cand[:-diff]
+        persons = persons.drop(index=drop).reset_index(drop=True)
+    elif diff > 0:
+        add_hh = rng.choice(free_hh, size=diff, replace=diff > free_hh.size)
+        first = hh.first_start.to_numpy()[add_hh]
+        birth = date - rng.integers(18 * 365 + 30, 22 * 365, diff)
+        new = pd.DataFrame({"hh": add_hh, "role": 3, "birth": birth, "sex": np.where(rng.random(diff) < 0.5, "K", "M"),
+                            "join": np.maximum(birth, first), "leave": np.minimum(hh.last_end.to_numpy()[add_hh], date + 400),
+                            "death": -1})
+        src = persons.drop_duplicates("hh").set_index("hh")
+        new["origin"] = np.where(src.loc[add_hh, "origin"].isin(["4", "5"]).to_numpy(), "5", "1")
+        new["citizenship"] = "DK"
+        persons = pd.concat([persons, new], ignore_index=True)
+    return persons
+
+
+def _residence(persons, t, dw, hh_fid, config) -> pd.DataFrame:
+    spells = t[["hh", "start", "end", "dw", "group"]].reset_index().rename(columns={"index": "spell"})
+    m = persons[["person_key", "hh", "join", "leave"]].merge(spells, on="hh")
+    s = np.maximum(m["join"].to_numpy(), m.start.to_numpy())
+    e = np.minimum(m.leave.to_numpy(), m.end.to_numpy())
+    ys = year_of(s)
+    y0 = ys + (s > jan1(ys))
+    y1 = year_of(e - 1)
+    y0 = np.maximum(y0, config.first_year)
+    y1 = np.minimum(y1, config.last_year)
+    n = np.maximum(y1 - y0 + 1, 0)
+    rows = np.repeat(np.arange(len(m)), n)
+    year = y0[rows] + (np.arange(rows.size) - np.repeat(np.cumsum(n) - n, n))
+    # order by year and person key on the index arrays (sorting the frame would copy it)
+    key_rank = pd.factorize(m.person_key, sort=True)[0]
+    order = np.lexsort((key_rank[rows], year))
+    rows, year = rows[order], year[order]
+    di = m.dw.to_numpy()[rows]
+
+    # Arrow-backed strings taken from the small dwelling table keep the 1.5 million rows compact
+    # (missing = NA, which the writers render as an empty field).
+    def take(values, idx, dtype="str"):
+        return pd.Series(pd.array(values, dtype=dtype)).take(idx).reset_index(drop=True)
+
+    res = pd.DataFrame({
+        "person_key": take(m.person_key.to_numpy(), rows), "year": year.astype(int),
+        "street": take(dw.street.to_numpy(), di), "number": dw.number.to_numpy().astype(int)[di],
+        "letter": take(dw.letter.to_numpy(), di), "floor": take(dw.floor.to_numpy(), di), "door": take(dw.door.to_numpy(), di),
+        "postal_code": dw.postal_code.to_numpy().astype(int)[di],
+        "household_id": take(hh_fid, m.hh.to_numpy()[rows]), "area_code": take(dw.area_code.to_numpy(), di),
+        "org_code": take(dw.org_code.to_numpy(), di),
+        "department_number": take(dw.department_number.to_numpy(), di, "Int64"),
+        "lease_id": take(dw.lease_id.to_numpy(), di),
+    })
+    return res
+
+
+def _moves(t: pd.DataFrame, dw: pd.DataFrame) -> pd.DataFrame:
+    """Move-ins and move-outs of social leases, one row per event."""
+    lease = dw.is_lease.to_numpy()[t.dw.to_numpy()]
+    tt = t[lease]
+    d = dw.iloc[tt.dw.to_numpy()]
+    common = {"org_code": d.org_code.to_numpy(), "department_number": d.department_number.to_numpy().astype(int),
+              "lease_id": d.lease_id.to_numpy()}
+    ins = pd.DataFrame({**common, "date": tt.start.to_numpy(), "event": "Indflytning", "move_type": tt.in_type.to_numpy(),
+                        "tenancy_start": tt.start.to_numpy()})
+    outs = pd.DataFrame({**common, "date": tt.end.to_numpy(), "event": "Fraflytning", "move_type": tt.out_type.to_numpy(),
+                         "tenancy_start": tt.start.to_numpy()})
+    mv = pd.concat([ins, outs], ignore_index=True)
+    mv = mv[(mv.date >= day(2011)) & (mv.date < HORIZON)]
+    mv["year"] = year_of(mv.date.to_numpy()).astype(int)
+    mv["date"] = mv.date.to_numpy().astype("datetime64[D]").astype("datetime64[ns]")
+    mv["tenancy_start"] = mv.tenancy_start.to_numpy().astype("datetime64[D]").astype("datetime64[ns]")
+    return mv[["org_code", "department_number", "lease_id", "year", "event", "date", "move_type", "tenancy_start"]] \
+        .sort_values(["year", "org_code", "department_number", "lease_id", "date", "event"], kind="stable").reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------------ CPR extract
+def cpr_frame(pop: Population, year: int) -> pd.DataFrame:
+    r = pop.residence[pop.residence.year == year]
+    p = pop.persons.set_index("person_key").loc[r.person_key]
+    return pd.DataFrame({
+        "PNR_PSEUDO": r.person_key.to_numpy(), "FOEDSELSDATO": p.birth_date.to_numpy(), "KOEN": p.sex.to_numpy(),
+        "VEJNAVN": r.street.to_numpy(), "HUSNR": r.number.to_numpy(), "HUSBOGSTAV": r.letter.to_numpy(),
+        "ETAGE": r.floor.to_numpy(), "DOER": r.door.to_numpy(), "POSTNR": r.postal_code.to_numpy(),
+        "MOR_PNR_PSEUDO": p.mother_key.to_numpy(), "FAR_PNR_PSEUDO": p.father_key.to_numpy(),
+        "FAMILIE_ID": r.household_id.to_numpy(), "STATSBORGERSKAB": p.citizenship.to_numpy(),
+        "OPRINDELSE": p.origin.to_numpy(),
+    })
+
+
+def write_cpr_extracts(pop: Population, out_dir: Path) -> list[Path]:
+    src = source("cpr_befolkning")
+    return [write_extract(cpr_frame(pop, y), src, y, Path(out_dir)) for y in pop.config.years]
+
+
+def check_rest_streets() -> list[str]:
+    """Rest-of-municipality streets that an area range covers (should be none)."""
+    return [s for s, _ in REST_STREETS if any(area_for_address(s, n, None) for n in (1, 2, 50, 101))]
+
+
+
+# ------------------------------------------------------------------------------------ person_year
+# Plausible levels where nothing is published (shares of 18-64 outside job and education in 2022,
+# yearly change; basic-schooling propensity; charged share of 15-29 relative to Randers;
+# convicted share of 15+ relative to the national level).
+NOT_ATTACHED = {"GJP": (0.434, -0.008), "GLV": (0.406, -0.006), "HSV": (0.50, 0.006), "ENV": (0.55, 0.010),
+                "VGD": (0.40, 0.0), "SJK": (0.31, 0.008), "CRA": (0.54, 0.006), "REST": (0.15, -0.002)}
+P_BASIC = {"GJP": 0.55, "GLV": 0.52, "HSV": 0.45, "ENV": 0.50, "VGD": 0.45, "SJK": 0.33, "CRA": 0.45, "REST": 0.14}
+CHARGED_REL = {"GJP": 0.5, "GLV": 0.5, "HSV": 3.0, "ENV": 4.0, "VGD": 0.55, "SJK": 0.55, "CRA": 4.5, "REST": 1.0}
+CONVICTED_REL = {"GJP": 2.2, "GLV": 2.4, "HSV": 3.3, "ENV": 3.0, "VGD": 1.5, "SJK": 1.3, "CRA": 3.5, "REST": 0.85}
+RANDERS_CHARGED_15_29 = cal.LBF_BASELINES["ANDEL_15_29_SIGTEDE"][2023][1] / 100
+
+
+def _group_index(area_code: pd.Series) -> np.ndarray:
+    return area_code.map(G).fillna(REST).to_numpy().astype(int)
+
+
+def _edu_status(final, a_ung, a_vid, a_drop, age):
+    """(in_education, highest level 0/1/2) at a completed age, from the person's education path."""
+    completion = np.where(final == 0, a_drop, np.where(final == 1, a_ung, a_vid))
+    in_edu = ((age >= 6) & (age < 16)) | ((age >= 16) & (age < completion))
+    level = np.where((final >= 1) & (age >= a_ung), 1, 0)
+    level = np.where((final == 2) & (age >= a_vid), 2, level)
+    return in_edu, level
+
+
+def build_person_year(pop: Population, rng) -> pd.DataFrame:
+    cfg = pop.config
+    persons, res = pop.persons, pop.residence
+    P = len(persons)
+    pk = pd.Index(persons.person_key)
+    birth = persons.birth_date.to_numpy().astype("datetime64[D]").astype(np.int64)
+    nw = persons.origin.isin(["4", "5"]).to_numpy()
+    male = (persons.sex == "M").to_numpy()
+
+    # stock group of each person-year (-1 = not resident on 1 January)
+    rp = pk.get_indexer(res.person_key)
+    ny = cfg.last_year - cfg.first_year + 2
+    stock = np.full((P, ny + 1), -1, np.int16)
+    stock[rp, res.year.to_numpy() - cfg.first_year] = _group_index(res.area_code)
+    first_g = pd.Series(_group_index(res.area_code)).groupby(rp).first()
+    home = np.full(P, REST)
+    home[first_g.index.to_numpy()] = first_g.to_numpy()
+
+    # persistent education path
+    pb = np.array([P_BASIC[g] for g in GROUPS])[home] + 0.12 * (nw & (persons.origin == "4").to_numpy())
+    pb = np.clip(pb + 0.08 * (year_of(birth) < 1960), 0, 0.9)
+    u = rng.random(P)
+    final = np.where(u < pb, 0, np.where(rng.random(P) < np.where(home == REST, 0.45, 0.2), 2, 1))
+    a_ung = rng.integers(18, 22, P)
+    a_vid = rng.integers(22, 29, P)
+    a_drop = rng.integers(16, 20, P)
+    adult_edu_year = np.where(rng.random(P) < 0.10, rng.integers(cfg.first_year, cfg.last_year + 1, P), 0)
+
+    # --- exact education figures in the 2023 stock (DST file 2023)
+    y = 2023
+    gi = stock[:, y - cfg.first_year]
+    age23 = age_on(birth, y)
+    adult_edu_year[(gi >= 0) & (adult_edu_year == y)] = 0
+    N_all = {g: gi == G[g] for g in GROUPS}
+    in_r = gi >= 0
+
+    def target(table_pub, table_ass, g, n):
+        if g in table_pub:
+            return int(round(table_pub[g] * n))
+        if g in table_ass:
+            return int(round(table_ass[g] * n))
+        return None
+
+    ob30 = {k: v for k, v in cal.ONLY_BASIC_30_59_2023.items() if k != "line"}
+    ob15 = {k: v for k, v in cal.ONLY_BASIC_15_64_2023.items() if k != "line"}
+    yu18 = {k: v for k, v in cal.YOUTH_EDUCATION_18_29_2023.items() if k != "line"}
+    ass30, ass15, assyu = cal.ASSUMED["ONLY_BASIC_30_59_2023"], cal.ASSUMED["ONLY_BASIC_15_64_2023"], cal.ASSUMED["YOUTH_EDUCATION_18_29_2023"]
+
+    def randers_rest(share, sel_all, area_counts):  # the rest makes Randers as a whole hit the share
+        return int(round(share * sel_all.sum())) - sum(area_counts)
+
+    order = list(PLAN_AREAS_2025) + ["REST"]
+    counts30, counts18, counts15 = [], [], []
+    for g in order:
+        m = N_all[g]
+        b30 = m & (age23 >= 30) & (age23 <= 59)
+        b18 = m & (age23 >= 18) & (age23 <= 29)
+        b15 = m & (age23 >= 15) & (age23 <= 64)
+        if g == "REST":
+            k30 = randers_rest(ass30[cal.RANDERS], in_r & (age23 >= 30) & (age23 <= 59), counts30)
+            k18 = randers_rest(yu18[cal.RANDERS], in_r & (age23 >= 18) & (age23 <= 29), counts18)
+            k15 = randers_rest(ob15[cal.RANDERS], in_r & (age23 >= 15) & (age23 <= 64), counts15)
+        else:
+            k30 = target(ob30, ass30, g, b30.sum())
+            k18 = target(yu18, assyu, g, b18.sum())
+            k15 = target(ob15, ass15, g, b15.sum())
+            if k15 is None:  # Centrale Randers etc.: plausible
+                k15 = int(round(0.42 * b15.sum()))
+        # 30-59: exactly k30 with only basic schooling
+        basic = _choose_exact(rng, b30, k30, u)
+        final[b30 & basic] = 0
+        final[b30 & ~basic & (final == 0)] = 1
+        # 18-29: exactly n - k18 with only basic schooling and not in education
+        nk = b18.sum() - k18
+        none = _choose_exact(rng, b18, nk, u)
+        final[b18 & none] = 0
+        a_drop[b18 & none] = np.minimum(a_drop[b18 & none], age23[b18 & none])
+        fix = b18 & ~none & (final == 0)
+        final[fix] = 1
+        a_ung[fix] = np.where(age23[fix] >= 22, rng.integers(18, 22, fix.sum()), np.maximum(age23[fix] + 1, 19))
+        # 15-17: counted as they come
+        b1517 = m & (age23 >= 15) & (age23 <= 17)
+        ie, lv = _edu_status(final, a_ung, a_vid, a_drop, age23)
+        g1517 = int((b1517 & ~ie & (lv == 0)).sum())
+        # 60-64 and adults in education make up the 15-64 figure
+        b6064 = m & (age23 >= 60) & (age23 <= 64)
+        need = k15 - nk - g1517 - int(basic[b30].sum())
+        k60 = int(np.clip(need, 0, b6064.sum()))
+        basic60 = _choose_exact(rng, b6064, k60, u)
+        final[b6064 & basic60] = 0
+        final[b6064 & ~basic60 & (final == 0)] = 1
+        if need < 0:  # some 30-59-year-olds with basic schooling are in adult education
+            adult_edu_year[_choose_exact(rng, b30 & basic, -need)] = y
+        counts30.append(int((b30 & (final == 0)).sum()))
+        counts18.append(int(k18))
+        counts15.append(int(k15))
+
+    # --- rows
+    ry = res.year.to_numpy() - cfg.first_year
+    both = np.concatenate([ry * P + rp, (ry[ry > 0] - 1) * P + rp[ry > 0]])
+    both = np.unique(both)  # sorted by year, then person
+    p = (both % P).astype(np.int32)
+    yr = (both // P + cfg.first_year).astype(np.int16)
+    del both, ry
+    rows = pd.DataFrame({"p": p, "year": yr})
+    g_now = stock[p, yr - cfg.first_year]
+    g_next = stock[p, yr + 1 - cfg.first_year]
+    gm = np.where(g_next >= 0, g_next, g_now)
+    age = age_on(birth[p], yr).astype(np.int16)
+    age_m = age_on(birth[p], np.where(g_next >= 0, yr + 1, yr)).astype(np.int16)
+    in_edu, level = _edu_status(final[p], a_ung[p], a_vid[p], a_drop[p], age)
+    in_edu |= (adult_edu_year[p] == yr) & (age >= 18)
+    in_edu_now, _ = _edu_status(final[p], a_ung[p], a_vid[p], a_drop[p], age_m)
+    in_edu_now |= (adult_edu_year[p] == yr + 1) & (age_m >= 18)
+    R = len(rows)
+
+    # --- attachment (calendar year), exact per measure group and year
+    z = rng.normal(0, 1, P) - 0.7 * (final == 0) + 0.3 * (final == 2)
+    score = z[p] + 0.45 * rng.normal(0, 1, R)
+    b1864 = (age_m >= 18) & (age_m <= 64)
+    elig = b1864 & ~in_edu_now
+    not_att = np.zeros(R, bool)
+    # Exact on the population a measure is taken on (residents on 1 January the year after);
+    # those who left during the year get the same share separately.
+    stays = g_next >= 0
+    for Y in range(cfg.first_year, cfg.last_year + 1):
+        sel_y = yr == Y
+        area_counts = []
+        for g in order:
+            base, slope = NOT_ATTACHED[g]
+            share = base + slope * (Y - 2022)
+            if g == "ENV" and Y == 2024:
+                share = cal.ENV_OUTSIDE_LABOUR_MARKET_2024["value"]
+            for part in (stays, ~stays):
+                sel = sel_y & (gm == G[g]) & part
+                n = int((sel & b1864).sum())
+                if g == "REST" and Y == 2022 and part is stays:
+                    k = int(round(cal.LBF_BASELINES["ANDEL_18_64_UDEN_TILKNYTNING"][2022][1] / 100
+                                  * (sel_y & b1864 & stays).sum())) - sum(area_counts)
+                else:
+                    k = int(round(share * n))
+                not_att |= _choose_exact(rng, sel & elig, k, score)
+                if part is stays:
+                    area_counts.append(int((not_att & sel & b1864).sum()))
+    # Integer codes while computing (1.5 million rows); text only in the returned frame.
+    ATT = np.array(["job", "education", "benefit", "pension", "other"])
+    att = np.where(age_m < 15, 4, np.where(in_edu_now & (age_m < 65), 1, np.where(age_m >= 65, 3, np.where(not_att, 2, 0))))
+    att = np.where((age_m >= 15) & (age_m < 18) & ~in_edu_now, 4, att)
+    to_pension = not_att & (age_m >= 40) & (rng.random(R) < 0.42)
+    to_other = not_att & ~to_pension & (rng.random(R) < 0.08)
+    att = np.where(to_pension, 3, np.where(to_other, 4, att)).astype(np.int8)
+    on_benefit = not_att & ~to_pension & ~to_other
+    BEN = np.concatenate([BENEFITS_YOUNG, BENEFITS_ADULT, ["Førtidspension", "Fleksjob"]])
+    b_y = np.searchsorted(np.cumsum(BENEFITS_YOUNG_P), rng.random(R) * 0.9999)
+    b_a = len(BENEFITS_YOUNG) + np.searchsorted(np.cumsum(BENEFITS_ADULT_P), rng.random(R) * BENEFITS_ADULT_P.sum() * 0.9999)
+    # only immigrants get selvforsørgelses- and overgangsydelse
+    imm = (persons.origin.to_numpy() == "4")[p]
+    imm_only = np.isin(BEN[b_a], ["Selvforsørgelses- og hjemrejseydelse", "Overgangsydelse"])
+    b_a = np.where(~imm & imm_only, int(np.flatnonzero(BEN == "Kontanthjælp")[-1]), b_a)
+    ben = np.where(on_benefit, np.where(age_m < 30, b_y, b_a), -1)
+    ben = np.where(to_pension, len(BEN) - 2, ben)
+    flex = (att == 0) & (rng.random(R) < np.where(gm < REST, 0.04, 0.015))
+    ben = np.where(flex, len(BEN) - 1, ben).astype(np.int8)
+    match_ok = np.isin(ben, np.flatnonzero(np.isin(BEN, MATCH_BENEFITS)))
+    mg = np.where(match_ok, np.where(rng.random(R) < np.where(gm < REST, 0.65, 0.45), 1, 0), -1).astype(np.int8)
+    fulltime = np.where(on_benefit, np.round(rng.uniform(0.4, 1.0, R), 2), np.where(to_pension | flex, 1.0, 0.0))
+    del b_y, b_a, imm, imm_only, match_ok, to_other, to_pension, on_benefit, flex, score, elig, not_att
+
+    # --- gross income (kr, calendar year); area households earn less
+    area = gm < REST
+    cat = np.select([age_m < 15, (age_m < 18) & (att != 0), att == 1, att == 0, att == 2, (att == 3) & (age_m < 65), att == 3],
+                    [0, 1, 2, 3, 4, 5, 6], 7)
+    mu = np.log(np.array([1.0, 20_000, 70_000, 410_000, 190_000, 235_000, 250_000, 40_000]))[cat]
+    mu = np.where(area & (cat == 3), np.log(300_000), np.where(area & (cat == 6), np.log(185_000), mu))
+    sd = np.array([0.0, 0.5, 0.4, 0.35, 0.2, 0.1, 0.3, 0.8])[cat]
+    inc = np.where(cat == 0, 0.0, np.exp(mu + sd * rng.standard_normal(R))) * 1.025 ** (yr - 2023)
+    del mu, sd, cat
+    inc = _calibrate_household_income(rows, inc, res, pk, cfg)
+
+    # --- charged / convicted (calendar year), exact per group-year ranks
+    c = rng.random(P) - 0.15 * male - 0.1 * (final == 0)
+    cscore = c[p] + 0.2 * rng.random(R)
+    vscore = cscore + 0.1 * rng.random(R)
+    b1529 = (age_m >= 15) & (age_m <= 29)
+    b30p = age_m >= 30
+    charged = np.zeros(R, bool)
+    convicted = np.zeros(R, bool)
+    for Y in range(cfg.first_year, cfg.last_year + 1):
+        sel_y = yr == Y
+        for g, part in ((g, part) for g in order for part in (stays, ~stays)):
+            sel = sel_y & (gm == G[g]) & part
+            rate = RANDERS_CHARGED_15_29 * CHARGED_REL[g]
+            k = int(round(rate * (sel & b1529).sum()))
+            if g == "REST" and Y == 2023 and part is stays:  # Randers as a whole at LBF's 1.81 %
+                k = int(round(RANDERS_CHARGED_15_29 * (sel_y & b1529 & stays).sum())) - int((charged & sel_y & b1529 & stays).sum())
+            charged |= _choose_exact(rng, sel & b1529, k, cscore)
+            charged |= _choose_exact(rng, sel & b30p, int(round(rate * 0.35 * (sel & b30p).sum())), cscore)
+            crate = cal.ASSUMED["NATIONAL_CONVICTED_15_PLUS"] * CONVICTED_REL[g]
+            convicted |= _choose_exact(rng, sel & (age_m >= 15), int(round(crate * (sel & (age_m >= 15)).sum())), vscore)
+
+    def text(values, codes):  # compact arrow-backed strings, NA where the code is -1
+        return pd.Series(pd.array(np.asarray(values, dtype=object), dtype="str")).take(codes).reset_index(drop=True) \
+            .where(pd.Series(codes) >= 0)
+
+    return pd.DataFrame({
+        "person_key": text(persons.person_key.to_numpy(), p), "year": yr.astype(int), "in_education": in_edu,
+        "highest_education": text(EDU, level), "attachment": text(ATT, att), "benefit": text(BEN, ben),
+        "match_group": text(np.array(["Jobparat", "Aktivitetsparat"]), mg),
+        "fulltime_fraction": fulltime, "gross_income": np.round(inc), "charged": charged, "convicted": convicted,
+    })
+
+
+def _calibrate_household_income(rows, inc, res, pk, cfg) -> np.ndarray:
+    """Scale the 2023 incomes of the households living in each area on 1 January 2024 so that the
+    average household income is the published share of Randers (577,970 kr)."""
+    y = 2024
+    r = res[res.year == y]
+    rp = pk.get_indexer(r.person_key)
+    sel = rows.year.to_numpy() == y - 1
+    row_of = pd.Series(np.flatnonzero(sel), index=rows.p.to_numpy()[sel])
+    ri = row_of.reindex(rp).to_numpy()
+    has = ~np.isnan(ri)
+    ri_i = ri[has].astype(int)
+    grp = _group_index(r.area_code)[has]
+    n_hh_all = r.household_id.nunique()
+    randers_total = cal.RANDERS_HOUSEHOLD_INCOME_2023["value"] * n_hh_all
+    area_total = 0.0
+    for g in PLAN_AREAS_2025:
+        m = grp == G[g]
+        n_hh = r.household_id[r.area_code == g].nunique()
+        tgt = cal.HOUSEHOLD_INCOME_RATIO_2023[g] * cal.RANDERS_HOUSEHOLD_INCOME_2023["value"] * n_hh
+        cur = inc[ri_i[m]].sum()
+        inc[ri_i[m]] *= tgt / cur
+        area_total += tgt
+    m = grp == REST
+    cur = inc[ri_i[m]].sum()
+    inc[ri_i[m]] *= (randers_total - area_total) / cur
+    return inc

@@ -1,0 +1,122 @@
+"""The demo generator's children, jobcenter and intervention extracts (small municipality)."""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ingestion.contract import source
+from ingestion.demo import children, interventions, jobcenter
+from ingestion.demo import targets_children as T
+from ingestion.demo.model import PLAN_AREAS_2025, DemoConfig
+from ingestion.demo.population import simulate
+from ingestion.readers import read_source
+
+
+@pytest.fixture(scope="module")
+def pop():
+    return simulate(DemoConfig.small())
+
+
+@pytest.fixture(scope="module")
+def frames(pop):
+    return children.children_frames(pop)
+
+
+def _with_area(pop, df: pd.DataFrame, year) -> pd.DataFrame:
+    """Join to the CPR stock of 1 January ``year`` the way the warehouse does; REST = elsewhere in Randers."""
+    res = pop.residence.loc[pop.residence["year"] == year, ["person_key", "area_code"]]
+    out = df.merge(res, left_on="PNR_PSEUDO", right_on="person_key", how="left", validate="many_to_one")
+    in_randers = out["person_key"].notna()
+    out["area"] = np.where(in_randers, out["area_code"].fillna("REST"), None)
+    return out
+
+
+def test_deterministic(pop, frames):
+    again = children.children_frames(pop)
+    for name, df in frames.items():
+        pd.testing.assert_frame_equal(df, again[name], obj=name)
+    pd.testing.assert_frame_equal(jobcenter.benefit_months(pop), jobcenter.benefit_months(pop))
+    pd.testing.assert_frame_equal(interventions.participation(pop), interventions.participation(pop))
+
+
+def test_language_2023_exact(pop, frames):
+    df = frames["sprogvurdering"]
+    df = df[(df["AARSAG"] == "Formodet behov") & (df["VURDERINGSDATO"].dt.year == 2023)]
+    df = _with_area(pop, df, 2023)
+    assert df["area"].notna().all(), "every 'Formodet behov' child lives in Randers on 1 January"
+    counts = df.groupby(["area", "RESULTAT"]).size().unstack(fill_value=0)
+    for area in PLAN_AREAS_2025:
+        got = tuple(int(counts.loc[area].get(r, 0)) for r in children.RESULTS)
+        assert got == T.LANGUAGE_2023[area], area
+    # Other reasons exist and are excluded by the indicator.
+    assert {"Alle 3-årige", "Skolestart"} <= set(frames["sprogvurdering"]["AARSAG"])
+
+
+def test_absence(pop, frames):
+    df = frames["skolefravaer"]
+    absent = df["FRAVAER_SYGDOM"] + df["FRAVAER_LOVLIGT"] + df["FRAVAER_ULOVLIGT"]
+    assert (absent <= df["SKOLEDAGE"]).all()
+    assert (df[["FRAVAER_SYGDOM", "FRAVAER_LOVLIGT", "FRAVAER_ULOVLIGT"]] >= 0).all().all()
+    assert df["MAANEDER_INDSKREVET"].between(1, 12).all() and (df["MAANEDER_INDSKREVET"] < 12).any()
+    y = _with_area(pop, df[df["_year"] == 2023], 2023)
+    y = y[y["area"].isin(PLAN_AREAS_2025)]
+    rate = (y["FRAVAER_SYGDOM"] + y["FRAVAER_LOVLIGT"] + y["FRAVAER_ULOVLIGT"]) / y["SKOLEDAGE"] * 100
+    mean = (rate * y["MAANEDER_INDSKREVET"]).groupby(y["area"]).sum() / y.groupby("area")["MAANEDER_INDSKREVET"].sum()
+    for area in PLAN_AREAS_2025:
+        assert abs(mean[area] - T.ABSENCE_2023["mean"][area]) < 0.05, area
+
+
+def test_youth_education_2024(pop, frames):
+    uu = _with_area(pop, frames["uu_vejledning"].query("_year == 2024"), 2024)
+    uu = uu[uu["STATUS"] != "I 10. klasse"]
+    ok = uu["STATUS"].isin(["I ungdomsuddannelse", "Fuldført ungdomsuddannelse"])
+    for spec in (T.YOUTH_EDU_15_MONTHS, T.YOUTH_EDU_STARTED):
+        cohort = uu["AFGANGSAAR"] == spec["leaving_year"]
+        for area in PLAN_AREAS_2025:
+            sel = cohort & (uu["area"] == area)
+            assert (int(sel.sum()), int((sel & ok).sum())) == spec[area], (spec["leaving_year"], area)
+
+
+def test_interventions_2019(pop):
+    df = interventions.participation(pop)
+    y = df[df["_year"] == 2019]
+    for code, spec in T.ACTIVITIES_2019.items():
+        acts = y[y["AKTIVITET"] == code]
+        assert acts["PNR_PSEUDO"].nunique() == spec["participants"], code
+        if "finished" in spec:
+            fin = acts[acts["SLUT"].dt.year == 2019]
+            assert len(fin) == spec["finished"] and (fin["GENNEMFOERT"] == "J").sum() == spec["completed"], code
+
+
+def test_written_files_follow_the_contract(pop, frames, tmp_path):
+    paths = children.write_frames(frames, tmp_path)
+    paths += jobcenter.write_jobcenter_extracts(pop, tmp_path)
+    paths += interventions.write_intervention_extracts(pop, tmp_path)
+    seen = set()
+    for path in paths:
+        name = path.name.rsplit("_", 1)[0]
+        src = source(name)
+        seen.add(name)
+        text = path.read_bytes().decode(src.encoding)  # strict: the file is in the contract's encoding
+        header = next(csv.reader([text.splitlines()[0]], delimiter=src.delimiter))
+        assert header == src.column_names, path.name
+        df = pd.read_csv(path, sep=src.delimiter, encoding=src.encoding, dtype=str, keep_default_na=False)
+        assert not df.duplicated(list(src.keys)).any(), path.name
+        for col in src.columns:
+            values = df[col.name]
+            if not col.nullable:
+                assert (values != "").all(), (path.name, col.name)
+            if col.codes:
+                assert set(values[values != ""]) <= set(col.codes), (path.name, col.name)
+            if col.pattern:
+                assert values[values != ""].str.fullmatch(col.pattern.strip("^$")).all(), (path.name, col.name)
+    for name in seen:  # and the project's own reader (pandera schema from the contract) accepts them
+        assert read_source(tmp_path, source(name))
+    assert seen == {"sprogvurdering", "dagtilbud", "skolefravaer", "afgangsproever", "uu_vejledning",
+                    "ungdomsskole", "anbringelser", "jobcenter_ydelser", "indsatsdeltagelse"}
+    lang = (tmp_path / "kommune" / "sprogvurdering_2023.csv").read_bytes()
+    assert "Særlig indsats".encode("cp1252") in lang

@@ -1,0 +1,121 @@
+"""The demo population: deterministic, calibrated to the plan's published profile, and every
+extract it writes has exactly the contract's format."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ingestion.areas import area_for_address, expand_addresses
+from ingestion.contract import SOURCES_BY_NAME
+from ingestion.demo import calibration as cal
+from ingestion.demo import housing, population, published
+from ingestion.demo.model import PLAN_AREAS_2025, DemoConfig
+
+
+@pytest.fixture(scope="module")
+def pop():
+    return population.simulate(DemoConfig.small())
+
+
+@pytest.fixture(scope="module")
+def written(pop, tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    paths = population.write_cpr_extracts(pop, out)
+    paths += housing.write_housing_extracts(pop, out)
+    paths += published.write_published_extracts(pop, out)
+    return out, paths
+
+
+def _ages(pop, year):
+    r = pop.residence[pop.residence.year == year]
+    birth = pop.persons.set_index("person_key").birth_date.loc[r.person_key].to_numpy()
+    return r, population.age_on(birth.astype("datetime64[D]").astype(np.int64), year)
+
+
+def test_deterministic(pop):
+    again = population.simulate(DemoConfig.small())
+    for name in ("persons", "residence", "person_year", "leases", "moves"):
+        pd.testing.assert_frame_equal(getattr(pop, name), getattr(again, name))
+
+
+def test_profile_2024_exact(pop):
+    r, age = _ages(pop, 2024)
+    for area, d in cal.PROFILE_2024.items():
+        m = (r.area_code == area).to_numpy()
+        assert m.sum() == d["residents"], area
+        assert (age[m] < 18).sum() == d["children"], area
+        leases = pop.leases.merge(r[m][["org_code", "department_number"]].drop_duplicates())
+        assert len(leases) == d["leases"], area
+
+
+def test_shares_2024_to_published_rounding(pop):
+    m = published.dst_measures(pop, 2024)
+    for area in PLAN_AREAS_2025:
+        row = m.loc[area]
+        assert round(100 * row.BEF_IKKEVESTLIG / row.BEFOLKNING) == round(100 * cal.NONWESTERN_SHARE_2024[area])
+        assert round(100 * row.BOERN_ENLIG_FORSOERGER / row.BEF_0_17) == round(100 * cal.SINGLE_PROVIDER_CHILDREN_2024[area])
+        ratio = row.GNS_HUSSTANDSINDKOMST / m.loc["RANDERS"].GNS_HUSSTANDSINDKOMST
+        assert round(100 * ratio) == round(100 * cal.HOUSEHOLD_INCOME_RATIO_2023[area])
+    assert round(100 * m.loc["RANDERS"].BEF_0_17 / m.loc["RANDERS"].BEFOLKNING) == 19
+    vgd = published.dst_measures(pop, 2020).loc["VGD"]
+    assert round(100 * vgd.BEF_IKKEVESTLIG / vgd.BEFOLKNING) == 34
+
+
+def test_education_2023(pop):
+    m = published.dst_measures(pop, 2023)
+    for area, share in {k: v for k, v in cal.ONLY_BASIC_30_59_2023.items() if k != "line"}.items():
+        got = m.loc[area].BEF_30_59_KUN_GRUNDSKOLE / m.loc[area].BEF_30_59
+        assert abs(got - share) < 0.0015 if area == "GLV" else round(100 * got) == round(100 * share), area
+    for area, share in {k: v for k, v in cal.YOUTH_EDUCATION_18_29_2023.items() if k not in ("line", cal.RANDERS)}.items():
+        assert round(100 * m.loc[area].BEF_18_29_UNGDOMSUDD / m.loc[area].BEF_18_29) == round(100 * share), area
+
+
+def test_hsv_2023(pop):
+    r = pop.residence
+    assert ((r.year == 2023) & (r.area_code == "HSV")).sum() == 977
+
+
+def test_addresses(pop):
+    r = pop.residence.drop_duplicates(["street", "number", "letter", "area_code"])
+    letters = [None if pd.isna(x) else x for x in r.letter]  # missing letter is NA in the frame
+    addr = list(zip(r.street, r.number.astype(int), letters))
+    area = r.area_code.to_numpy()
+    for code in PLAN_AREAS_2025:
+        allowed = set(expand_addresses(code))
+        got = {a for a, c in zip(addr, area) if c == code}
+        assert got and got <= allowed, code
+        assert all(area_for_address(*a) == code for a in got), code
+    rest = {a for a, c in zip(addr, area) if pd.isna(c)}
+    assert rest and all(area_for_address(*a) is None for a in rest)
+
+
+def test_residence_one_row_per_person_year(pop):
+    assert not pop.residence.duplicated(["person_key", "year"]).any()
+    assert pop.persons.person_key.str.fullmatch(r"[0-9a-f]{16}").all()
+
+
+def test_written_files_match_contract(written):
+    out, paths = written
+    for p in paths:
+        src = SOURCES_BY_NAME[p.name.rsplit("_", 1)[0]]
+        df = pd.read_csv(p, sep=src.delimiter, encoding=src.encoding, dtype=str, keep_default_na=False)
+        assert list(df.columns) == src.column_names, p.name
+        assert not df.duplicated(list(src.keys)).any(), p.name
+
+
+def test_lejerbo_has_no_evictions(written):
+    out, paths = written
+    assert not list(out.rglob("lejerbo_udsaettelser*"))
+    assert list(out.rglob("randersbolig_udsaettelser_2024.csv"))
+
+
+def test_cra_education_suppressed_from_2024(written):
+    out, _ = written
+    names = published.area_names()
+    for year in (2023, 2024, 2025):
+        df = pd.read_csv(out / "publicerede" / f"dst_boligomraader_{year}.csv", sep=";", encoding="cp1252", dtype=str)
+        cra = df[df.OMRAADE == names["CRA"]].iloc[0]
+        for col in published.CRA_EDUCATION_COLUMNS:
+            assert (cra[col] == "..") == (year >= 2024), (year, col)

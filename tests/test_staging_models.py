@@ -17,31 +17,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:  # the repository is not installed as a package when testing from a checkout
-    sys.path.insert(0, str(REPO))
+from ingestion.contract import SOURCES, SOURCES_BY_NAME, Source
+from ingestion.loader import LINEAGE_COLUMNS, raw_table_ddl
 
-from ingestion.contract import SOURCES, SOURCES_BY_NAME, Source  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 DBT_PROJECT = REPO / "dbt_project"
 DBT = Path(sys.executable).parent / "dbt"
 
 EXTRACT_YEAR = 2024
-METADATA_COLUMNS = {
-    "_extract_year": "INTEGER",
-    "_source_file": "VARCHAR",
-    "_source_row": "INTEGER",
-    "_loaded_at": "TIMESTAMP",
-}
-
-
-def raw_table_ddl(source: Source) -> str:
-    """CREATE TABLE for raw.<source>: the contract's columns as text, then the load metadata."""
-    columns = [f'"{name}" VARCHAR' for name in source.column_names]
-    columns += [f"{name} {dtype}" for name, dtype in METADATA_COLUMNS.items()]
-    return f"CREATE TABLE raw.{source.name} ({', '.join(columns)})"
-
-
 P1 = "a1b2c3d4e5f60718"  # an adult
 P2 = "0123456789abcdef"  # a child
 
@@ -127,7 +111,7 @@ def build_raw(path: Path) -> None:
     loaded_at = dt.datetime(2024, 3, 1, 12, 0)
     for source in SOURCES:
         con.execute(raw_table_ddl(source))
-        placeholders = ", ".join("?" for _ in range(len(source.columns) + len(METADATA_COLUMNS)))
+        placeholders = ", ".join("?" for _ in range(len(source.columns) + len(LINEAGE_COLUMNS)))
         for i, row in enumerate(RAW_ROWS[source.name], start=1):
             assert len(row) == len(source.columns), source.name
             file_name = source.file_name(EXTRACT_YEAR)  # the loader stores the bare file name

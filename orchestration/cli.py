@@ -41,7 +41,7 @@ def prepare_dbt() -> None:
 
 
 def generate_demo(out_dir: Path, small: bool, force: bool = False) -> Path:
-    from ingestion.demo.generate import generate, is_current
+    from ingestion.demo.generate import is_current
     from ingestion.demo.model import DemoConfig
 
     config = DemoConfig.small() if small else DemoConfig()
@@ -50,7 +50,9 @@ def generate_demo(out_dir: Path, small: bool, force: bool = False) -> Path:
         return out_dir
     _say(f"generating the demo municipality ({'small' if small else 'Randers scale'}) in {out_dir} ...")
     started = time.perf_counter()
-    generate(config, out_dir)
+    # A child process: the simulated population's memory is returned before the refresh starts.
+    subprocess.run([sys.executable, "-m", "ingestion.demo", str(out_dir), *(["--small"] if small else [])],
+                   check=True, stdout=subprocess.DEVNULL)
     _say(f"demo municipality written in {time.perf_counter() - started:.1f} s")
     return out_dir
 

@@ -194,6 +194,13 @@ SOURCES: tuple[Source, ...] = (
             _person(),
             Column("INSTITUTION_KODE", "str", "Daycare institution number", pattern=r"^\d{6}$"),
             Column("TILBUDSTYPE", "code", "Kind of daycare", codes=("Dagpleje", "Vuggestue", "Børnehave", "Integreret")),
+            Column(
+                "PRIMAER_UDFORDRING",
+                "code",
+                "The child's primary challenge as registered by the institution (empty: none registered)",
+                nullable=True,
+                codes=("Sproglig", "Social og miljømæssig", "Motorisk", "Andet"),
+            ),
             Column("INDMELDT", "date", "Enrolment date"),
             Column("UDMELDT", "date", "Date the spell ended", nullable=True),
         ),
@@ -496,7 +503,7 @@ SOURCES: tuple[Source, ...] = (
         markers=DST_MARKERS,
         keys=("OMRAADE",),
         columns=(
-            Column("OMRAADE", "str", "Geography: plan area name, 'Randers Kommune' or 'Hele landet'"),
+            Column("OMRAADE", "str", "Geography: plan area name, 'Randers Kommune', 'Region Midtjylland' or 'Hele landet'"),
             *(
                 Column(name, "decimal", desc, min_value=0, markers_allowed=True)
                 for name, desc in (
@@ -514,6 +521,13 @@ SOURCES: tuple[Source, ...] = (
                     ("BEF_18_64_UDEN_TILKNYTNING", "Aged 18-64 without attachment to labour market or education (full-time persons)"),
                     ("BEF_15_29", "Residents aged 15-29"),
                     ("BEF_15_29_SIGTEDE", "Aged 15-29 charged at least once in the year"),
+                    ("BEF_20_24", "Residents aged 20-24"),
+                    ("BEF_20_24_KUN_GRUNDSKOLE", "Aged 20-24 with only basic schooling and not in education"),
+                    ("BEF_18_29_BESKAEFTIGEDE", "Aged 18-29 in employment"),
+                    ("BEF_18_64_BESKAEFTIGEDE", "Aged 18-64 in employment"),
+                    ("BEF_10_14", "Residents aged 10-14"),
+                    ("BEF_10_14_I_DAGTILBUD", "Aged 10-14 enrolled in a fritids- or klubtilbud"),
+                    ("SIGTEDE", "Residents charged at least once in the year under straffeloven, våbenloven or lov om euforiserende stoffer"),
                     ("BEF_15_PLUS", "Residents aged 15 and over"),
                     ("DOEMTE", "Residents convicted under straffeloven, våbenloven or lov om euforiserende stoffer"),
                     ("GNS_HUSSTANDSINDKOMST", "Average household income, kr"),
@@ -562,6 +576,8 @@ SOURCES: tuple[Source, ...] = (
                     ("ANDEL_15_29_RESTGRUPPE", "Share of 15-29 neither in education nor work, %"),
                     ("ANDEL_18_64_UDEN_TILKNYTNING", "Share of 18-64 without attachment, %"),
                     ("ANDEL_15_29_SIGTEDE", "Share of 15-29 charged at least once, %"),
+                    ("BEF_10_17", "Residents aged 10-17 in the departments covered"),
+                    ("BEF_10_17_SIGTEDE", "Aged 10-17 charged at least once in the year"),
                     ("FRAFLYTNINGSPROCENT", "External household move-outs / leases, %"),
                 )
             ),

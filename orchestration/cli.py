@@ -5,6 +5,7 @@
     boligmonitor run --small              # the small demo municipality the tests use
     boligmonitor demo OUT_DIR [--small]   # only write the demo extracts
     boligmonitor prepare                  # only parse the dbt project (manifest for Dagster)
+    boligmonitor load --extracts DIR      # only validate and load the raw schema (development)
 """
 
 from __future__ import annotations
@@ -57,6 +58,24 @@ def generate_demo(out_dir: Path, small: bool, force: bool = False) -> Path:
     return out_dir
 
 
+def load_raw(extract_dir: Path, warehouse: Path) -> None:
+    """Validate and load every source, outside Dagster (for development and debugging)."""
+    import duckdb
+
+    from ingestion.contract import SOURCES
+    from ingestion.loader import load_source
+    from ingestion.readers import find_files, read_source
+
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(warehouse))
+    try:
+        for source in SOURCES:
+            rows = load_source(con, source, read_source(extract_dir, source), find_files(extract_dir, source))
+            _say(f"raw.{source.name}: {rows} rows")
+    finally:
+        con.close()
+
+
 def run_refresh(report_year: int) -> bool:
     """Materialise the whole asset graph in this process (one writer for the DuckDB file)."""
     import dagster as dg
@@ -74,6 +93,23 @@ def run_refresh(report_year: int) -> bool:
         tags={"report_year": str(report_year)},
     )
     return result.success
+
+
+def fidelity_summary(warehouse: Path) -> str:
+    """One line for the backtest against the plan documents' published figures."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        counts = dict(con.execute(
+            "SELECT fidelity_status, count(*) FROM quality.fidelity_published_values GROUP BY 1"
+        ).fetchall())
+    finally:
+        con.close()
+    consistent = sum(n for status, n in counts.items() if status != "inconsistent_in_seed")
+    return (f"{counts.get('reproduced', 0)} of {consistent} published values reproduced; "
+            f"{counts.get('inconsistent_in_seed', 0)} contradicted by the documents themselves "
+            "(see quality.fidelity_published_values)")
 
 
 def _peak_memory_mib() -> float:
@@ -97,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("out_dir", type=Path)
     demo.add_argument("--small", action="store_true")
     commands.add_parser("prepare", help="parse the dbt project")
+    load = commands.add_parser("load", help="only validate and load the extracts into the raw schema (no dbt)")
+    load.add_argument("--extracts", type=Path, required=True)
+    load.add_argument("--warehouse", type=Path, default=None)
     args = parser.parse_args(argv)
 
     if args.command == "demo":
@@ -104,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "prepare":
         prepare_dbt()
+        return 0
+    if args.command == "load":
+        load_raw(args.extracts.resolve(), (args.warehouse or default_warehouse_path()).resolve())
         return 0
 
     started = time.perf_counter()
@@ -126,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
              "See the errors above.")
         return 1
     _say(f"exports published in {os.environ[ENV_EXPORTS]}")
+    _say(fidelity_summary(Path(os.environ[ENV_WAREHOUSE])))
     _say(f"wall time {elapsed:.1f} s, peak memory {_peak_memory_mib():.0f} MiB")
     return 0
 

@@ -68,6 +68,55 @@ def test_absence(pop, frames):
     mean = (rate * y["MAANEDER_INDSKREVET"]).groupby(y["area"]).sum() / y.groupby("area")["MAANEDER_INDSKREVET"].sum()
     for area in PLAN_AREAS_2025:
         assert abs(mean[area] - T.ABSENCE_2023["mean"][area]) < 0.05, area
+    # shares above 10 % / 15 %, pupils weighted by months as the warehouse does
+    absent = y["FRAVAER_SYGDOM"] + y["FRAVAER_LOVLIGT"] + y["FRAVAER_ULOVLIGT"]
+    months = y["MAANEDER_INDSKREVET"]
+    for cut, targets in ((0.10, T.ABSENCE_2023["above_10"]), (0.15, T.ABSENCE_2023["above_15"])):
+        share = (months * (absent - cut * y["SKOLEDAGE"] > 1e-9)).groupby(y["area"]).sum() / months.groupby(y["area"]).sum()
+        for area in PLAN_AREAS_2025:
+            if area in targets:
+                assert round(100 * share[area], 1) == targets[area], (cut, area)
+
+
+def test_absence_days_hp2017(pop, frames):
+    df = frames["skolefravaer"]
+    three = set(children._INST.loc[children._INST["is_fravaer_skole_2017"], "institution_code"])
+    for year, (nordby_mean, _) in ((y, v) for y, v in T.ABSENCE_DAYS.items() if isinstance(y, int)):
+        y = _with_area(pop, df[(df["_year"] == year) & (df["KLASSETRIN"] <= 9)], year)
+        y = y[y["area"].isin(T.HP2017_AREAS)]
+        days = y["FRAVAER_SYGDOM"] + y["FRAVAER_LOVLIGT"] + y["FRAVAER_ULOVLIGT"]
+        assert round(days.mean(), 1) == nordby_mean, year
+        if year in T.ABSENCE_DAYS_THREE_SCHOOLS:
+            at = y["SKOLE_KODE"].isin(three)
+            assert 0 < (~at).sum() and round(days[at].mean(), 1) == T.ABSENCE_DAYS_THREE_SCHOOLS[year]
+
+
+def test_daycare_hp2017(pop, frames):
+    df = frames["dagtilbud"]
+    assert set(df["INSTITUTION_KODE"]) <= set(children._INST["institution_code"]), "codes come from the seed"
+    w = children.world(pop)
+    for year in (2016, 2018):
+        rows = df[df["_year"] == year]
+        active, age = children._on_jan1(w, rows, year)
+        rows, age = rows[active], age[active]
+        lang = rows["PRIMAER_UDFORDRING"] == "Sproglig"
+        social = rows["PRIMAER_UDFORDRING"] == "Social og miljømæssig"
+        nussa = rows["INSTITUTION_KODE"].isin(children.NUSSA_DAYCARES)
+        nordby = rows["INSTITUTION_KODE"].isin(children.NORDBY_DAYCARES) & (age >= 2) & (age <= 5)
+        (n_lang, _), (n_social, _), n_nussa = T.NUSSA[year]
+        assert (nussa.sum(), (nussa & lang).sum(), (nussa & social).sum()) == (n_nussa, n_lang, n_social)
+        n_children, _, n_nordby = T.DAYCARE_LANGUAGE[year]
+        assert (nordby.sum(), (nordby & lang).sum()) == (n_nordby, n_children)
+
+
+def test_placements_gjp(pop, frames):
+    df = frames["anbringelser"]
+    for year, n in ((y, v) for y, v in T.PLACEMENTS_GJP.items() if isinstance(y, int)):
+        kids = pop.residence[(pop.residence["year"] == year) & (pop.residence["area_code"] == "GJP")]
+        born = pop.persons.set_index("person_key").loc[kids["person_key"], "birth_date"]
+        kids = set(born[born > pd.Timestamp(year - 18, 1, 1)].index)
+        active = df[(df["START"] <= pd.Timestamp(year, 12, 31)) & (df["SLUT"].isna() | (df["SLUT"] >= pd.Timestamp(year, 1, 1)))]
+        assert len(kids & set(active["PNR_PSEUDO"])) == n, year
 
 
 def test_youth_education_2024(pop, frames):
@@ -79,6 +128,21 @@ def test_youth_education_2024(pop, frames):
         for area in PLAN_AREAS_2025:
             sel = cohort & (uu["area"] == area)
             assert (int(sel.sum()), int((sel & ok).sum())) == spec[area], (spec["leaving_year"], area)
+
+
+def test_youth_school_2024(pop, frames):
+    w = children.world(pop)
+    year = children.YOUTH_SCHOOL_YEAR
+    placed = children.placed_on(w, frames["anbringelser"], children.day(year, 9, 1))
+    counted = children.youth_school_population(w, year, placed)
+    ys = frames["ungdomsskole"]
+    ys = ys[(ys["_year"] == year) & (ys["TILMELDT"] <= pd.Timestamp(year, 9, 1))]
+    enrolled = np.zeros(len(w.key), dtype=bool)
+    enrolled[pd.Index(w.key).get_indexer(ys["PNR_PSEUDO"])] = True
+    g = w.group_in(year)
+    for code, area in enumerate(PLAN_AREAS_2025):
+        n = (counted & (g == code)).sum()
+        assert round(100 * (counted & enrolled & (g == code)).sum() / n) == T.YOUTH_SCHOOL_2024[area], area
 
 
 def test_interventions_2019(pop):

@@ -37,7 +37,7 @@ RAW_ROWS: dict[str, list[tuple]] = {
     ],
     "skolefravaer": [(P2, "2023/24", "751001", "3", "200", "12", "4,5", "1", "0,5")],
     "sprogvurdering": [(P2, "2019-09-12", "3", "751234", "Alle 3-årige", "Særlig indsats")],
-    "dagtilbud": [(P2, "751234", "Børnehave", "2018-08-01", None)],
+    "dagtilbud": [(P2, "751234", "Børnehave", "Sproglig", "2018-08-01", None)],
     "afgangsproever": [
         (P2, "2022/23", "751001", "N", "Dansk", "Læsning", "02"),
         (P2, "2022/23", "751001", "N", "Matematik", "Færdighedsregning", "-3"),
@@ -284,3 +284,14 @@ def test_published_danish_numbers(warehouse):
     assert survey[("Alle boligområder", "ANTAL_INTERVIEWS")]["value"] is None
     assert survey[("Alle boligområder", "ANTAL_INTERVIEWS")]["value_marker"] == "not_available"
     assert survey[("Alle boligområder", "ANDEL_FRIVILLIGE")]["value"] == 12.5
+
+
+@pytest.mark.parametrize("name", [s.name for s in SOURCES if s.kind == "published"])
+def test_published_staging_unpivots_every_contract_measure(name):
+    """The staged measure list is the contract's list of measure columns, so a measure added to
+    the contract cannot be silently left out of the warehouse."""
+    import re
+
+    sql = next((REPO / "dbt_project" / "models" / "staging" / "publicerede").glob(f"stg_*__{name.split('_', 1)[1]}.sql"))
+    listed = re.findall(r"'([A-Z0-9_]+)'", re.search(r"set measures = \[(.*?)\]", sql.read_text(), re.S).group(1))
+    assert listed == [c.name for c in SOURCES_BY_NAME[name].columns if c.markers_allowed]

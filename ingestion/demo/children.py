@@ -15,12 +15,16 @@ Calibration (targets_children.py has the figures with their seed lines)
   2023 and result; the whole municipality (2,158) only at full scale, otherwise the non-area
   part is scaled by ``rest_residents / 93,000``. Every 'Formodet behov' assessment is of a child
   in the stock of its year, so counting rows or joining to residence gives the same figure.
-- Skolefravær, to the published rounding where the pupil count allows: fraværsprocent per area
-  = Σ months × (absent days / school days) / Σ months over pupils in the stock of 1 January Y;
-  share above 10 % = pupils with a rate > 10 % / pupils (unweighted). The mean is hit to ±0.05
-  percentage points; the share is the nearest k/N. 'Alle 7 boligområder' follows from the areas.
-  The non-area rate is set so that Randers Kommune (areas included) is hit at full scale.
-  Other school years follow the same targets scaled by a plausible national trend.
+- Skolefravær 2023/24, to the published rounding: per area the months-weighted fraværsprocent
+  (Σ months × absent days / school days / Σ months) and the months-weighted shares above 10 % and
+  (ENV, HSV, Randers) above 15 %, over pupils in the stock of 1 January Y. Pupil counts are too
+  small for unweighted shares such as 33,4 %, so a few pupils get fewer months at the school
+  (changed school during the year) until the shares print right. Randers Kommune only at full
+  scale; 'Alle 7 boligområder' is not a target (inconsistent with the area rows). Other school
+  years follow the same targets scaled by a plausible national trend.
+- Skolefravær HP2017, exact to one decimal: mean absent days per pupil in 0.-9. klasse in 2015/16
+  and 2018/19 for Randers Nordby (and in 2018/19 its pupils at the three schools of "Fra fravær til
+  fremmøde"; 15 % of Nordby pupils attend another school), Randers Kommune at full scale.
 - UU, exact where the stock allows: in the file of 2024 (status 1 October 2024), persons in the
   stock of 1 January 2024 with AFGANGSAAR 2023 (15 months) and AFGANGSAAR 2024 (started in the
   leaving year), leaving 9th or 10th grade for good; success = STATUS 'I ungdomsuddannelse' or
@@ -28,9 +32,16 @@ Calibration (targets_children.py has the figures with their seed lines)
   file with AFGANGSKLASSE 9 and STATUS 'I 10. klasse' and must be left out of both measures (the
   seed's cohorts are too small to include them). Cohort sizes are met by choosing who takes
   10th grade; Randers Kommune (1,100 / 1,176 persons) only at full scale.
-- Ungdomsskole, to whole per cent: persons aged 13-18 (whole years on 1 September Y) in the stock
-  of Y with an enrolment dated on or before 1 September Y, school year 2024.
-- Daycare and 9th-grade exams are steered towards LBF's published levels, not exactly (LBF
+- UU HP2017, whole per cent: leavers after 9th grade (not going on to 10th) in a youth education on
+  1 October 2016 and 2018, Randers Nordby and the rest of Randers; cohorts fitted via 10th grade.
+- Ungdomsskole, to whole per cent: residents of the stock of Y who turn 13-18 in Y, less those placed
+  outside the home on 1 September, with an enrolment dated on or before 1 September Y, school year
+  2024. Where an area's count cannot print the share, a teenager or two is placed outside the home.
+- Dagtilbud HP2017, exact: on 1 January 2016 and 2018, 2-5-year-olds in Nordby's daycare
+  institutions and all children in the three NUSSA institutions (seed institutions.csv) number what
+  the published shares imply, and PRIMAER_UDFORDRING in that year's file gives the published counts.
+- Anbringelser HP2017, exact: Gl. Jennumparken 14 placed children in 2018, 11 in 2019.
+- Daycare take-up and 9th-grade exams are steered towards LBF's published levels, not exactly (LBF
   publishes them, the warehouse does not recompute them).
 """
 
@@ -57,23 +68,50 @@ RESULTS = np.array(["Generel indsats", "Fokuseret indsats", "Særlig indsats"], 
 NO_DATE = np.datetime64("2200-01-01", "D")
 EXTRACT_DATE = np.datetime64("2025-12-31", "D")  # spells still open then are delivered without an end
 
-# Institution numbers (invented 6-digit codes; the names are the institutions the plan mentions).
-DAYCARES = {
-    "GJP": ("751101", "751102", "751103"),  # Børnehuset Jennumparken, KFUM, Platangården
-    "GLV": ("751104", "751105", "751103"),  # Børnehuset Lervangen, Glentevej, Platangården
-    "VGD": ("751106", "751107"),  # Børnehuset Hørhaven, Børnehuset Vangdalen
-    "HSV": ("751108", "751109"),  # Børnehuset Bækkestien, Børnehuset Midgård
-    "ENV": ("751110", "751104"),  # Huset Nyvang, Børnehuset Lervangen
-    "SJK": ("751111",),  # Børnehuset Elmehaven
-    "CRA": ("751111", "751108", "751109"),  # Elmehaven, Bækkestien, Midgård
-    REST: tuple(f"7512{i:02d}" for i in range(40)),
+# Institution numbers come from the warehouse's seed (invented codes; the named institutions are
+# those the plans mention), so the generator and the institution groups of the warehouse agree.
+INSTITUTIONS_SEED = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "institutions.csv"
+
+
+def _institutions() -> pd.DataFrame:
+    df = pd.read_csv(INSTITUTIONS_SEED, dtype=str, encoding="utf-8")
+    for col in ("is_nussa_2017", "is_fravaer_skole_2017", "is_nordby_daginstitution_2017"):
+        df[col] = df[col].str.lower() == "true"
+    return df
+
+
+_INST = _institutions()
+_CODE = dict(zip(_INST["institution_name"], _INST["institution_code"]))
+_DAYCARE_NAMES = {
+    "GJP": ("Børnehuset Jennumparken", "KFUM's Børnehus", "Børnehuset Platangården", "Børnehuset Mælkevejen"),
+    "GLV": ("Børnehuset Lervangen", "Børnehaven Glentevej", "Børnehuset Platangården"),
+    "VGD": ("Børnehuset Hørhaven", "Børnehuset Vangdalen", "Børnehuset Mælkevejen"),
+    "HSV": ("Børnehuset Bækkestien", "Børnehuset Midgård"),
+    "ENV": ("Huset Nyvang", "Børnehuset Lervangen"),
+    "SJK": ("Børnehuset Elmehaven",),
+    "CRA": ("Børnehuset Elmehaven", "Børnehuset Bækkestien", "Børnehuset Midgård"),
 }
-SCHOOLS_0_6 = {"GJP": "730101", "GLV": "730101", "VGD": "730102", "HSV": "730103", "ENV": "730104",
-               "SJK": "730104", "CRA": "730103"}  # Nørrevangs-, Vestervangs-, Østervang-, Hobrovejens Skole
-SCHOOLS_7_9 = {"GJP": "730101", "GLV": "730101", "VGD": "730102", "HSV": "730105", "ENV": "730102",
-               "SJK": "730102", "CRA": "730105"}  # Rismølleskolen for HSV/CRA, Vestervangsskolen for ENV/SJK
-REST_SCHOOLS = tuple(f"7302{i:02d}" for i in range(20))
-TENTH_GRADE_CENTRE = "730199"  # 10. klasse-center
+DAYCARES = {a: tuple(_CODE[n] for n in names) for a, names in _DAYCARE_NAMES.items()}
+_named = {c for codes in DAYCARES.values() for c in codes}
+DAYCARES[REST] = tuple(c for c, k in zip(_INST["institution_code"], _INST["institution_kind"])
+                       if k == "daginstitution" and c not in _named)
+NUSSA_DAYCARES = tuple(_INST.loc[_INST["is_nussa_2017"], "institution_code"])
+NORDBY_DAYCARES = tuple(_INST.loc[_INST["is_nordby_daginstitution_2017"], "institution_code"])
+_SCHOOL_0_6 = {"GJP": "Nørrevangsskolen", "GLV": "Nørrevangsskolen", "VGD": "Vestervangsskolen",
+               "HSV": "Østervangskolen", "ENV": "Hobrovejens Skole", "SJK": "Hobrovejens Skole",
+               "CRA": "Østervangskolen"}
+_SCHOOL_7_9 = {"GJP": "Nørrevangsskolen", "GLV": "Nørrevangsskolen", "VGD": "Vestervangsskolen",
+               "HSV": "Rismølleskolen", "ENV": "Vestervangsskolen", "SJK": "Vestervangsskolen",
+               "CRA": "Rismølleskolen"}
+SCHOOLS_0_6 = {a: _CODE[n] for a, n in _SCHOOL_0_6.items()}
+SCHOOLS_7_9 = {a: _CODE[n] for a, n in _SCHOOL_7_9.items()}
+TENTH_GRADE_CENTRE = _CODE["10. klasse-center Randers"]
+_named = set(SCHOOLS_0_6.values()) | set(SCHOOLS_7_9.values()) | {TENTH_GRADE_CENTRE}
+REST_SCHOOLS = tuple(c for c, k in zip(_INST["institution_code"], _INST["institution_kind"])
+                     if k == "skole" and c not in _named)
+# Share of Nordby pupils at a school outside the three of "Fra fravær til fremmøde" (free schools,
+# special schools), so the three-school group of HP2017 is not all of Nordby.
+NORDBY_OTHER_SCHOOL = 0.15
 
 
 # ------------------------------------------------------------------------------------ shared
@@ -224,7 +262,47 @@ def tracks(w: World) -> Tracks:
     drive = rng.random(n)
     tr = Tracks(by + 6 + delay, tenth, special, ability, drive)
     _calibrate_cohorts(w, tr, rng)
+    _calibrate_ninth_grade(w, tr, rng_for(w.pop, "school_tracks_hp2017"))
     return tr
+
+
+HP2017_CODES = tuple(PLAN_AREAS_2025.index(a) for a in T.HP2017_AREAS)
+
+
+def _whole_pct_k(n: int, pct: float) -> int | None:
+    """A count k with k/n printed as ``pct`` whole per cent (off the rounding edge), else None."""
+    for k in sorted(range(n + 1), key=lambda k: abs(k - pct / 100 * n)):
+        if abs(100 * k / n - pct) < 0.499:
+            return k
+    return None
+
+
+def _ninth_grade_groups(w: World, year: int) -> tuple[np.ndarray, np.ndarray]:
+    """(Randers Nordby, rest of Randers) residents of 1 January ``year`` alive on 1 October."""
+    g = w.group_in(year)
+    alive = w.death > day(year, 10, 1)
+    nordby = np.isin(g, HP2017_CODES) & alive
+    return nordby, (g >= 0) & ~nordby & alive
+
+
+def _calibrate_ninth_grade(w: World, tr: Tracks, rng) -> None:
+    """HP2017's 9th-grade measure: choose who goes on to 10th grade so that the number leaving for good
+    after 9th grade in 2016 and 2018 allows the published whole-per-cent shares (k/n)."""
+    for year, targets in T.NINTH_GRADE_YOUTH_EDU.items():
+        if not isinstance(year, int) or not (w.first_year <= year <= w.last_year):
+            continue
+        for mask, pct in zip(_ninth_grade_groups(w, year), targets):
+            members = np.flatnonzero(mask & (tr.start + 10 == year))
+            leavers = members[~tr.tenth[members]]
+            n = len(leavers)
+            # nearest feasible cohort size, preferring small moves
+            for d in sorted(range(-min(n - 1, 12), 13), key=abs):
+                if 0 < n + d <= len(members) and _whole_pct_k(n + d, pct) is not None:
+                    break
+            if d < 0:
+                tr.tenth[rng.choice(leavers, -d, replace=False)] = True
+            elif d > 0:
+                tr.tenth[rng.choice(members[tr.tenth[members]], d, replace=False)] = False
 
 
 def _youth_edu_targets(w: World, status_year: int, spec: dict) -> dict[int, int]:
@@ -420,8 +498,9 @@ def _daycare_code(w: World) -> np.ndarray:
 def _school_code(w: World, idx: np.ndarray, groups: np.ndarray, grade) -> np.ndarray:
     grade = np.broadcast_to(np.asarray(grade), idx.shape)
     out = np.array(REST_SCHOOLS, dtype=object)[_stable_pick(w, idx, len(REST_SCHOOLS), 3)]
+    other = _stable_pick(w, idx, 1000, 11) < NORDBY_OTHER_SCHOOL * 1000
     for code, area in enumerate(PLAN_AREAS_2025):
-        m = groups == code
+        m = (groups == code) & ~(other & np.isin(groups, HP2017_CODES))
         out[m] = np.where(grade[m] <= 6, SCHOOLS_0_6[area], SCHOOLS_7_9[area])
     out[grade == 10] = TENTH_GRADE_CENTRE
     return out
@@ -510,17 +589,25 @@ def school_absence(w: World, tr: Tracks) -> pd.DataFrame:
         m = months[idx]
         mg = {c: float(m[calib & (group == c)].sum()) for c in range(len(GROUPS))}
         ng = {c: int((calib & (group == c)).sum()) for c in range(len(GROUPS))}
-        mean, share = _absence_targets(w, year, mg, ng)
         risk = 1.0 + 0.08 * grade[idx] + 0.6 * tr.special[idx] + 0.4 * w.nonwestern[idx]
         rates = np.zeros(len(idx))
+        exact = []
+        if year == ABSENCE_YEAR:
+            # The published year: months are trimmed so that the months-weighted shares hit the seed.
+            exact = _exact_absence_year(w, rng, m, risk, calib, group, rates)
+            mg = {c: float(m[calib & (group == c)].sum()) for c in range(len(GROUPS))}
+        mean, share = _absence_targets(w, year, mg, ng)
         for c in range(len(GROUPS)):
             sel = np.flatnonzero(calib & (group == c))
-            rates[sel] = _calibrated_rates(rng, m[sel], mean[c], share[c], risk[sel])
+            if c not in exact:
+                rates[sel] = _calibrated_rates(rng, m[sel], mean[c], share[c], risk[sel])
             new = np.flatnonzero(~calib & (group == c))
             rates[new] = _calibrated_rates(rng, m[new], mean[c], share[c], risk[new])
         days_full = 200 + (year % 3) - 1
         school_days = np.maximum(1, np.round(days_full * m / 12)).astype(np.int64)
         absent = _absence_days(rng, rates, school_days, m, {c: mean[c] for c in mean}, group, calib)
+        if year in T.ABSENCE_DAYS:
+            rates = _exact_absence_days(w, rng, absent, school_days, rates, idx, grade[idx], group, calib, year)
         ill, lawful, unlawful = _split_absence(rng, absent, group)
         frames.append(_frame(
             w, idx, year, SKOLEAAR=f"{year}/{(year + 1) % 100:02d}",
@@ -531,12 +618,116 @@ def school_absence(w: World, tr: Tracks) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def _months_trim(sums: np.ndarray, cond, caps: np.ndarray) -> np.ndarray | None:
+    """Fewest months to take from each of the pupil groups (very high, high, low absence) with
+    sums ``sums`` so that ``cond(very_high, high, low)`` holds; None when no trim of up to ``caps`` does."""
+    grids = np.meshgrid(*[np.arange(min(int(c), lim) + 1) for c, lim in zip(caps, (25, 25, 80))], indexing="ij")
+    d = np.stack([g.ravel() for g in grids], axis=1)
+    ok = cond(sums[0] - d[:, 0], sums[1] - d[:, 1], sums[2] - d[:, 2])
+    if not ok.any():
+        return None
+    cand = d[ok]
+    return cand[np.argmin(cand.sum(axis=1))]
+
+
+def _take_months(rng, m: np.ndarray, members: np.ndarray, total: int) -> None:
+    """Take ``total`` months from ``members`` (pupils who changed school during the year), 3 months kept at least."""
+    for i in rng.permutation(members):
+        if total <= 0:
+            break
+        cut = min(total, int(m[i]) - 3)
+        if cut > 0:
+            m[i] -= cut
+            total -= cut
+
+
+def _exact_absence_year(w: World, rng, m, risk, calib, group, rates) -> list[int]:
+    """Rates of the published school year for pupils in the stock: per area, the months-weighted
+    share above 10 % (and 15 % where published) and the months-weighted mean hit the seed, and so
+    does Randers Kommune at full scale. ``m`` is trimmed in place."""
+    A = T.ABSENCE_2023
+    # 'Alle 7 boligområder' (33,3 % above 10 %) is not a target: the area shares weighted by any
+    # plausible pupil numbers give about 32,7 % (seed row marked inconsistent).
+    order = list(range(N_AREAS)) + ([REST_CODE] if w.pop.config.is_full_scale else [])
+    done = np.zeros(3)  # months (very high, high, low) of the groups already calibrated
+    area_k = np.zeros(2, dtype=np.int64)  # pupils above 10 % and above 15 % in the areas
+    for c in order:
+        sel = np.flatnonzero(calib & (group == c))
+        if not len(sel):
+            continue
+        name = T.RANDERS if c == REST_CODE else PLAN_AREAS_2025[c]
+        t10, t15 = A["above_10"][name], A["above_15"].get(name)
+        n = len(sel)
+        p = risk[sel] / risk[sel].sum()
+        if c == REST_CODE:  # the rest carries what Randers needs beyond the areas
+            n_all = n + sum(int((calib & (group == a)).sum()) for a in range(N_AREAS))
+            k10 = int(round(t10 / 100 * n_all)) - int(area_k[0])
+        else:
+            k10 = int(round(t10 / 100 * n))
+        high = np.zeros(n, dtype=bool)
+        high[rng.choice(n, min(max(k10, 0), n), replace=False, p=p)] = True
+        vhigh = np.zeros(n, dtype=bool)
+        k15 = int(round((t15 if t15 is not None else 0.55 * t10) / 100 * n)) if c != REST_CODE else \
+            int(round(t15 / 100 * n_all)) - int(area_k[1])
+        hi_idx = np.flatnonzero(high)
+        vhigh[hi_idx[rng.choice(len(hi_idx), min(max(k15, 0), len(hi_idx)), replace=False)]] = True
+        mm = m[sel]
+        sums = np.array([mm[vhigh].sum(), mm[high & ~vhigh].sum(), mm[~high].sum()], dtype=float)
+        base = done.copy()
+
+        def cond(v, h, lo, t10=t10, t15=t15, c=c, base=base):
+            ok = _rounds_to_vec(v + h, v + h + lo, t10) if c != REST_CODE else \
+                _rounds_to_vec(base[0] + base[1] + v + h, base.sum() + v + h + lo, t10)
+            if t15 is not None:
+                ok &= _rounds_to_vec(v, v + h + lo, t15) if c != REST_CODE else \
+                    _rounds_to_vec(base[0] + v, base.sum() + v + h + lo, t15)
+            return ok
+
+        caps = np.array([(mm[g] - 3).clip(0).sum() for g in (vhigh, high & ~vhigh, ~high)])
+        trim = _months_trim(sums, cond, caps)
+        if trim is None:
+            raise ValueError(f"skolefravær {ABSENCE_YEAR}: no months trim reproduces {name}")
+        for g, d in zip((vhigh, high & ~vhigh, ~high), trim):
+            _take_months(rng, mm, np.flatnonzero(g), int(d))
+        m[sel] = mm
+        done += np.array([mm[vhigh].sum(), mm[high & ~vhigh].sum(), mm[~high].sum()])
+        if c < N_AREAS:
+            area_k += np.array([high.sum(), vhigh.sum()])
+        # Rates: low below 10 %, high 10-15 %, very high above 15 %, scaled to the months-weighted mean.
+        if c == REST_CODE:
+            M_all = done.sum()
+            target = (A["mean"][T.RANDERS] * M_all - sum(A["mean"][a] * m[calib & (group == i)].sum()
+                                                          for i, a in enumerate(PLAN_AREAS_2025))) / mm.sum()
+        else:
+            target = A["mean"][name]
+        r = np.where(high, rng.uniform(10.3, 14.6, n), 9.6 * rng.beta(1.3, 2.2, n))
+        excess = rng.gamma(1.3, 6.0, n) + 0.05
+        need = target * mm.sum() - (mm * r)[~vhigh].sum() - 15.4 * mm[vhigh].sum()
+        ex = (mm * excess)[vhigh].sum()
+        if need >= 0 and ex > 0:
+            r = np.where(vhigh, 15.4 + need / ex * excess, r)
+        else:  # the shares alone pass the mean: keep the very high group low, scale the low group down
+            r = np.where(vhigh, 15.4 + 0.2 * excess, r)
+            low_sum = (mm * r)[~high].sum()
+            rest = target * mm.sum() - (mm * r)[high].sum()
+            r = np.where(high, r, r * max(rest, 0) / low_sum)
+        rates[sel] = np.minimum(r, 95.0)
+    return order
+
+
+def _rounds_to_vec(k, n, pct):
+    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
+    return (n > 0) & (np.abs(1000 * k / np.where(n > 0, n, 1) - round(pct * 10)) < 0.49)
+
+
 def _absence_days(rng, rates, school_days, months, mean, group, calib) -> np.ndarray:
-    """Absent days in tenths of a day; pupils stay on their side of 10 %, and the months-weighted
-    mean of each calibrated group is nudged back onto its target after rounding."""
+    """Absent days in tenths of a day; pupils stay on their side of 10 % and of 15 %, and the
+    months-weighted mean of each calibrated group is nudged back onto its target after rounding."""
     cap_low = np.floor(school_days * 1.0).astype(np.int64)  # 10 % of the days, in tenths
+    cap_15 = np.floor(school_days * 1.5).astype(np.int64)  # 15 % of the days, in tenths
     tenths = np.where(rates > 10, np.ceil(rates * school_days / 10), np.floor(rates * school_days / 10)).astype(np.int64)
     tenths = np.where(rates > 10, np.maximum(tenths, cap_low + 1), np.minimum(tenths, cap_low))
+    tenths = np.where(rates > 15, np.maximum(tenths, cap_15 + 1), np.where(rates > 10, np.minimum(tenths, cap_15), tenths))
     for c, target in mean.items():
         sel = np.flatnonzero(calib & (group == c))
         if not len(sel):
@@ -553,6 +744,50 @@ def _absence_days(rng, rates, school_days, months, mean, group, calib) -> np.nda
             fix = sel[rng.permutation(np.flatnonzero(movable))[:need]]
             tenths[fix] += 1 if gap > 0 else -1
     return tenths
+
+
+def _scale_tenths(rng, tenths: np.ndarray, sel: np.ndarray, cap: np.ndarray, total: int) -> None:
+    """Scale the absence (tenths of days) of pupils ``sel`` to sum to ``total`` exactly, in place."""
+    if not len(sel):
+        return
+    cur = tenths[sel].sum()
+    new = np.minimum(np.floor(tenths[sel] * (total / max(cur, 1))).astype(np.int64), cap[sel])
+    for _ in range(20):  # hand out (or take back) the rounding remainder a tenth at a time
+        gap = int(total - new.sum())
+        if gap == 0:
+            break
+        room = np.flatnonzero(new < cap[sel]) if gap > 0 else np.flatnonzero(new > 0)
+        pick = rng.permutation(room)[:abs(gap)]
+        new[pick] += 1 if gap > 0 else -1
+    tenths[sel] = new
+
+
+def _exact_absence_days(w: World, rng, tenths, school_days, rates, idx, grade, group, calib, year) -> np.ndarray:
+    """HP2017: mean absent days per pupil in 0.-9. klasse, exact to one decimal: Randers Nordby,
+    Nordby pupils at the three schools (where published) and Randers Kommune (full scale; otherwise
+    the rest of the municipality carries its level as if it had its real size)."""
+    nordby_mean, randers_mean = T.ABSENCE_DAYS[year]
+    three_mean = T.ABSENCE_DAYS_THREE_SCHOOLS.get(year)
+    cap = school_days * 10
+    pupils = calib & (grade <= 9)
+    nordby = pupils & np.isin(group, HP2017_CODES)
+    rest = pupils & ~nordby
+    codes = _school_code(w, idx, group, grade)
+    at_three = nordby & np.isin(codes, _INST.loc[_INST["is_fravaer_skole_2017"], "institution_code"])
+    n_all = int(nordby.sum())
+    total = int(round(nordby_mean * 10 * n_all))
+    if three_mean is not None:
+        n3 = int(at_three.sum())
+        t3 = int(round(three_mean * 10 * n3))
+        _scale_tenths(rng, tenths, np.flatnonzero(at_three), cap, t3)
+        _scale_tenths(rng, tenths, np.flatnonzero(nordby & ~at_three), cap, total - t3)
+    else:
+        _scale_tenths(rng, tenths, np.flatnonzero(nordby), cap, total)
+    k = rest_factor(w.pop)
+    n_rest = int(rest.sum())
+    rest_total = (randers_mean * 10 * (n_all + k * n_rest) - total) / k
+    _scale_tenths(rng, tenths, np.flatnonzero(rest), cap, int(round(rest_total)))
+    return np.where(pupils, tenths / np.maximum(school_days, 1) * 10, rates)
 
 
 def _split_absence(rng, tenths: np.ndarray, group: np.ndarray):
@@ -668,6 +903,14 @@ def youth_guidance(w: World, tr: Tracks) -> pd.DataFrame:
                     k = int(round(min(p, 0.98) * len(sel)))
                 # The most driven persons succeed, so statuses hang together over the years.
                 success[sel[np.argsort(tr.drive[idx[sel]], kind="stable")[:k]]] = True
+        if year in T.NINTH_GRADE_YOUTH_EDU:
+            # HP2017: leavers after 9th grade, exact to the whole per cent (cohorts set in tracks()).
+            for mask, pct in zip(_ninth_grade_groups(w, year), T.NINTH_GRADE_YOUTH_EDU[year]):
+                sel = np.flatnonzero((d == 0) & ~tr.tenth[idx] & mask[idx])
+                k = _whole_pct_k(len(sel), pct) if len(sel) else None
+                if k is not None:
+                    success[sel] = False
+                    success[sel[np.argsort(tr.drive[idx[sel]], kind="stable")[:k]]] = True
         older = d >= 2
         p_old = np.where(grp == REST_CODE, 0.86, 0.74) - 0.03 * (d - 2)
         success[older] = tr.drive[idx[older]] < p_old[older]
@@ -708,20 +951,52 @@ def _youth_school_share(w: World, code: int, year: int, n_by_group: dict[int, in
     return (T.YOUTH_SCHOOL_2024[T.RANDERS] / 100 * trend * (na + nr) - area_sum) / nr if nr else 0.3
 
 
-def youth_school(w: World) -> pd.DataFrame:
+def _youth_school_exact_k(w: World, c: int, n: dict[int, int]) -> int:
+    """Enrolled persons that print the published whole per cent (placements make the cohort fit, see
+    ``_teen_placements``); the rest carries Randers Kommune at full scale."""
+    Y = T.YOUTH_SCHOOL_2024
+    if c < N_AREAS:
+        return _whole_pct_k(n[c], Y[PLAN_AREAS_2025[c]]) or int(round(Y[PLAN_AREAS_2025[c]] / 100 * n[c]))
+    areas = sum(_youth_school_exact_k(w, a, n) for a in range(N_AREAS))
+    return _whole_pct_k(sum(n.values()), Y[T.RANDERS]) - areas
+
+
+def youth_school_population(w: World, year: int, placed: np.ndarray) -> np.ndarray:
+    """Who the ungdomsskole share counts, as the warehouse does: residents of 1 January who turn
+    13-18 in the year, less those placed outside the home on 1 September (``placed``: bool per person)."""
+    by = ymd(w.birth)[0]
+    return (w.group_in(year) >= 0) & (by >= year - 18) & (by <= year - 13) & ~placed
+
+
+def placed_on(w: World, placements_frame: pd.DataFrame, when: np.datetime64) -> np.ndarray:
+    """Bool per person: a placement active on ``when``."""
+    s = placements_frame["START"].to_numpy().astype("datetime64[D]")
+    e = placements_frame["SLUT"].to_numpy().astype("datetime64[D]")
+    on = (s <= when) & (np.isnat(e) | (e >= when))
+    out = np.zeros(len(w.key), dtype=bool)
+    out[pd.Index(w.key).get_indexer(placements_frame.loc[on, "PNR_PSEUDO"])] = True
+    return out
+
+
+def youth_school(w: World, placements_frame: pd.DataFrame) -> pd.DataFrame:
     rng = rng_for(w.pop, "ungdomsskole")
     frames = []
     for year in w.years:
         g = w.group_in(year)
         sep1 = day(year, 9, 1)
         age = age_on(w.birth, sep1)
-        idx = np.flatnonzero((g >= 0) & (age >= 13) & (age <= 18) & (w.death > sep1))
+        counted = youth_school_population(w, year, placed_on(w, placements_frame, sep1))
+        idx = np.flatnonzero(counted & (w.death > sep1))
         grp = g[idx]
         counts = {c: int((grp == c).sum()) for c in range(len(GROUPS))}
+        n_counted = {c: int((counted & (g == c)).sum()) for c in range(len(GROUPS))}
         early = np.zeros(len(idx), dtype=bool)
         for c in range(len(GROUPS)):
             sel = np.flatnonzero(grp == c)
             k = int(round(np.clip(_youth_school_share(w, c, year, counts), 0, 0.95) * len(sel)))
+            if year == YOUTH_SCHOOL_YEAR and (c < N_AREAS or w.pop.config.is_full_scale):
+                k = _youth_school_exact_k(w, c, n_counted)
+                k = min(k, len(sel))
             # Younger teenagers use the youth school most.
             wt = np.where(age[idx[sel]] <= 15, 2.0, 1.0)
             early[sel[rng.choice(len(sel), k, replace=False, p=wt / wt.sum())] if k else []] = True
@@ -783,10 +1058,112 @@ def daycare(w: World, tr: Tracks) -> pd.DataFrame:
         "pidx": np.concatenate([idx, idx[two]]),
         "INSTITUTION_KODE": np.concatenate([codes, kg_codes[two]]),
         "TILBUDSTYPE": np.concatenate([kind0, np.full(two.sum(), "Børnehave")]),
+        "PRIMAER_UDFORDRING": None,
         "INDMELDT": np.concatenate([start, switch[two]]),
         "UDMELDT": np.concatenate([first_end, end[two]]),
     })
-    return _by_year(w, spells, "INDMELDT", "UDMELDT")
+    crng = rng_for(w.pop, "dagtilbud_hp2017")  # own stream: the spells above stay as they were
+    _calibrate_institutions(w, crng, spells)
+    out = _by_year(w, spells, "INDMELDT", "UDMELDT")
+    out["PRIMAER_UDFORDRING"] = _primary_challenge(w, crng, out)
+    return out
+
+
+CHALLENGES = np.array(["Sproglig", "Social og miljømæssig", "Motorisk", "Andet"], dtype=object)
+LANGUAGE, SOCIAL = CHALLENGES[0], CHALLENGES[1]
+
+
+def _on_jan1(w: World, df: pd.DataFrame, year: int) -> tuple[np.ndarray, np.ndarray]:
+    """(enrolled in a daycare institution on 1 January ``year``, age in whole years that day)."""
+    jan = day(year)
+    s = df["INDMELDT"].to_numpy().astype("datetime64[D]")
+    e = df["UDMELDT"].to_numpy().astype("datetime64[D]")
+    active = (s <= jan) & (np.isnat(e) | (e >= jan)) & (df["TILBUDSTYPE"].to_numpy() != "Dagpleje")
+    pidx = df["pidx"].to_numpy() if "pidx" in df else pd.Index(w.key).get_indexer(df["PNR_PSEUDO"])
+    return active, age_on(w.birth[pidx], jan)
+
+
+def _move(rng, spells: pd.DataFrame, pool: np.ndarray, k: int, targets: tuple[str, ...]) -> None:
+    """Give ``k`` spells from ``pool`` an institution drawn from ``targets``."""
+    if k <= 0:
+        return
+    if k > len(pool):
+        raise ValueError(f"dagtilbud: {k} spells to move, {len(pool)} available")
+    chosen = rng.choice(pool, k, replace=False)
+    spells.iloc[chosen, spells.columns.get_loc("INSTITUTION_KODE")] = rng.choice(np.array(targets, dtype=object), k)
+
+
+def _calibrate_institutions(w: World, rng, spells: pd.DataFrame) -> None:
+    """HP2017 daycare groups on 1 January 2016 and 2018: 2-5-year-olds in Nordby's institutions and
+    all children in the three NUSSA institutions number exactly what the published shares imply.
+    Spells are moved between Nordby and elsewhere (2-5-year-olds, outside NUSSA), then between NUSSA
+    and the other Nordby institutions (which keeps the Nordby count); a later year only moves spells
+    not running on 1 January of an earlier one, so it does not undo it."""
+    nordby_other = tuple(c for c in NORDBY_DAYCARES if c not in NUSSA_DAYCARES)
+    fixed = np.zeros(len(spells), dtype=bool)
+    for year in sorted(y for y in T.DAYCARE_LANGUAGE if isinstance(y, int)):
+        if not (w.first_year <= year <= w.last_year):
+            continue
+        active, age = _on_jan1(w, spells, year)
+        inst = spells["INSTITUTION_KODE"].to_numpy()
+        nussa, nordby = np.isin(inst, NUSSA_DAYCARES), np.isin(inst, NORDBY_DAYCARES)
+        kid = active & (age >= 2) & (age <= 5)
+        free = ~fixed
+        d = T.DAYCARE_LANGUAGE[year][2] - int((kid & nordby).sum())
+        if d > 0:
+            _move(rng, spells, np.flatnonzero(kid & ~nordby & free), d, nordby_other)
+        else:
+            _move(rng, spells, np.flatnonzero(kid & nordby & ~nussa & free), -d, DAYCARES[REST])
+        inst = spells["INSTITUTION_KODE"].to_numpy()
+        nussa = np.isin(inst, NUSSA_DAYCARES)
+        d = T.NUSSA[year][2] - int((active & nussa).sum())
+        # Moving 2-5-year-olds between NUSSA and the other Nordby institutions, or children of other
+        # ages from anywhere into NUSSA, leaves the Nordby 2-5 count as it is.
+        if d > 0:
+            pool = np.flatnonzero(active & np.isin(inst, nordby_other) & free & kid)
+            _move(rng, spells, pool, min(d, len(pool)), NUSSA_DAYCARES)
+            d -= min(d, len(pool))
+            _move(rng, spells, np.flatnonzero(active & ~kid & ~nussa & free), d, NUSSA_DAYCARES)
+        else:
+            _move(rng, spells, np.flatnonzero(active & nussa & free & kid), -d, nordby_other)
+        fixed |= active
+
+
+def _primary_challenge(w: World, rng, rows: pd.DataFrame) -> np.ndarray:
+    """The primary challenge the institution registered, per row of each yearly file (None: none).
+    Plausible levels everywhere; on 1 January of HP2017's years the published counts exactly."""
+    pidx = pd.Index(w.key).get_indexer(rows["PNR_PSEUDO"])
+    u = rng.random(len(rows))
+    lang = np.where(w.nonwestern[pidx], 0.10, 0.03)
+    cum = np.stack([lang, lang + 0.04, lang + 0.07, lang + 0.09], axis=1)
+    pick = (u[:, None] > cum).sum(axis=1)
+    out = np.where(pick < 4, CHALLENGES[np.minimum(pick, 3)], None).astype(object)
+    year_of = rows["_year"].to_numpy()
+    inst = rows["INSTITUTION_KODE"].to_numpy()
+    for year, ((lang_n, _), (social_n, _), _) in ((y, v) for y, v in T.NUSSA.items() if isinstance(y, int)):
+        if year not in set(year_of):
+            continue
+        active, age = _on_jan1(w, rows, year)
+        snap = active & (year_of == year)
+        kid = snap & (age >= 2) & (age <= 5)
+        nussa = snap & np.isin(inst, NUSSA_DAYCARES)
+        nordby = kid & np.isin(inst, NORDBY_DAYCARES)
+        rest = kid & ~np.isin(inst, NORDBY_DAYCARES)
+        # the published groups get their exact counts below
+        out[(nussa | nordby | (rest if year == 2018 else False)) & (out == LANGUAGE)] = None
+        out[nussa & (out == SOCIAL)] = None
+        both = np.flatnonzero(nordby & nussa)
+        x = min(lang_n, len(both))
+        first = rng.choice(both, x, replace=False)
+        out[first] = LANGUAGE
+        out[rng.choice(np.flatnonzero(nussa & ~nordby), lang_n - x, replace=False)] = LANGUAGE
+        n_nordby = T.DAYCARE_LANGUAGE[year][0]
+        out[rng.choice(np.flatnonzero(nordby & ~nussa), n_nordby - x, replace=False)] = LANGUAGE
+        out[rng.choice(np.flatnonzero(nussa & (out != LANGUAGE)), social_n, replace=False)] = SOCIAL
+        if year == 2018 and rest.any():
+            k = _whole_pct_k(int(rest.sum()), T.DAYCARE_LANGUAGE["rest_2018"])
+            out[rng.choice(np.flatnonzero(rest), k, replace=False)] = LANGUAGE
+    return out
 
 
 def _by_year(w: World, spells: pd.DataFrame, start_col: str, end_col: str) -> pd.DataFrame:
@@ -829,7 +1206,78 @@ def placements(w: World) -> pd.DataFrame:
     kind = PLACEMENTS[np.searchsorted(np.cumsum([0.42, 0.12, 0.18, 0.22]), rng.random(len(idx)))]
     kind = np.where(teen & (rng.random(len(idx)) < 0.2), "Eget værelse", kind)
     spells = pd.DataFrame({"pidx": idx, "START": start, "SLUT": np.maximum(end, start), "ANBRINGELSESSTED": kind})
+    spells = _exact_gjp_placements(w, rng_for(w.pop, "anbringelser_hp2017"), spells)
+    spells = _teen_placements(w, rng_for(w.pop, "anbringelser_ungdomsskole"), spells)
     return _by_year(w, spells, "START", "SLUT")
+
+
+def _teen_placements(w: World, rng, spells: pd.DataFrame) -> pd.DataFrame:
+    """A few more teenagers placed outside the home on 1 September of the ungdomsskole year, where
+    the area's count of 13-18-year-olds at home cannot print the published whole per cent (k/n):
+    the warehouse leaves placed young people out of that count."""
+    year = YOUTH_SCHOOL_YEAR
+    if not (w.first_year <= year <= w.last_year):
+        return spells
+    sep1 = day(year, 9, 1)
+    s = spells["START"].to_numpy().astype("datetime64[D]")
+    e = spells["SLUT"].to_numpy().astype("datetime64[D]")
+    placed = np.zeros(len(w.key), dtype=bool)
+    placed[spells["pidx"].to_numpy()[(s <= sep1) & (e >= sep1)]] = True
+    ever = np.zeros(len(w.key), dtype=bool)
+    ever[spells["pidx"].to_numpy()] = True
+    counted = youth_school_population(w, year, placed)
+    g = w.group_in(year)
+    by = ymd(w.birth)[0]
+    new = []
+    for c, area in enumerate(PLAN_AREAS_2025):
+        n = int((counted & (g == c)).sum())
+        d = next((d for d in range(0, min(n, 15)) if _whole_pct_k(n - d, T.YOUTH_SCHOOL_2024[area]) is not None), 0)
+        # under 18 until after the placement ends; never placed before (one spell per child)
+        cand = np.flatnonzero(counted & (g == c) & ~ever & (by >= year - 17) & (w.death > day(year + 1, 7, 1)))
+        new.append(rng.choice(cand, min(d, len(cand)), replace=False))
+    idx = np.concatenate(new).astype(np.int64)
+    if not len(idx):
+        return spells
+    start = uniform_dates(rng, np.full(len(idx), day(year - 1, 9, 1)), np.full(len(idx), day(year, 8, 15)))
+    end = np.minimum(uniform_dates(rng, np.full(len(idx), day(year, 10, 1)), np.full(len(idx), day(year + 1, 6, 30))),
+                     add_months(w.birth[idx], 216) - 1)
+    kind = np.where(rng.random(len(idx)) < 0.5, "Opholdssted", "Døgninstitution")
+    return pd.concat([spells, pd.DataFrame({"pidx": idx, "START": start, "SLUT": end, "ANBRINGELSESSTED": kind})],
+                     ignore_index=True)
+
+
+def _exact_gjp_placements(w: World, rng, spells: pd.DataFrame) -> pd.DataFrame:
+    """Gl. Jennumparken 2018 and 2019 (HP2017): exactly the published number of children aged 0-17 on
+    1 January, living there that day, with a placement active in the year. Their placements in
+    those years are redrawn: some run through both years, the rest end in 2018."""
+    (y1, n1), (y2, n2) = sorted((y, v) for y, v in T.PLACEMENTS_GJP.items() if isinstance(y, int))
+    if not (w.first_year <= y1 and y2 <= w.last_year):
+        return spells
+    gjp = PLAN_AREAS_2025.index("GJP")
+
+    def kids(y):
+        return (w.group_in(y) == gjp) & (w.birth > day(y - 18)) & (w.birth <= day(y)) & (w.death > day(y, 12, 31))
+
+    k1, k2 = kids(y1), kids(y2)
+    s = spells["START"].to_numpy().astype("datetime64[D]")
+    e = spells["SLUT"].to_numpy().astype("datetime64[D]")
+    touch = (s <= day(y2, 12, 31)) & (e >= day(y1)) & (k1 | k2)[spells["pidx"].to_numpy()]
+    spells = spells[~touch]
+    both = rng.choice(np.flatnonzero(k1 & k2), n2, replace=False)
+    only = rng.choice(np.flatnonzero(k1 & ~np.isin(np.arange(len(k1)), both) & (w.birth <= day(y1 - 1))), n1 - n2, replace=False)
+    # earlier placements of the chosen children would double them up: drop those too
+    spells = spells[~spells["pidx"].isin(np.concatenate([both, only]))]
+    lo = np.full(n2, day(y1 - 2))
+    new_both = pd.DataFrame({"pidx": both, "START": uniform_dates(rng, lo, np.full(n2, day(y1, 6, 30))),
+                             "SLUT": uniform_dates(rng, np.full(n2, day(y2 + 1, 1, 1)), np.full(n2, day(y2 + 3)))})
+    m = n1 - n2
+    new_only = pd.DataFrame({"pidx": only, "START": uniform_dates(rng, np.full(m, day(y1 - 1)), np.full(m, day(y1, 3, 31))),
+                             "SLUT": uniform_dates(rng, np.full(m, day(y1, 4, 1)), np.full(m, day(y1, 12, 31)))})
+    new = pd.concat([new_both, new_only], ignore_index=True)
+    new["START"] = np.maximum(new["START"].to_numpy().astype("datetime64[D]"), w.birth[new["pidx"].to_numpy()])
+    new["SLUT"] = np.minimum(new["SLUT"].to_numpy().astype("datetime64[D]"), add_months(w.birth[new["pidx"].to_numpy()], 216) - 1)
+    new["ANBRINGELSESSTED"] = PLACEMENTS[np.searchsorted(np.cumsum([0.42, 0.12, 0.18, 0.22]), rng.random(len(new)))]
+    return pd.concat([spells, new], ignore_index=True)
 
 
 # -------------------------------------------------------------------------------- entry point
@@ -844,8 +1292,9 @@ def _builders(pop: Population):
     yield "sprogvurdering", language_assessments(w, tr)
     yield "dagtilbud", daycare(w, tr)
     yield "uu_vejledning", youth_guidance(w, tr)
-    yield "ungdomsskole", youth_school(w)
-    yield "anbringelser", placements(w)
+    placed = placements(w)
+    yield "ungdomsskole", youth_school(w, placed)
+    yield "anbringelser", placed
 
 
 def children_frames(pop: Population) -> dict[str, pd.DataFrame]:

@@ -572,6 +572,13 @@ def simulate(config: DemoConfig) -> Population:
     leases["department_number"] = leases.department_number.astype(int)
     pop = Population(config=config, persons=out_persons, residence=residence, leases=leases, moves=moves)
     pop.person_year = build_person_year(pop, rng)
+    # children's charges use their own stream, so adding them left every other draw unchanged
+    _charge_children(pop, np.random.default_rng([config.seed, 1014]))
+    _calibrate_all_ages(pop, np.random.default_rng([config.seed, 1000]))
+    from ingestion.demo import jobcenter  # late: jobcenter builds on the finished population
+
+    # the job-centre figures are calibrated on the benefit months, which jobcenter spreads
+    jobcenter.calibrate_benefits(pop)
     return pop
 
 
@@ -1035,3 +1042,113 @@ def _calibrate_household_income(rows, inc, res, pk, cfg) -> np.ndarray:
     cur = inc[ri_i[m]].sum()
     inc[ri_i[m]] *= (randers_total - area_total) / cur
     return inc
+
+
+# ------------------------------------------------------------------------------------ children's charges
+# Charged 10-14-year-olds per 100 in the age group (plausible; the 15-17-year-olds are charged with
+# the 15-29 calibration above). The per-year rate is relative to Randers as a whole.
+CHILD_CHARGED_10_14 = 0.004
+
+
+def _charge_children(pop: Population, rng) -> None:
+    """Mark charges of 10-14-year-olds (age on 1 January the year after, the stock the LBF and DST
+    measures of the year are taken on) in ``pop.person_year`` in place."""
+    py, cfg = pop.person_year, pop.config
+    res = pop.residence
+    birth = pop.persons.set_index("person_key").birth_date.reindex(py.person_key)
+    birth = birth.to_numpy().astype("datetime64[D]").astype(np.int64)
+    yr = py.year.to_numpy()
+    age_m = age_on(birth, yr + 1)
+    nxt = res[["person_key", "year", "area_code"]].assign(year=res.year - 1)
+    g = py[["person_key", "year"]].merge(nxt, on=["person_key", "year"], how="left").area_code
+    rel = g.map(CHARGED_REL).fillna(1.0).to_numpy()
+    kid = (age_m >= 10) & (age_m <= 14)
+    py.loc[kid, "charged"] = rng.random(int(kid.sum())) < CHILD_CHARGED_10_14 * rel[kid]
+
+
+# ------------------------------------------------------------------------------------ charges and convictions, all ages
+# Residents charged at least once in the year per 1,000 residents (DST's SIGTEDE / BEFOLKNING), by
+# area and DST file year (the charges of the year before). Published (exact to the printed digit):
+# the 2017-21 plan's annual report (seed 000 lines 1110-1114) for 2018 and 2019; the 2025-29 plan's
+# ratios to the municipality for 2024 (seed 003 line 330 and 2293: Centrale Randers 4.5 times,
+# Energivej more than 4, Hermann Stillingsvej about 3, Gl. Jennumparken nearly 3, Glarbjergvej 1.5,
+# Vangdalen nearly 2, Sjællandsgadekvarteret 2). Other years: plausible levels.
+SIGTEDE_PER_1000 = {"GJP": 26.0, "GLV": 20.0, "VGD": 27.0, "HSV": 33.0, "ENV": 48.0, "SJK": 22.0, "CRA": 50.0}
+SIGTEDE_PER_1000_PUBLISHED = {
+    2018: {"GJP": 21.4, "GLV": 22.9, "VGD": 28.9, "REST": 10.3},
+    2019: {"GJP": 30.5, "GLV": 19.5, "VGD": 27.1, "REST": 11.6},
+}
+RANDERS_SIGTEDE_PER_1000 = 11.0
+SIGTEDE_RATIO_2024 = {"GJP": 2.8, "GLV": 1.5, "VGD": 1.9, "HSV": 3.0, "ENV": 4.3, "SJK": 2.0}
+SIGTEDE_RATIO_EXACT_2024 = ("CRA", 4.5)
+# Convicted residents (DOEMTE) per resident relative to the municipality, DST file 2024 (seed 003 line
+# 2293: Centrale Randers more than 4, Energivej 3.5, Hermann Stillingsvej about 3, Vangdalen 1.5).
+DOEMTE_RATIO_2024 = {"CRA": 4.3, "HSV": 3.0, "VGD": 1.5}
+DOEMTE_RATIO_EXACT_2024 = ("ENV", 3.5)
+RANDERS_DOEMTE_PER_1000_2024 = 8.0
+
+
+def _set_exact(flag: np.ndarray, mask: np.ndarray, k: int, score: np.ndarray) -> None:
+    """Make exactly k (clamped) of ``mask`` True in ``flag``: drop the highest-score flagged ones
+    or add the lowest-score unflagged ones, so the rest of the flags stay as they were."""
+    on = np.flatnonzero(mask & flag)
+    off = np.flatnonzero(mask & ~flag)
+    k = int(min(max(k, 0), on.size + off.size))
+    if on.size > k:
+        flag[on[np.argsort(-score[on], kind="stable")[: on.size - k]]] = False
+    elif on.size < k:
+        flag[off[np.argsort(score[off], kind="stable")[: k - on.size]]] = True
+
+
+def _calibrate_all_ages(pop: Population, rng) -> None:
+    """Charges and convictions of residents 30 and over, so that DST's all-ages measures hit the
+    levels above. The 15-29 charges (LBF's 15-29 measure) and the children's are left as they are."""
+    py, cfg = pop.person_year, pop.config
+    res = pop.residence
+    nxt = res[["person_key", "year", "area_code"]].assign(year=res.year - 1)
+    m = py[["person_key", "year"]].merge(nxt, on=["person_key", "year"], how="left", indicator=True)
+    stays = (m["_merge"] == "both").to_numpy()  # in the stock DST's file of year+1 counts
+    grp = np.where(stays, m.area_code.fillna("REST").to_numpy(dtype=object), None)
+    birth = pop.persons.set_index("person_key").birth_date.reindex(py.person_key)
+    age_m = age_on(birth.to_numpy().astype("datetime64[D]").astype(np.int64), py.year.to_numpy() + 1)
+    yr = py.year.to_numpy()
+    charged = py.charged.to_numpy().copy()
+    convicted = py.convicted.to_numpy().copy()
+    score = rng.random(len(py))
+    adult30 = age_m >= 30
+    for f_year in range(cfg.first_year + 1, cfg.last_year + 1):  # DST file years with charges
+        sel_y = stays & (yr == f_year - 1)
+        pub = SIGTEDE_PER_1000_PUBLISHED.get(f_year, {})
+        n = {g: int((sel_y & (grp == g)).sum()) for g in GROUPS}
+        k = {}
+        for g in PLAN_AREAS_2025:
+            rate = pub.get(g)
+            if rate is None:
+                rate = SIGTEDE_RATIO_2024[g] * RANDERS_SIGTEDE_PER_1000 if f_year == 2024 and g in SIGTEDE_RATIO_2024 \
+                    else SIGTEDE_PER_1000[g]
+            k[g] = int(round(rate / 1000 * n[g]))
+        n_all = sum(n.values())
+        if f_year == 2024:
+            # the rest makes the municipality's rate give Centrale Randers exactly its ratio
+            g_ex, ratio = SIGTEDE_RATIO_EXACT_2024
+            k[g_ex] = int(round(ratio * RANDERS_SIGTEDE_PER_1000 / 1000 * n[g_ex]))
+            k_all = int(round(k[g_ex] / n[g_ex] * n_all / ratio))
+        else:
+            k_all = int(round(pub.get("REST", RANDERS_SIGTEDE_PER_1000) / 1000 * n_all))
+        k["REST"] = k_all - sum(k.values())
+        for g in GROUPS:  # eight groups, not persons
+            sel = sel_y & (grp == g)
+            _set_exact(charged, sel & adult30, k[g] - int((charged & sel & ~adult30).sum()), score)
+        if f_year == 2024:  # convictions relative to the municipality
+            b15 = age_m >= 15
+            kc = {g: int(round(DOEMTE_RATIO_2024.get(g, 0) * RANDERS_DOEMTE_PER_1000_2024 / 1000 * n[g]))
+                  for g in DOEMTE_RATIO_2024}
+            g_ex, ratio = DOEMTE_RATIO_EXACT_2024
+            kc[g_ex] = int(round(ratio * RANDERS_DOEMTE_PER_1000_2024 / 1000 * n[g_ex]))
+            others = [g for g in PLAN_AREAS_2025 if g not in kc]
+            kc_all = int(round(kc[g_ex] / n[g_ex] * n_all / ratio))
+            kc["REST"] = kc_all - sum(kc.values()) - int(sum((convicted & sel_y & (grp == g)).sum() for g in others))
+            for g, kk in kc.items():
+                _set_exact(convicted, sel_y & (grp == g) & b15, kk, score)
+    py["charged"] = charged
+    py["convicted"] = convicted

@@ -16,13 +16,14 @@ import pandas as pd
 
 from ingestion.contract import source
 from ingestion.demo import calibration as cal
-from ingestion.demo.model import PLAN_AREAS_2025, Population
+from ingestion.demo.model import PLAN_AREAS_2017, PLAN_AREAS_2025, Population
 from ingestion.demo.population import age_on
 from ingestion.writers import write_extract
 
 SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 RANDERS_NAME = "Randers Kommune"
 COUNTRY = "Hele landet"
+REGION = "Region Midtjylland"
 SUPPRESS_BELOW = 3  # DST: cells of fewer than 3 persons are not published
 # DST widened its discretion criteria from 2024: no education figures for Centrale Randers.
 CRA_EDUCATION_SUPPRESSED_FROM = 2024
@@ -57,6 +58,9 @@ def _stock(pop: Population, year: int) -> pd.DataFrame:
     f["convicted"] = before.convicted.reindex(f.person_key).fillna(False).to_numpy().astype(bool)
     f["income"] = before.gross_income.reindex(f.person_key).fillna(0.0).to_numpy()
     f["in_edu_prev"] = before.in_education.reindex(f.person_key).fillna(False).to_numpy().astype(bool)
+    # employed: in a job in the calendar year before (DST's RAS status, as the other year-before measures)
+    f["employed"] = (att == "job").to_numpy()
+    f["fritid"] = _in_fritid(pop, f, year)
     # single provider: the household's adults who are nobody's child in it
     key_hh = pd.Series(f.hh.to_numpy(), index=f.person_key.to_numpy())
     parent_here = ((key_hh.reindex(f.mother).to_numpy() == f.hh.to_numpy())
@@ -66,9 +70,25 @@ def _stock(pop: Population, year: int) -> pd.DataFrame:
     return f
 
 
+# Share of 10-14-year-olds enrolled in a fritids- or klubtilbud (not simulated elsewhere; plausible,
+# lower in the plan areas than in the rest of the municipality).
+FRITID_SHARE = {"GJP": 0.52, "GLV": 0.55, "HSV": 0.50, "ENV": 0.48, "VGD": 0.54, "SJK": 0.56, "CRA": 0.45}
+FRITID_SHARE_REST = 0.62
+
+
+def _in_fritid(pop: Population, f: pd.DataFrame, year: int) -> np.ndarray:
+    """10-14-year-olds in a fritids-/klubtilbud: a stable per-person propensity (hash of the key),
+    so the same child tends to stay enrolled from year to year."""
+    u = (pd.util.hash_pandas_object(f.person_key, index=False).to_numpy() % 10_000) / 10_000
+    u = (u + 0.15 * ((year * 7919 + np.arange(len(f))) % 13) / 13) % 1.0  # a little year-to-year churn
+    share = f.area.map(FRITID_SHARE).fillna(FRITID_SHARE_REST).to_numpy()
+    return (f.age.between(10, 14) & (u < share)).to_numpy()
+
+
 def _dst_counts(f: pd.DataFrame) -> dict:
     a = f.age
     b1564, b1829, b3059, b1864, b1529 = a.between(15, 64), a.between(18, 29), a.between(30, 59), a.between(18, 64), a.between(15, 29)
+    b2024, b1014 = a.between(20, 24), a.between(10, 14)
     hh_income = f.groupby("hh").income.sum()
     tax = b1564 & ~f.in_edu & (f.income > 0)
     return {
@@ -79,6 +99,10 @@ def _dst_counts(f: pd.DataFrame) -> dict:
         "BEF_30_59": int(b3059.sum()), "BEF_30_59_KUN_GRUNDSKOLE": int((b3059 & f.basic).sum()),
         "BEF_18_64": int(b1864.sum()), "BEF_18_64_UDEN_TILKNYTNING": int((b1864 & f.not_att).sum()),
         "BEF_15_29": int(b1529.sum()), "BEF_15_29_SIGTEDE": int((b1529 & f.charged).sum()),
+        "BEF_20_24": int(b2024.sum()), "BEF_20_24_KUN_GRUNDSKOLE": int((b2024 & f.basic & ~f.in_edu).sum()),
+        "BEF_18_29_BESKAEFTIGEDE": int((b1829 & f.employed).sum()), "BEF_18_64_BESKAEFTIGEDE": int((b1864 & f.employed).sum()),
+        "BEF_10_14": int(b1014.sum()), "BEF_10_14_I_DAGTILBUD": int((b1014 & f.fritid).sum()),
+        "SIGTEDE": int(f.charged.sum()),
         "BEF_15_PLUS": int((a >= 15).sum()), "DOEMTE": int(((a >= 15) & f.convicted).sum()),
         "GNS_HUSSTANDSINDKOMST": round(float(hh_income.mean())) if len(hh_income) else 0,
         "GNS_BRUTTOINDKOMST_15_64": round(float(f.income[tax].mean())) if tax.any() else 0,
@@ -100,8 +124,23 @@ DK_POPULATION = {2011: 5_560_628, 2012: 5_580_516, 2013: 5_602_628, 2014: 5_627_
                  2021: 5_840_045, 2022: 5_873_420, 2023: 5_932_654, 2024: 5_961_249, 2025: 5_992_734}
 
 
-def _country_row(year: int) -> dict:
-    n = DK_POPULATION[year]
+# Region Midtjylland (plausible, rounded; not simulated). Needed for § 61 a's income criterion,
+# which compares the area's gross income with the region's.
+REGION_POPULATION = {2011: 1_266_682, 2012: 1_272_474, 2013: 1_277_538, 2014: 1_282_750, 2015: 1_290_476,
+                     2016: 1_303_063, 2017: 1_313_596, 2018: 1_320_626, 2019: 1_326_340, 2020: 1_331_374,
+                     2021: 1_335_687, 2022: 1_341_810, 2023: 1_356_174, 2024: 1_365_956, 2025: 1_374_817}
+
+
+def _region_row(year: int) -> dict:
+    row = _country_row(year, REGION_POPULATION[year])
+    # the region's taxpayers earn a little less than the country's
+    row["GNS_HUSSTANDSINDKOMST"] = round(row["GNS_HUSSTANDSINDKOMST"] * 0.965)
+    row["GNS_BRUTTOINDKOMST_15_64"] = round(row["GNS_BRUTTOINDKOMST_15_64"] * 0.97)
+    return row
+
+
+def _country_row(year: int, n: int | None = None) -> dict:
+    n = DK_POPULATION[year] if n is None else n
     t = year - 2011
     shares = {
         "BEF_0_17": 0.215 - 0.001 * t, "BEF_IKKEVESTLIG": 0.06 + 0.0025 * t, "BEF_15_64": 0.645 - 0.002 * t,
@@ -117,6 +156,13 @@ def _country_row(year: int) -> dict:
     row["BEF_18_64_UDEN_TILKNYTNING"] = round(row["BEF_18_64"] * (0.16 - 0.002 * t))
     row["BEF_15_29_SIGTEDE"] = round(row["BEF_15_29"] * 0.025)
     row["DOEMTE"] = round(row["BEF_15_PLUS"] * cal.ASSUMED["NATIONAL_CONVICTED_15_PLUS"])
+    row["BEF_20_24"] = round(n * (0.064 + 0.0005 * t))
+    row["BEF_20_24_KUN_GRUNDSKOLE"] = round(row["BEF_20_24"] * (0.20 - 0.003 * t))
+    row["BEF_18_29_BESKAEFTIGEDE"] = round(row["BEF_18_29"] * (0.55 + 0.003 * t))
+    row["BEF_18_64_BESKAEFTIGEDE"] = round(row["BEF_18_64"] * (0.74 + 0.003 * t))
+    row["BEF_10_14"] = round(n * 0.061)
+    row["BEF_10_14_I_DAGTILBUD"] = round(row["BEF_10_14"] * 0.60)
+    row["SIGTEDE"] = round(n * 0.0105)
     row["GNS_HUSSTANDSINDKOMST"] = round(600_000 * 1.025 ** (year - 1 - 2023))
     row["GNS_BRUTTOINDKOMST_15_64"] = round(395_000 * 1.025 ** (year - 1 - 2023))
     return row
@@ -137,12 +183,14 @@ def dst_boligomraader_frame(pop: Population, year: int) -> pd.DataFrame:
             else:
                 cells[c] = ".." if v < SUPPRESS_BELOW else v
             if year == pop.config.first_year and c in ("BEF_18_64_UDEN_TILKNYTNING", "BEF_15_29_SIGTEDE", "DOEMTE",
+                                                       "BEF_18_29_BESKAEFTIGEDE", "BEF_18_64_BESKAEFTIGEDE", "SIGTEDE",
                                                        "GNS_HUSSTANDSINDKOMST", "GNS_BRUTTOINDKOMST_15_64"):
                 cells[c] = "-"  # the year before the first simulated year is not available
         if code == "CRA" and year >= CRA_EDUCATION_SUPPRESSED_FROM:
             for c in CRA_EDUCATION_COLUMNS:
                 cells[c] = ".."
         out.append({"OMRAADE": names.get(code, RANDERS_NAME), **cells})
+    out.append({"OMRAADE": REGION, **_region_row(year)})
     out.append({"OMRAADE": COUNTRY, **_country_row(year)})
     return pd.DataFrame(out)
 
@@ -203,11 +251,24 @@ LBF_COVERED = {
     "SJK": [("RB1940", 10), ("RB1940", 15), ("RB1940", 18), ("RB1940", 22), ("LEJERBO", 13)],
     "CRA": [("MS", 8)],
 }
-LBF_YEARS = range(2019, 2025)
+LBF_YEARS = range(2011, 2025)
+# The 2025-29 plan's areas and total are in LBF's files from 2019; before that LBF's data covers the
+# 2017-21 plan's three areas and their total 'Randers Nordby' (kept until the plan ended in 2021).
+LBF_HP2025_FROM = 2019
+LBF_NORDBY_UNTIL = 2021
 LBF_TOTAL = "Helhedsplanen i alt"
+LBF_NORDBY = "Randers Nordby"
 # Not derivable from the population (the other generator owns daycare and grades): published
 # values where the plan gives them, plausible otherwise. (helhedsplan, Randers)
 LBF_DAYCARE = {2019: (93.1, 89.2), 2020: (93.8, 89.5), 2021: (94.3, 89.7), 2022: (93.6, 89.9), 2023: (93.9, 90.1), 2024: (94.0, 90.2)}
+# Move-out rate 2023 per area and for 'Almene familieboliger på landsplan' (seed 003 lines 2976-2993).
+# LBF's temastatistik counts household move-outs by its own rules (whole departments, familieboliger,
+# tenancies over a month) that the lease extracts cannot reproduce exactly, so the published
+# figures are written as published; other years are recomputed from the moves.
+LBF_MOVE_OUT_2023 = {"GJP": 12.6, "GLV": 13.3, "VGD": 11.3, "HSV": 17.5, "ENV": 16.5, "SJK": 17.4, "CRA": 12.5}
+LBF_MOVE_OUT_YEAR = 2023
+LBF_ALMEN = "Almen sektor"
+LBF_ALMEN_MOVE_OUT = {2023: 10.3}
 LBF_GRADES = {2019: (6.1, 7.1), 2020: (6.6, 7.5), 2021: (6.4, 7.4), 2022: (7.0, 7.8), 2023: (5.6, 6.8), 2024: (5.9, 7.0)}
 
 
@@ -225,11 +286,15 @@ def _lbf_values(f_now: pd.DataFrame, f_next: pd.DataFrame, moves: pd.DataFrame, 
 
     mv = moves[(moves.year == year) & (moves.event == "Fraflytning") & (moves.move_type == "Ekstern")]
     mv = mv[(mv.date - mv.tenancy_start) > pd.Timedelta(days=31)]  # LBF leaves out tenancies of a month or less
+    b1017 = a.between(10, 17)
     return {
         "ANDEL_18_29_KUN_GRUNDSKOLE": pct((b1829 & f_next.basic & ~f_next.in_edu).sum(), b1829.sum()),
         "ANDEL_15_29_RESTGRUPPE": pct((b1529 & f_next.not_att & ~f_next.in_edu).sum(), b1529.sum()),
         "ANDEL_18_64_UDEN_TILKNYTNING": pct((b1864 & f_next.not_att).sum(), b1864.sum()),
         "ANDEL_15_29_SIGTEDE": pct((b1529 & f_next.charged).sum(), b1529.sum(), 2),
+        # counts, so that shares per 100 and multi-year averages can be recomputed
+        "BEF_10_17": int(b1017.sum()),
+        "BEF_10_17_SIGTEDE": int((b1017 & f_next.charged).sum()) if b1017.sum() >= SUPPRESS_BELOW else "*",
         "FRAFLYTNINGSPROCENT": pct(len(mv), len(leases)),
     }
 
@@ -243,24 +308,41 @@ def lbf_boligsociale_frame(pop: Population, year: int) -> pd.DataFrame:
     mv["dkey"] = key(mv.org_code, mv.department_number).to_numpy()
     ls["dkey"] = key(ls.org_code, ls.department_number).to_numpy()
     rows = []
-    all_cov = []
-    for a in PLAN_AREAS_2025:
-        cov = [_dept_label(o, d) for o, d in LBF_COVERED[a]]
-        if not cov:
-            continue  # LBF has no data for the area
-        all_cov += cov
+
+    def row(name, cov):
         vals = _lbf_values(None, f_next[f_next.dkey.isin(cov)], mv[mv.dkey.isin(cov)], ls[ls.dkey.isin(cov)], year)
-        rows.append({"BOLIGOMRAADE": names[a], "AFDELINGER_MEDREGNET": ", ".join(cov), **vals})
-    tot = _lbf_values(None, f_next[f_next.dkey.isin(all_cov)], mv[mv.dkey.isin(all_cov)], ls[ls.dkey.isin(all_cov)], year)
-    rows.append({"BOLIGOMRAADE": LBF_TOTAL, "AFDELINGER_MEDREGNET": ", ".join(all_cov), **tot})
+        rows.append({"BOLIGOMRAADE": name, "AFDELINGER_MEDREGNET": ", ".join(cov), **vals})
+
+    areas = PLAN_AREAS_2025 if year >= LBF_HP2025_FROM else PLAN_AREAS_2017
+    for a in areas:
+        cov = [_dept_label(o, d) for o, d in LBF_COVERED[a]]
+        if cov:  # LBF has no data for an area without covered departments
+            row(names[a], cov)
+        elif year == LBF_MOVE_OUT_YEAR:  # ... except the move-out rate of the temastatistik
+            rows.append({"BOLIGOMRAADE": names[a], "AFDELINGER_MEDREGNET": None})
+        if year == LBF_MOVE_OUT_YEAR:
+            rows[-1]["FRAFLYTNINGSPROCENT"] = LBF_MOVE_OUT_2023[a]
+    if year >= LBF_HP2025_FROM:
+        row(LBF_TOTAL, [_dept_label(o, d) for a in PLAN_AREAS_2025 for o, d in LBF_COVERED[a]])
+    if year <= LBF_NORDBY_UNTIL:
+        row(LBF_NORDBY, [_dept_label(o, d) for a in PLAN_AREAS_2017 for o, d in LBF_COVERED[a]])
     # the municipality: everybody, and all social leases in Randers
     rnd = _lbf_values(None, f_next, mv, ls, year)
     rows.append({"BOLIGOMRAADE": RANDERS_NAME, "AFDELINGER_MEDREGNET": None, **rnd})
+    if year in LBF_ALMEN_MOVE_OUT:
+        rows.append({"BOLIGOMRAADE": LBF_ALMEN, "AFDELINGER_MEDREGNET": None, "FRAFLYTNINGSPROCENT": LBF_ALMEN_MOVE_OUT[year]})
     df = pd.DataFrame(rows)
+    # cells of measures a row does not have are not available ('')
+    measure_cols = [c.name for c in source("lbf_boligsociale_data").columns if c.name not in ("BOLIGOMRAADE", "AFDELINGER_MEDREGNET")]
+    df = df.reindex(columns=["BOLIGOMRAADE", "AFDELINGER_MEDREGNET", *measure_cols])
+    for c in measure_cols:
+        df[c] = df[c].astype(object).where(df[c].notna(), "")
     # figures the population does not carry: per-area cells not available (''), totals as published
     df["ANDEL_1_5_I_DAGTILBUD"] = pd.Series([""] * len(df), dtype=object)
     df["KARAKTERGNS_DANSK_MATEMATIK"] = pd.Series([""] * len(df), dtype=object)
     for col, table in (("ANDEL_1_5_I_DAGTILBUD", LBF_DAYCARE), ("KARAKTERGNS_DANSK_MATEMATIK", LBF_GRADES)):
+        if year not in table:
+            continue
         df.loc[df.BOLIGOMRAADE == LBF_TOTAL, col] = table[year][0]
         df.loc[df.BOLIGOMRAADE == RANDERS_NAME, col] = table[year][1]
     return df

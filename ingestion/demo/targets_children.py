@@ -47,6 +47,9 @@ ABSENCE_2023 = {
              ALL_AREAS: 10.0, RANDERS: 7.8},
     "above_10": {"GJP": 33.4, "GLV": 31.7, "HSV": 31.2, "VGD": 33.7, "ENV": 33.8, "CRA": 27.1, "SJK": 34.3,
                  ALL_AREAS: 33.3, RANDERS: 23.7},
+    # Share of pupils with more than 15 % absence (line 851: ENV, HSV; line 1497: Randers, printed
+    # "15 % eller mere"). Alle 7 områder is printed twice (16,5 / 14,8) and is not reproduced.
+    "above_15": {"ENV": 19.8, "HSV": 22.8, RANDERS: 10.9},
     "national_mean": 7.1,
     "line": 1034,
 }
@@ -142,3 +145,22 @@ ACTIVITIES_2025 = {
     "BROBYGNING_TIL_FORENINGSLIVET": {"per_year": None, "ages": (6, 17), "line": 467},
     "FRITIDSAKTIVITETER": {"per_year": None, "ages": (6, 17), "line": 469},
 }
+
+# ---------------------------------------------------------------- HP2017 (Årsrapport 2019, seed 000)
+HP2017_AREAS = ("GJP", "GLV", "VGD")  # Randers Nordby
+# 9th-grade leavers (not going on to 10th grade) in a youth education on 1 October of the leaving
+# year, whole %: Randers Nordby 68 -> 79, Randers Kommune ekskl. Nordbyen 86 -> 93 (line 976-984).
+NINTH_GRADE_YOUTH_EDU = {2016: (68, 86), 2018: (79, 93), "line": 976}
+# Average absence days per pupil in 0.-9. klasse (line 919-933): (Nordby, Randers Kommune); and
+# Nordby pupils at Vestervangs-, Østervangs- and Nørrevangsskolen 2018/19: 14,2 (line 933).
+ABSENCE_DAYS = {2015: (14.2, 10.6), 2018: (14.6, 9.9), "line": 919}
+ABSENCE_DAYS_THREE_SCHOOLS = {2018: 14.2, "line": 933}
+# Daycare, 1 January: 2-5-year-olds in Nordby's institutions whose primary challenge is language,
+# (children, share %): 2016 28 / 11 % (the target 9,62 % = 0,9 x 10,69 % gives 262 children),
+# 2018 30 / 16 %; the rest of the municipality 5 % in 2018 (line 937-949).
+DAYCARE_LANGUAGE = {2016: (28, 11, 262), 2018: (30, 16, 188), "rest_2018": 5, "line": 937}
+# The three NUSSA institutions, all children enrolled: language (children, %) and social (children, %)
+# (line 954-968). Denominators that fit every share: 2016 200-213, 2018 216-228.
+NUSSA = {2016: ((14, 7), (31, 15), 206), 2018: ((8, 4), (14, 6), 222), "line": 954}
+# Placed children from Gl. Jennumparken: 14 in 2018, 11 in 2019 (line 1096); fewer in all three areas.
+PLACEMENTS_GJP = {2018: 14, 2019: 11, "line": 1096}

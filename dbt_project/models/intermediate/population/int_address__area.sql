@@ -1,9 +1,12 @@
--- Every distinct address residents have lived at, placed in its plan area (NULL outside the
--- areas). Matching the few thousand distinct addresses once, instead of every person-year,
--- keeps the range join cheap at any population size.
+-- Every distinct address residents have lived at or a lease is at, placed in its plan area
+-- (NULL outside the areas). Matching the few thousand distinct addresses once, instead of
+-- every person-year, keeps the range join cheap at any population size.
 with addresses as (
-    select distinct street_name, house_number, house_letter
-    from {{ ref('stg_kommune__cpr_befolkning') }}
+    select street_name, house_number, house_letter from {{ ref('stg_kommune__cpr_befolkning') }}
+    union
+    select street_name, house_number, house_letter from {{ ref('stg_randersbolig__lejemaal') }}
+    union
+    select street_name, house_number, house_letter from {{ ref('stg_lejerbo__lejemaal') }}
 ),
 
 ranges as (

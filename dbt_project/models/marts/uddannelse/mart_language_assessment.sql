@@ -31,7 +31,7 @@ scaffold as (
     select g.geography_code, g.geography_name, g.geography_type, g.sort_order, y.assessment_year
     from {{ ref('geographies') }} as g
     cross join (select distinct assessment_year from assessments) as y
-    where g.geography_type <> 'national'
+    where g.geography_type in ('area', 'plan_total', 'municipality', 'municipality_excl_plan')
 )
 
 select

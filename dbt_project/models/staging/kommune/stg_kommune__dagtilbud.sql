@@ -12,6 +12,7 @@ renamed as (
         PNR_PSEUDO                      as person_key,
         INSTITUTION_KODE                as institution_code,
         TILBUDSTYPE                     as daycare_type,
+        PRIMAER_UDFORDRING              as primary_challenge,
         {{ parse_date('INDMELDT') }}    as enrolment_date,
         {{ parse_date('UDMELDT') }}     as end_date,
 

@@ -1,0 +1,26 @@
+{#- Period helpers shared by every indicator, so period logic is written once.
+    Period labels: 'YYYY', 'YYYY/YY' (school year), 'YYYY-YYYY' (multi-year span, inclusive). -#}
+
+{#- Number of years in a 'YYYY-YYYY' span. -#}
+{% macro span_length(span_col) -%}
+    (cast(right({{ span_col }}, 4) as integer) - cast(left({{ span_col }}, 4) as integer) + 1)
+{%- endmacro %}
+
+{#- The school year starting in August of year y, as the plans print it: 2023 -> '2023/24'. -#}
+{% macro school_year_label(start_year_col) -%}
+    ({{ start_year_col }} || '/' || lpad(cast(({{ start_year_col }} + 1) % 100 as varchar), 2, '0'))
+{%- endmacro %}
+
+{#- First and last day of the school year starting in August of year y. -#}
+{% macro school_year_start(start_year_col) -%} make_date({{ start_year_col }}, 8, 1) {%- endmacro %}
+{% macro school_year_end(start_year_col) -%} make_date({{ start_year_col }} + 1, 7, 31) {%- endmacro %}
+
+{#- The 12-month window October (year y-1) to September (year y), as 'YYYY-10..YYYY-09'. -#}
+{% macro oct_sep_window_label(end_year_col) -%}
+    (({{ end_year_col }} - 1) || '-10..' || {{ end_year_col }} || '-09')
+{%- endmacro %}
+
+{#- Decimal comma for Danish text: format a number with d decimals. -#}
+{% macro danish_number(value_col, decimals=1) -%}
+    replace(format('{:.{{ decimals }}f}', {{ value_col }}), '.', ',')
+{%- endmacro %}

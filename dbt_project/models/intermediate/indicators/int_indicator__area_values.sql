@@ -1,0 +1,37 @@
+-- Indicators computed at geography level rather than from persons in geographies: housing
+-- figures (leases and moves belong to departments, not residents) and groups of institutions
+-- or schools. Each model (tag area_indicator) returns:
+--   indicator_id, geography_code, period, period_start, period_end,
+--   numerator, denominator (NULL for counts), n (persons or units behind the value),
+--   areas_missing (areas or organisations absent from a total: partial coverage).
+{%- set area_indicator_models = [
+    'int_indicator__housing',
+    'int_indicator__institution_groups',
+] %}
+
+with unioned as (
+    {% for model in area_indicator_models %}
+    select
+        cast(indicator_id as varchar) as indicator_id,
+        cast(geography_code as varchar) as geography_code,
+        cast(period as varchar) as period,
+        cast(period_start as date) as period_start,
+        cast(period_end as date) as period_end,
+        cast(numerator as double) as numerator,
+        cast(denominator as double) as denominator,
+        cast(n as bigint) as n,
+        cast(coalesce(areas_missing, 0) as integer) as areas_missing
+    from {{ ref(model) }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+)
+
+select
+    u.*,
+    case
+        when c.unit = 'count' then u.numerator
+        when u.denominator > 0 then c.unit_factor * u.numerator / u.denominator
+    end as value,
+    'computed' as source_kind
+from unioned as u
+join {{ ref('int_catalogue__indicators') }} as c using (indicator_id)

@@ -1,0 +1,129 @@
+{{ config(tags=['person_indicator']) }}
+-- Labour-market indicators from Jobcenter Randers' benefit months (jobcenter_ydelser).
+-- "Outside the labour market" = on a public benefit, except Fleksjob (a subsidised job counts
+-- as employment, as in the state's employment criterion). Residents are placed by the 1 January
+-- stock; the age band is completed years on that date.
+--   HP2025_BESK_UDEN_FOR_ARBEJDSMARKEDET   full-time persons (Σ FULDTIDSANDEL / 12) over the
+--       12 months October-September per 18-64-year-old, period 'YYYY-10..YYYY-09', stock of the
+--       January inside the window.
+--   HP2025_PROFIL_UDEN_FOR_ARBEJDSMARKEDET_MAANED  18-64-year-olds with a benefit in the month
+--       (head count), one period per month 'YYYY-MM', stock of that year.
+--   HP2017_OM_FOERTIDSPENSION   18-64-year-olds with førtidspension in some month of the year.
+--   HP2025_PROFIL_FOERTIDSPENSION_ANDEL   førtidspension's share of the full-time persons on a
+--       benefit (the residents outside employment), 18-64, calendar year.
+with benefits as (
+    select person_key, benefit_month, year(benefit_month) as year, month(benefit_month) as month,
+           benefit_type, least(fulltime_fraction, 1.0) as fulltime_fraction
+    from {{ ref('stg_kommune__jobcenter_ydelser') }}
+    where benefit_type <> 'Fleksjob'
+),
+
+residents as (
+    select person_key, year, date_sub('year', birth_date, stock_date) as age
+    from {{ ref('int_person__residence_year') }}
+),
+
+adults as (
+    select person_key, year from residents where age between 18 and 64
+),
+
+benefit_years as (
+    select distinct year from benefits
+),
+
+-- the window ending in September of year y (October y-1 .. September y)
+window_fulltime as (
+    select person_key,
+           case when month >= 10 then year + 1 else year end as window_end_year,
+           -- several benefits in one month add up, but a person is at most one full-time person
+           least(sum(fulltime_fraction), 12.0) / 12.0 as fulltime_persons
+    from (
+        select person_key, year, month, least(sum(fulltime_fraction), 1.0) as fulltime_fraction
+        from benefits group by all
+    )
+    group by all
+),
+
+outside_window as (
+    select
+        'HP2025_BESK_UDEN_FOR_ARBEJDSMARKEDET' as indicator_id,
+        a.person_key,
+        {{ oct_sep_window_label('a.year') }} as period,
+        make_date(a.year - 1, 10, 1) as period_start,
+        make_date(a.year, 9, 30) as period_end,
+        a.year as membership_year,
+        1.0 as weight,
+        coalesce(w.fulltime_persons, 0.0) as value
+    from adults as a
+    left join window_fulltime as w on w.person_key = a.person_key and w.window_end_year = a.year
+    -- only windows the extracts cover from start to end
+    where a.year - 1 in (select year from benefit_years) and a.year in (select year from benefit_years)
+),
+
+months as (
+    select distinct year, month from benefits
+),
+
+on_benefit_month as (
+    select distinct person_key, year, month from benefits
+),
+
+outside_month as (
+    select
+        'HP2025_PROFIL_UDEN_FOR_ARBEJDSMARKEDET_MAANED' as indicator_id,
+        a.person_key,
+        strftime(make_date(m.year, m.month, 1), '%Y-%m') as period,
+        make_date(m.year, m.month, 1) as period_start,
+        last_day(make_date(m.year, m.month, 1)) as period_end,
+        a.year as membership_year,
+        1.0 as weight,
+        case when b.person_key is not null then 1.0 else 0.0 end as value
+    from adults as a
+    join months as m on m.year = a.year
+    left join on_benefit_month as b on b.person_key = a.person_key and b.year = m.year and b.month = m.month
+),
+
+year_benefits as (
+    select person_key, year,
+           bool_or(benefit_type = 'Førtidspension') as has_foertidspension,
+           sum(fulltime_fraction) filter (where benefit_type = 'Førtidspension') / 12.0 as fp_fulltime,
+           sum(fulltime_fraction) / 12.0 as all_fulltime
+    from benefits
+    group by all
+),
+
+foertidspension as (
+    select
+        'HP2017_OM_FOERTIDSPENSION' as indicator_id,
+        a.person_key,
+        cast(a.year as varchar) as period,
+        make_date(a.year, 1, 1) as period_start,
+        make_date(a.year, 12, 31) as period_end,
+        a.year as membership_year,
+        1.0 as weight,
+        case when y.has_foertidspension then 1.0 else 0.0 end as value
+    from adults as a
+    left join year_benefits as y using (person_key, year)
+    where a.year in (select year from benefit_years)
+),
+
+foertidspension_share as (
+    -- weight: the person's full-time years on a benefit; value: the part that is førtidspension
+    select
+        'HP2025_PROFIL_FOERTIDSPENSION_ANDEL' as indicator_id,
+        a.person_key,
+        cast(a.year as varchar) as period,
+        make_date(a.year, 1, 1) as period_start,
+        make_date(a.year, 12, 31) as period_end,
+        a.year as membership_year,
+        y.all_fulltime as weight,
+        coalesce(y.fp_fulltime, 0.0) / y.all_fulltime as value
+    from adults as a
+    join year_benefits as y using (person_key, year)
+    where y.all_fulltime > 0
+)
+
+select * from outside_window
+union all select * from outside_month
+union all select * from foertidspension
+union all select * from foertidspension_share

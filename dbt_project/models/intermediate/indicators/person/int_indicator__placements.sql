@@ -1,0 +1,36 @@
+{{ config(tags=['person_indicator']) }}
+-- Placements outside the home (HP2017 overall goal 2). A child counts in year Y when a
+-- placement is active at some time in Y and the child is 0-17 on 1 January; it is placed in
+-- geographies by its own address in the 1 January stock of Y (the extract keeps placed
+-- children on the custody holder's address; see the catalogue note).
+--   HP2017_OM_ANBRAGTE_BOERN  count of placed children
+--   HP2017_OM_ANBRAGTE_ANDEL  placed children among all residents aged 0-17 on 1 January
+with children as (
+    select person_key, year, birth_date
+    from {{ ref('int_person__residence_year') }}
+    where birth_date > make_date(year - 18, 1, 1)
+),
+
+placement_years as (
+    select distinct p.person_key, y.year
+    from {{ ref('stg_kommune__anbringelser') }} as p
+    join (select distinct year from children) as y
+        on p.start_date <= make_date(y.year, 12, 31)
+        and coalesce(p.end_date, date '9999-12-31') >= make_date(y.year, 1, 1)
+),
+
+flagged as (
+    select c.person_key, c.year, p.person_key is not null as placed
+    from children as c
+    left join placement_years as p using (person_key, year)
+)
+
+select 'HP2017_OM_ANBRAGTE_BOERN' as indicator_id, person_key, cast(year as varchar) as period,
+       make_date(year, 1, 1) as period_start, make_date(year, 12, 31) as period_end,
+       year as membership_year, 1.0 as weight, 1.0 as value
+from flagged where placed
+union all
+select 'HP2017_OM_ANBRAGTE_ANDEL', person_key, cast(year as varchar),
+       make_date(year, 1, 1), make_date(year, 12, 31),
+       year, 1.0, case when placed then 1.0 else 0.0 end
+from flagged

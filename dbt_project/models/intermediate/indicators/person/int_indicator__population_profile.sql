@@ -1,0 +1,31 @@
+{{ config(tags=['person_indicator']) }}
+-- Area profile counts from the CPR stock on 1 January: residents, children under 18 and their
+-- share. One row per resident and stock year for each indicator; counts are the sum of value.
+with residents as (
+    select
+        person_key,
+        year,
+        -- completed years on 1 January (date_sub counts whole years elapsed)
+        date_sub('year', birth_date, stock_date) as age
+    from {{ ref('int_person__residence_year') }}
+),
+
+indicators as (
+    select 'HP2025_PROFIL_BEBOERE' as indicator_id, person_key, year, 1.0 as value from residents
+    union all
+    select 'HP2025_PROFIL_BOERN_UNDER_18', person_key, year, 1.0 from residents where age < 18
+    union all
+    select 'HP2025_PROFIL_ANDEL_BOERN_UNDER_18', person_key, year, case when age < 18 then 1.0 else 0.0 end
+    from residents
+)
+
+select
+    indicator_id,
+    person_key,
+    cast(year as varchar) as period,
+    make_date(year, 1, 1) as period_start,
+    make_date(year, 1, 1) as period_end,
+    year as membership_year,
+    1.0 as weight,
+    value
+from indicators

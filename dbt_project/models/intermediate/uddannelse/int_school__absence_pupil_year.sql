@@ -1,0 +1,19 @@
+-- Absence per pupil and school year, summed over the pupil's schools (a pupil who changes
+-- school mid-year has one row per school in the extract). The pupil counts in the geographies
+-- of the 1 January stock in the school year's first calendar year (2023/24 -> 1.1.2023),
+-- the rule the demo generator also follows.
+select
+    person_key,
+    school_year,
+    school_year_start,
+    max(grade_level) as grade_level,
+    sum(months_enrolled) as months_enrolled,
+    sum(school_days) as school_days,
+    sum(absence_illness_days + absence_permitted_days + absence_unlawful_days) as absence_days,
+    -- months-weighted rate over the pupil's schools, as the plan's fraværsprocent weighs pupils
+    sum(months_enrolled * (absence_illness_days + absence_permitted_days + absence_unlawful_days) / school_days)
+        / sum(months_enrolled) as absence_rate_weighted,
+    sum(absence_illness_days + absence_permitted_days + absence_unlawful_days) / sum(school_days) as absence_rate,
+    list(distinct school_code order by school_code) as school_codes
+from {{ ref('stg_kommune__skolefravaer') }}
+group by person_key, school_year, school_year_start

@@ -602,6 +602,27 @@ SOURCES: tuple[Source, ...] = (
     ),
 )
 
+SOURCES = SOURCES + (
+    Source(
+        name="nationale_referencer",
+        kind="published",
+        provider="Danmarks Statistik, Børne- og Undervisningsministeriet (Uddannelsesstatistik) m.fl.",
+        folder="publicerede",
+        description="National reference figures the plans compare with (e.g. landsgennemsnittet for "
+        "elevfravær), one row per measure as published.",
+        period="The year of the file; PERIODE gives the measure's own period (e.g. a school year).",
+        markers=DST_MARKERS,
+        keys=("MAAL",),
+        columns=(
+            Column("MAAL", "str", "Measure code", pattern=r"^[A-Z][A-Z0-9_]{1,59}$"),
+            Column("BESKRIVELSE", "str", "The measure in words (Danish)"),
+            Column("PERIODE", "str", "The period the figure refers to, e.g. 2023/24", pattern=r"^\d{4}(/\d{2})?$"),
+            Column("VAERDI", "decimal", "The figure", min_value=0, markers_allowed=True),
+            Column("KILDE", "str", "Where it is published"),
+        ),
+    ),
+)
+
 SOURCES_BY_NAME: dict[str, Source] = {s.name: s for s in SOURCES}
 
 

@@ -20,6 +20,8 @@ PATTERN_EXAMPLES = {
     r"^\d{3}-\d{3}$": "001-002",
     r"^\d{1,3}[A-Z]?$": "12B",
     r"^[A-Z][A-Z0-9_]{1,39}$": "NPU",
+    r"^[A-Z][A-Z0-9_]{1,59}$": "FRAVAERSPROCENT",
+    r"^\d{4}(/\d{2})?$": "2023/24",
 }
 
 
@@ -28,6 +30,7 @@ _PER_ROW = {
     PERSON_KEY_PATTERN: lambda r: f"{r:016x}",
     r"^\d{4}$": lambda r: f"{r + 1:04d}",
     r"^\d{3}-\d{3}$": lambda r: f"001-{r + 1:03d}",
+    r"^[A-Z][A-Z0-9_]{1,59}$": lambda r: f"MAAL_{r}",
 }
 
 

@@ -70,6 +70,10 @@ RAW_ROWS: dict[str, list[tuple]] = {
         ("Gl. Jennumparken", "Kommunalvalg", "1.004", ".."),
         ("Randers Kommune", "Kommunalvalg", "76.543", "52.109"),
     ],
+    "nationale_referencer": [
+        ("FRAVAERSPROCENT", "Fraværsprocent, hele landet", "2023/24", "7,1", "BUVM"),
+        ("ANDEL_OVER_10PCT", "Andel elever over 10 % fravær", "2023/24", "..", "BUVM"),
+    ],
     "lbf_tryghedsmaaling": [
         ("Gl. Jennumparken", "212", "78,5", "*"),
         ("Alle boligområder", None, "81", "12,5"),
@@ -169,7 +173,7 @@ def test_raw_table_ddl_has_contract_and_metadata_columns():
 def test_every_source_has_a_staging_model_with_one_row_per_raw_row(warehouse):
     models = {r["table_name"] for r in rows(
         warehouse, "select table_name from information_schema.tables where table_schema = 'staging'")}
-    assert len(models) == len(SOURCES) == 21
+    assert len(models) == len(SOURCES)
     for source in SOURCES:
         model = staging_model(source)
         assert model in models
@@ -286,7 +290,7 @@ def test_published_danish_numbers(warehouse):
     assert survey[("Alle boligområder", "ANDEL_FRIVILLIGE")]["value"] == 12.5
 
 
-@pytest.mark.parametrize("name", [s.name for s in SOURCES if s.kind == "published"])
+@pytest.mark.parametrize("name", [s.name for s in SOURCES if sum(c.markers_allowed for c in s.columns) > 1])
 def test_published_staging_unpivots_every_contract_measure(name):
     """The staged measure list is the contract's list of measure columns, so a measure added to
     the contract cannot be silently left out of the warehouse."""

@@ -15,7 +15,7 @@ MANIFEST = "demo_manifest.json"
 
 def generate(config: DemoConfig, out_dir: Path) -> Path:
     """Write every extract for ``config`` to ``out_dir`` (replaced as a whole)."""
-    from ingestion.demo import children, housing, interventions, jobcenter, population, published
+    from ingestion.demo import children, housing, interventions, jobcenter, population, published, references
 
     out_dir = Path(out_dir)
     work = out_dir.with_name(out_dir.name + ".tmp")
@@ -30,6 +30,7 @@ def generate(config: DemoConfig, out_dir: Path) -> Path:
     files += children.write_children_extracts(pop, work)
     files += jobcenter.write_jobcenter_extracts(pop, work)
     files += interventions.write_intervention_extracts(pop, work)
+    files += references.write_reference_extracts(pop, work)
     (work / MANIFEST).write_text(
         json.dumps({"config": asdict(config), "files": len(files),
                     "seconds": round(time.perf_counter() - started, 1)}, indent=2),

@@ -3,7 +3,7 @@
 -- Plan totals the source does not publish are summed from the areas when the measure is a
 -- count; an area that is suppressed or missing makes such a total partial.
 with catalogue as (
-    select * from {{ ref('int_catalogue__indicators') }} where source_kind = 'published'
+    select * from {{ ref('int_catalogue__indicators') }}
 ),
 
 cells as (
@@ -59,10 +59,30 @@ plan_totals as (
     group by p.indicator_id, g.geography_code, g.plan_code, p.period
 ),
 
+national_references as (
+    -- the whole country's value of a computed indicator, from the national reference table
+    select
+        r.indicator_id,
+        'DK' as geography_code,
+        n.period,
+        make_date(cast(left(n.period, 4) as integer), 1, 1) as period_start,
+        make_date(cast(left(n.period, 4) as integer) + (length(n.period) > 4)::int, 12, 31) as period_end,
+        n.value as numerator,
+        null::double as denominator,
+        n.value_marker as source_marker,
+        null as departments_included,
+        false as is_summed_from_areas,
+        0 as areas_missing
+    from {{ ref('national_reference_measures') }} as r
+    join {{ ref('stg_nationale__referencer') }} as n using (measure)
+),
+
 unioned as (
     select * from published
     union all by name
     select * from plan_totals
+    union all by name
+    select * from national_references
 ),
 
 rated as (

@@ -1,0 +1,30 @@
+-- National reference figures, one row per measure. Staging: renamed and typed from
+-- raw.nationale_referencer; the figure parsed in DST's format with its marker.
+{%- set markers = published_markers('dst') %}
+
+with source as (
+
+    select * from {{ source('publicerede', 'nationale_referencer') }}
+
+),
+
+renamed as (
+
+    select
+        MAAL as measure,
+        BESKRIVELSE as description,
+        PERIODE as period,
+        {{ published_value('VAERDI', markers, ',') }} as value,
+        {{ value_marker('VAERDI', markers) }} as value_marker,
+        VAERDI as value_as_delivered,
+        KILDE as published_by,
+
+        _extract_year as extract_year,
+        _source_file as source_file,
+        _source_row as source_row,
+        _loaded_at as loaded_at
+    from source
+
+)
+
+select * from renamed

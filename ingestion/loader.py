@@ -1,8 +1,9 @@
 """Load validated extracts into the warehouse's raw schema.
 
 raw.<source> holds every column as the delivered text plus lineage columns. A source is
-replaced as a whole in one transaction, so a failed load leaves the previous raw table as
-it was and a rerun gives the same table (idempotent).
+replaced as a whole in one transaction: every file is validated (all problems collected) and
+inserted one at a time, so memory holds one file, a failed load leaves the previous raw table
+as it was, and a rerun gives the same table (idempotent).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import duckdb
 import pandas as pd
 
 from ingestion.contract import Source
+from ingestion.errors import ExtractError, Problem
+from ingestion.readers import read_extract
 
 LINEAGE_COLUMNS = {
     "_extract_year": "INTEGER",
@@ -29,31 +32,44 @@ def raw_table_ddl(source: Source) -> str:
     return f"CREATE TABLE raw.{source.name} ({', '.join(columns)})"
 
 
-def load_source(con: duckdb.DuckDBPyConnection, source: Source, frames: dict[int, pd.DataFrame],
-                files: dict[int, Path]) -> int:
-    """Replace raw.<source> with the given years. Returns the number of rows loaded."""
+def _with_lineage(frame: pd.DataFrame, year: int, path: Path, loaded_at: datetime) -> pd.DataFrame:
+    return frame.assign(
+        _extract_year=year,
+        _source_file=Path(path).name,
+        _source_row=range(1, len(frame) + 1),
+        _loaded_at=loaded_at,
+    )
+
+
+def load_source(con: duckdb.DuckDBPyConnection, source: Source, files: dict[int, Path]) -> int:
+    """Replace raw.<source> with the given yearly files. Returns the number of rows loaded;
+    raises ExtractError listing the problems of every file, with nothing written."""
     loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
-    parts = []
-    for year, frame in sorted(frames.items()):
-        part = frame.copy()
-        part["_extract_year"] = year
-        part["_source_file"] = Path(files[year]).name
-        part["_source_row"] = range(1, len(part) + 1)
-        part["_loaded_at"] = loaded_at
-        parts.append(part)
     columns = source.column_names + list(LINEAGE_COLUMNS)
-    combined = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    problems: list[Problem] = []
+    rows = 0
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("CREATE SCHEMA IF NOT EXISTS raw")
         con.execute(f"DROP TABLE IF EXISTS raw.{source.name}")
         con.execute(raw_table_ddl(source))
-        con.register("incoming", combined[columns])
-        quoted = ", ".join(f'"{c}"' for c in columns)
-        con.execute(f"INSERT INTO raw.{source.name} ({quoted}) SELECT {quoted} FROM incoming")
-        con.unregister("incoming")
+        for year, path in sorted(files.items()):
+            try:
+                frame = read_extract(path, source)
+            except ExtractError as exc:
+                problems.extend(exc.problems)  # keep validating the other files: report them all
+                continue
+            if problems:
+                continue  # nothing more will be committed; don't spend time inserting
+            con.register("incoming", _with_lineage(frame, year, path, loaded_at)[columns])
+            con.execute(f"INSERT INTO raw.{source.name} ({quoted}) SELECT {quoted} FROM incoming")
+            con.unregister("incoming")
+            rows += len(frame)
+        if problems:
+            raise ExtractError(problems)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return len(combined)
+    return rows

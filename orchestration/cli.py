@@ -64,13 +64,13 @@ def load_raw(extract_dir: Path, warehouse: Path) -> None:
 
     from ingestion.contract import SOURCES
     from ingestion.loader import load_source
-    from ingestion.readers import find_files, read_source
+    from ingestion.readers import find_files
 
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(warehouse))
     try:
         for source in SOURCES:
-            rows = load_source(con, source, read_source(extract_dir, source), find_files(extract_dir, source))
+            rows = load_source(con, source, find_files(extract_dir, source))
             _say(f"raw.{source.name}: {rows} rows")
     finally:
         con.close()

@@ -14,7 +14,7 @@ from ingestion.contract import SOURCES, source
 from ingestion.contract_doc import render
 from ingestion.errors import ExtractError
 from ingestion.loader import load_source
-from ingestion.readers import find_files, read_extract, read_source
+from ingestion.readers import find_files, read_extract
 from ingestion.writers import write_extract
 from orchestration.settings import REPO_ROOT
 
@@ -158,10 +158,9 @@ def test_load_replaces_atomically_and_keeps_lineage(tmp_path):
     src = source("sprogvurdering")
     for year in (2022, 2023):
         _write(tmp_path, src, year=year)
-    frames = read_source(tmp_path, src)
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
-    assert load_source(con, src, frames, find_files(tmp_path, src)) == 6
-    assert load_source(con, src, frames, find_files(tmp_path, src)) == 6  # a rerun gives the same table
+    assert load_source(con, src, find_files(tmp_path, src)) == 6
+    assert load_source(con, src, find_files(tmp_path, src)) == 6  # a rerun gives the same table
     rows = con.execute("SELECT _extract_year, _source_file, _source_row FROM raw.sprogvurdering ORDER BY 1, 3").fetchall()
     assert rows[0] == (2022, "sprogvurdering_2022.csv", 1) and len(rows) == 6
 
@@ -177,5 +176,11 @@ def test_load_replaces_atomically_and_keeps_lineage(tmp_path):
             return con.execute(sql, *args)
 
     with pytest.raises(duckdb.IOException):
-        load_source(FailingInsert(), src, {2023: frames[2023]}, find_files(tmp_path, src))
+        load_source(FailingInsert(), src, find_files(tmp_path, src))
     assert con.execute("SELECT count(*) FROM raw.sprogvurdering").fetchone()[0] == 6
+    # a bad file among good ones: every problem reported, the previous table kept
+    bad = tmp_path / src.folder / "sprogvurdering_2023.csv"
+    bad.write_text(bad.read_text(encoding="cp1252").replace("Generel indsats", "Ukendt"), encoding="cp1252")
+    with pytest.raises(ExtractError, match="sprogvurdering_2023.csv, line 2, column RESULTAT"):
+        load_source(con, src, find_files(tmp_path, src))
+    assert con.execute("SELECT count(DISTINCT _extract_year), count(*) FROM raw.sprogvurdering").fetchone() == (2, 6)

@@ -9,7 +9,7 @@ import dagster as dg
 
 from ingestion.contract import SOURCES, Source
 from ingestion.loader import load_source
-from ingestion.readers import find_files, read_source
+from ingestion.readers import find_files
 from orchestration.resources import Warehouse
 
 
@@ -30,13 +30,13 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         files = find_files(extract_dir, source)
         if not files:
             context.log.warning(f"No files for {source.name} in {extract_dir / source.folder}; loading an empty table")
-        frames = read_source(extract_dir, source)  # raises ExtractError before anything is written
         with warehouse.connect() as con:
-            rows = load_source(con, source, frames, files)
+            # validates every file; on any problem raises ExtractError and writes nothing
+            rows = load_source(con, source, files)
         return dg.MaterializeResult(
             metadata={
                 "rows": rows,
-                "years": dg.MetadataValue.json(sorted(frames)),
+                "years": dg.MetadataValue.json(sorted(files)),
                 "files": dg.MetadataValue.json([p.name for p in files.values()]),
             }
         )

@@ -10,7 +10,7 @@ import pytest
 from ingestion.areas import area_for_address, expand_addresses
 from ingestion.contract import SOURCES_BY_NAME
 from ingestion.demo import calibration as cal
-from ingestion.demo import housing, population, published
+from ingestion.demo import housing, jobcenter, population, published
 from ingestion.demo.model import PLAN_AREAS_2025, DemoConfig
 
 
@@ -70,6 +70,29 @@ def test_education_2023(pop):
         assert abs(got - share) < 0.0015 if area == "GLV" else round(100 * got) == round(100 * share), area
     for area, share in {k: v for k, v in cal.YOUTH_EDUCATION_18_29_2023.items() if k not in ("line", cal.RANDERS)}.items():
         assert round(100 * m.loc[area].BEF_18_29_UNGDOMSUDD / m.loc[area].BEF_18_29) == round(100 * share), area
+
+
+def test_jobcentre_window_2023_24(pop):
+    rep = jobcenter.benefit_report(pop)
+    for area in PLAN_AREAS_2025:
+        assert round(rep["outside"][area], 1) == jobcenter.OUTSIDE_WINDOW[area], area
+        assert round(rep["kontanthjaelp"][area], 1) == jobcenter.KONTANTHJAELP_WINDOW[area], area
+    assert round(rep["july_2024"]["ENV"]) == 57
+
+
+def test_employment_hp2017(pop):
+    for year, areas in population.EMPLOYED_PUBLISHED.items():
+        m = published.dst_measures(pop, year)
+        for area, bands in areas.items():
+            row = m.loc[list(population.HP2017_AREAS)].sum() if area == "HP2017_ALL" else m.loc[area]
+            for band, share in bands.items():
+                got = row[f"BEF_{band}_BESKAEFTIGEDE"] / row[f"BEF_{band}"]
+                assert round(100 * got) == round(100 * share), (year, area, band)
+
+
+def test_lbf_hp2025_baselines(pop):
+    df = published.lbf_boligsociale_frame(pop, 2022).set_index("BOLIGOMRAADE")
+    assert df.loc[published.LBF_TOTAL, "ANDEL_18_64_UDEN_TILKNYTNING"] == 38.6
 
 
 def test_hsv_2023(pop):

@@ -12,16 +12,32 @@ Area of a benefit month: the person's residence in the CPR stock of 1 January of
 
 Calibration
 -----------
-- Mothers on kontanthjælp, status December 2024 (seed 003 line 1972): a mother is a woman in the
-  stock of 1 January 2024 who is ``mother_key`` of someone in that stock aged under 18 on
-  31 December 2024; she counts when she has a 'Kontanthjælp' row for 2024-12. Which mothers on
-  kontanthjælp in 2024 are still on it in December is chosen so that the areas together have
-  79/788 of their mothers on it, and (full scale) the rest of Randers 148/10,085 (227 of 10,873 in
-  all). Mothers on kontanthjælp all year are always counted, so the target is only reachable
-  when ``person_year`` gives enough part-year mothers; the result is reported by
-  ``mothers_on_kontanthjaelp``.
-- The other employment figures (outside the labour market, kontanthjælp share, Oct 2023-Sep
-  2024) follow from ``person_year`` and are not adjusted here.
+``calibrate_benefits`` (run by ``population.simulate`` on the finished population) changes
+``person_year``'s benefit rows, never anyone's attachment to the labour market, so DST's
+measures stay as they are; the months below are then what the warehouse computes:
+- outside the labour market, October 2023 - September 2024 (seed 003 lines 1954-1962, Randers
+  17.7 % at full scale): spells of people outside employment are raised to the whole year, the
+  employed get sickness or unemployment benefit, and continuing spells are lengthened within
+  January-September to land on the one-decimal share; Energivej's head count in July 2024 (57 %,
+  line 289) limits who may get a benefit reaching July;
+- jobparate and aktivitetsparate on kontanthjælp over the same window (lines 1966-1972):
+  recipients who are not mothers move to another benefit from 2023 on;
+- førtidspension's share of the full-time persons on a benefit 2023 (Vangdalen 33 %, the others
+  "omkring 40 %", lines 1928-1929): full-year benefits of people outside employment become
+  førtidspension;
+- 2017-21 plan (seed 000 lines 1128-1132, 1172): recipients of kontanthjælp or similar in 2018 and
+  2019 per area and in Randers, and Randers' 7 % on førtidspension in 2019.
+Spells are placed by a hash of person and year, so changing one row never moves another.
+
+Mothers on kontanthjælp, status December 2024 (seed 003 line 1972): a mother is a woman in the
+stock of 1 January 2024 who is ``mother_key`` of someone in that stock aged under 18 on
+31 December 2024; she counts when she has a 'Kontanthjælp' row for 2024-12. Which mothers on
+kontanthjælp in 2024 are still on it in December is chosen so that the areas together have
+79/788 of their mothers on it, and (full scale) the rest of Randers 148/10,085 (227 of 10,873 in
+all). Mothers on kontanthjælp all year are always counted, so the target is only reachable
+when ``person_year`` gives enough part-year mothers; the result is reported by
+``mothers_on_kontanthjaelp``. (The population has 624 mothers of under-18s in the areas, not
+788, so the count cannot be exact.)
 """
 
 from __future__ import annotations
@@ -338,16 +354,12 @@ def _kontanthjaelp_window(b: _Benefits, rng) -> None:
             others = cand[n:]
             chosen.append(others[np.argmin(np.abs(c[others] - rest))])
         pick = p[np.array(chosen, dtype=np.int64)]
-        for yy in range(WINDOW_END_YEAR - 1, pop_last(b) + 1):
+        for yy in range(WINDOW_END_YEAR - 1, b.pop.config.last_year + 1):
             rr = b.rows(pick, yy)
             rr = rr[(rr >= 0)]
             rr = rr[b.benefit[rr] == KONTANTHJAELP]
             # one new benefit per person; Ressourceforløb is not any neighbouring year's benefit
             b.benefit[rr], b.match[rr] = "Ressourceforløb", None
-
-
-def pop_last(b: _Benefits) -> int:
-    return b.pop.config.last_year
 
 
 def _outside_window(b: _Benefits, rng, full: bool) -> None:
@@ -424,11 +436,26 @@ def _outside_window(b: _Benefits, rng, full: bool) -> None:
         rr = r24[cand]
         b.benefit[rr], b.match[rr], b.frac[rr] = typ, None, 1.0
         b.att[rr] = np.where(b.att[rr] == "other", "benefit", b.att[rr])
+        ben24[cand] = typ
         rem -= 9.0 * len(cand)
+        if heads is not None and rem > 0:
+            # 2b. with a head count to keep: spells that filled 2023 continue into January-June 2024
+            f23 = col(b.frac, r23, 0.0)
+            cont = np.flatnonzero(sel & (r24 >= 0) & pd.isna(ben24) & (f23 == 1.0) & pd.notna(ben23)
+                                  & ~np.isin(ben23, ["Kontanthjælp", FP, FLEX]))
+            n_c = min(int(np.ceil(rem / 6)), cont.size)
+            cont = cont[:n_c]
+            ext = np.full(n_c, 6.0)
+            if n_c:
+                ext[-1] = rem - 6.0 * (n_c - 1) if rem < 6.0 * n_c else 6.0
+            rr = r24[cont]
+            b.benefit[rr], b.match[rr], b.frac[rr] = ben23[cont], None, np.round(ext / 12, 3)
+            rem -= ext.sum()
         # 3. the remainder: lengthen continuing spells within January-September (window part = 12 f)
         tc = np.flatnonzero(sel & tune)
         if rem > 0 and tc.size:
-            room = 9.0 - 12 * f24[tc]
+            # with a head count to keep, spells not yet reaching July stop in June
+            room = np.clip((9.0 if heads is None else np.where(in_july[tc], 9.0, 6.0)) - 12 * f24[tc], 0, None)
             cum = np.cumsum(room)
             k = int(np.searchsorted(cum, rem))
             add = np.zeros(tc.size)
@@ -458,7 +485,8 @@ def _foertidspension_share(b: _Benefits) -> None:
         share = FOERTIDSPENSION_SHARE.get(area, FOERTIDSPENSION_SHARE["default"])
         all_ft = fr[sel & counted].sum()
         fp_ft = fr[sel & counted & (ben == FP)].sum()
-        need = int(np.ceil(share * all_ft - fp_ft - 1e-9))
+        # the fewest conversions that make the share print as published (whole per cent)
+        need = int(np.ceil((share - 0.005) * all_ft - fp_ft - 1e-9))
         if need <= 0:
             continue
         att = np.where(r >= 0, b.att[np.maximum(r, 0)], None)

@@ -25,6 +25,7 @@ from orchestration.settings import (
     ENV_WAREHOUSE,
     REPO_ROOT,
     dbt_executable,
+    duckdb_config,
     default_export_dir,
     default_warehouse_path,
 )
@@ -67,7 +68,7 @@ def load_raw(extract_dir: Path, warehouse: Path) -> None:
     from ingestion.readers import find_files
 
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(warehouse))
+    con = duckdb.connect(str(warehouse), config=duckdb_config())
     try:
         for source in SOURCES:
             rows = load_source(con, source, find_files(extract_dir, source))

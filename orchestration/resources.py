@@ -15,6 +15,7 @@ from orchestration.dbt_project import dbt_project
 from orchestration.settings import (
     ENV_WAREHOUSE,
     dbt_executable,
+    duckdb_config,
     default_export_dir,
     default_extract_dir,
     default_warehouse_path,
@@ -48,7 +49,7 @@ class Warehouse(dg.ConfigurableResource):
         # One short-lived connection per step: DuckDB allows a single writing process, and
         # dbt (a subprocess) needs the file free while it runs.
         Path(self.db_path).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(self.db_path, read_only=read_only)
+        con = duckdb.connect(self.db_path, read_only=read_only, config=duckdb_config())
         try:
             yield con
         finally:

@@ -31,3 +31,9 @@ def dbt_executable() -> Path:
     import sys
 
     return Path(sys.executable).with_name("dbt")
+
+
+def duckdb_config() -> dict[str, str]:
+    """The same memory cap for every DuckDB connection as dbt's profile uses (default 1 GB):
+    DuckDB would otherwise take most of the machine and leave nothing for a BI tool."""
+    return {"memory_limit": os.environ.get("BOLIGMONITOR_DUCKDB_MEMORY", "1GB")}

@@ -16,3 +16,12 @@ select
     null::integer as areas_missing
 where false
 {%- endmacro %}
+
+{#- An indicator's value in its unit: a count is its numerator, everything else the ratio
+    times the unit's factor (100 for percent, 1,000 for per mille); NULL without a denominator. -#}
+{% macro indicator_value(numerator, denominator, unit, unit_factor) -%}
+    case
+        when {{ unit }} = 'count' then {{ numerator }}
+        when {{ denominator }} > 0 then {{ unit_factor }} * {{ numerator }} / {{ denominator }}
+    end
+{%- endmacro %}

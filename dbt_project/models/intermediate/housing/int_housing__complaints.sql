@@ -16,11 +16,6 @@ complaints as (
     select * from randersbolig
     union all
     select * from lejerbo
-),
-
-lease_area as (
-    select distinct org_code, department_number, lease_number, area_code
-    from {{ ref('int_housing__leases') }}
 )
 
 select
@@ -28,6 +23,6 @@ select
     year(k.complaint_date) as complaint_year,
     la.area_code
 from complaints as k
-left join lease_area as la
+left join {{ ref('int_housing__lease_areas') }} as la
     on la.org_code = k.org_code and la.department_number = k.department_number
     and la.lease_number = k.lease_number

@@ -6,11 +6,6 @@ with evictions as (
     from {{ ref('stg_randersbolig__udsaettelser') }} as e
     join {{ ref('housing_source_codes') }} as c
         on c.source_system = 'randersbolig' and c.source_code = e.org_source_code
-),
-
-lease_area as (
-    select distinct org_code, department_number, lease_number, area_code
-    from {{ ref('int_housing__leases') }}
 )
 
 select
@@ -18,6 +13,6 @@ select
     year(e.decision_date) as decision_year,
     la.area_code
 from evictions as e
-left join lease_area as la
+left join {{ ref('int_housing__lease_areas') }} as la
     on la.org_code = e.org_code and la.department_number = e.department_number
     and la.lease_number = e.lease_number

@@ -19,11 +19,6 @@ moves as (
     select * from randersbolig
     union all
     select * from lejerbo
-),
-
-lease_area as (
-    select distinct org_code, department_number, lease_number, area_code
-    from {{ ref('int_housing__leases') }}
 )
 
 select
@@ -33,6 +28,6 @@ select
     m.move_event = 'Fraflytning' and m.move_type = 'Ekstern'
         and m.move_date > m.tenancy_start_date + interval 1 month as counts_as_lbf_move_out
 from moves as m
-left join lease_area as la
+left join {{ ref('int_housing__lease_areas') }} as la
     on la.org_code = m.org_code and la.department_number = m.department_number
     and la.lease_number = m.lease_number

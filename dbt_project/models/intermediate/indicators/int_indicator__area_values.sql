@@ -28,10 +28,7 @@ with unioned as (
 
 select
     u.*,
-    case
-        when c.unit = 'count' then u.numerator
-        when u.denominator > 0 then c.unit_factor * u.numerator / u.denominator
-    end as value,
+    {{ indicator_value('u.numerator', 'u.denominator', 'c.unit', 'c.unit_factor') }} as value,
     'computed' as source_kind
 from unioned as u
 join {{ ref('int_catalogue__indicators') }} as c using (indicator_id)

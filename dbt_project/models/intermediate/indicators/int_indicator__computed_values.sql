@@ -32,10 +32,7 @@ aggregated as (
 
 select
     a.*,
-    case
-        when c.unit = 'count' then a.numerator
-        when a.denominator > 0 then c.unit_factor * a.numerator / a.denominator
-    end as value,
+    {{ indicator_value('a.numerator', 'a.denominator', 'c.unit', 'c.unit_factor') }} as value,
     'computed' as source_kind
 from aggregated as a
 join catalogue as c using (indicator_id)

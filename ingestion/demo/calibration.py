@@ -93,6 +93,14 @@ TRYGHED_2023 = {
 # Turnout (line 706-718): helhedsplanens områder vs Randers Kommune.
 TURNOUT = {("Kommunalvalg", 2021): (0.437, 0.646), ("Folketingsvalg", 2022): (0.644, 0.821), "line": 708}
 
+# The 2017-21 plan's move-outs in Gl. Jennumparken, Glarbjergvej and Vangdalen together (seed
+# 000_bf93cabd95a90ce5.txt line 1047-1049): all move-outs of the year and the move-out percentage
+# (per 100 leases on 1 January) with its printed decimals. The move-outs are made exact by swaps of
+# dwellings within a department (boligbytte); the percentages imply a lease stock of some 1,700,
+# more than the 1,657 of 2024, so the demo lets small leases be merged away in 2019.
+HP2017_MOVE_OUTS = {2015: (235, 14, 0), 2018: (265, 15.6, 1), "line": 1047}
+HP2017_MERGE_YEAR = 2019  # first year without the merged-away leases (invented for the demo)
+
 # ------------------------------------------------------------------ invented for the demo
 ASSUMED = {
     # 30-59 only basic schooling where the plan gives no figure (DST 2023 file).

@@ -166,7 +166,10 @@ def write_housing_extracts(pop: Population, out_dir: Path) -> list[Path]:
     codes = _company_codes()
     evictions, complaints = _events(pop, rng)
     paths: list[Path] = []
-    leases = pop.leases
+    # the stock of each year: today's leases and the merged-away ones up to their last year
+    former = pop.former_leases
+    leases = pd.concat([pop.leases.assign(last_year=9999), former], ignore_index=True) if len(former) else \
+        pop.leases.assign(last_year=9999)
     rb_l = _rb(leases, codes)
     lb_l = _lb(leases)
     rb_lease = rb_l.assign(VEJNAVN=rb_l.street, HUSNR=rb_l.number, BOGSTAV=rb_l.letter, ETAGE=rb_l.floor, DOER=rb_l.door,
@@ -177,8 +180,8 @@ def write_housing_extracts(pop: Population, out_dir: Path) -> list[Path]:
                            Rum=lb_l.rooms, Areal=lb_l.area_m2)
     moves = pop.moves
     for y in pop.config.years:
-        paths.append(write_extract(rb_lease, source("randersbolig_lejemaal"), y, out_dir))
-        paths.append(write_extract(lb_lease, source("lejerbo_lejemaal"), y, out_dir))
+        paths.append(write_extract(rb_lease[rb_lease.last_year >= y], source("randersbolig_lejemaal"), y, out_dir))
+        paths.append(write_extract(lb_lease[lb_lease.last_year >= y], source("lejerbo_lejemaal"), y, out_dir))
         m = moves[moves.year == y]
         rm = _rb(m, codes)
         paths.append(write_extract(rm.assign(HAENDELSE=rm.event, DATO=rm.date, FLYTTETYPE=rm.move_type, LEJEFORHOLD_START=rm.tenancy_start),

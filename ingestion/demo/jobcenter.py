@@ -36,8 +36,8 @@ kontanthjælp in 2024 are still on it in December is chosen so that the areas to
 79/788 of their mothers on it, and (full scale) the rest of Randers 148/10,085 (227 of 10,873 in
 all). Mothers on kontanthjælp all year are always counted, so the target is only reachable
 when ``person_year`` gives enough part-year mothers; the result is reported by
-``mothers_on_kontanthjaelp``. (The population has 624 mothers of under-18s in the areas, not
-788, so the count cannot be exact.)
+``mothers_on_kontanthjaelp``. (The number of mothers, 788 and 10,873, is made by
+``population._mothers_elsewhere``: some children's mother lives in another household.)
 """
 
 from __future__ import annotations

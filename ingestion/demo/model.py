@@ -20,6 +20,8 @@ person_year      person_key, year, in_education (bool, 1 October status the year
                  gross_income (kr), charged (bool), convicted (bool)
 leases           org_code, department_number, lease_id, street, number, letter, floor, door,
                  dwelling_type, rooms, area_m2   (the lease stock; leases exist every year)
+former_leases    the leases columns plus last_year: leases in the stock up to and including
+                 1 January of last_year and merged away afterwards (vacant until then)
 moves            org_code, department_number, lease_id, year, event ('Indflytning'/'Fraflytning'),
                  date, move_type ('Ekstern'/'Intern'), tenancy_start
 """
@@ -69,3 +71,4 @@ class Population:
     person_year: pd.DataFrame = field(default_factory=pd.DataFrame)
     leases: pd.DataFrame = field(default_factory=pd.DataFrame)
     moves: pd.DataFrame = field(default_factory=pd.DataFrame)
+    former_leases: pd.DataFrame = field(default_factory=pd.DataFrame)

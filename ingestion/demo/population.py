@@ -26,7 +26,13 @@ How it is built (all vectorised; a fixed numpy Generator makes it byte-identical
    the measure is taken on. Afterwards, without changing any DST area count: LBF's covered
    departments get the plan's LBF baselines (``_calibrate_lbf``), the 2017-21 plan's education
    figures are made by residents with only basic schooling starting or leaving education
-   (``_calibrate_education_hp2017``), and ``jobcenter.calibrate_benefits`` fits the benefits.
+   (``_calibrate_education_hp2017``), some children get a mother in another household so the
+   mothers of under-18s in 2024 are the published count (``_mothers_elsewhere``), and
+   ``jobcenter.calibrate_benefits`` fits the benefits.
+6. The 2017-21 plan's move-outs in its three areas (2015, 2018) are made exact by dwelling swaps
+   within a department (``_boligbytte``, internal moves that change no area count); the lease
+   stock the printed percentages imply (some 1,700) includes small leases merged away from 2019
+   (``Population.former_leases``, vacant until then), so the 2024 stock stays exact.
 
 Year conventions of ``person_year`` (the extract writers rely on them):
 * a row exists for every calendar year a person lived in the municipality at some time
@@ -47,7 +53,7 @@ import pandas as pd
 from ingestion.areas import area_for_address, expand_addresses
 from ingestion.contract import source
 from ingestion.demo import calibration as cal
-from ingestion.demo.model import PLAN_AREAS_2025, DemoConfig, Population
+from ingestion.demo.model import PLAN_AREAS_2017, PLAN_AREAS_2025, DemoConfig, Population
 from ingestion.writers import write_extract
 
 SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
@@ -556,6 +562,8 @@ def simulate(config: DemoConfig) -> Population:
     fam_id = rng.permutation(nH) + 10_000_000
     hh_fid = np.char.add("F", np.char.zfill(fam_id.astype(str), 8))
 
+    # 8. the 2017-21 plan's move-outs: dwelling swaps within a department (own stream)
+    t = _boligbytte(np.random.default_rng([config.seed, 1030]), t, dw)
     moves = _moves(t, dw)
     residence = _residence(persons, t, dw, hh_fid, config)
     del t
@@ -574,7 +582,8 @@ def simulate(config: DemoConfig) -> Population:
     leases = dw[dw.is_lease][["org_code", "department_number", "lease_id", "street", "number", "letter", "floor",
                                "door", "dwelling_type", "rooms", "area_m2"]].reset_index(drop=True)
     leases["department_number"] = leases.department_number.astype(int)
-    pop = Population(config=config, persons=out_persons, residence=residence, leases=leases, moves=moves)
+    pop = Population(config=config, persons=out_persons, residence=residence, leases=leases, moves=moves,
+                     former_leases=_former_leases(dw, leases, moves))
     pop.person_year = build_person_year(pop, rng)
     # children's charges use their own stream, so adding them left every other draw unchanged
     _charge_children(pop, np.random.default_rng([config.seed, 1014]))
@@ -584,6 +593,7 @@ def simulate(config: DemoConfig) -> Population:
     _calibrate_education_hp2017(pop, np.random.default_rng([config.seed, 1017]))
     from ingestion.demo import jobcenter  # late: jobcenter builds on the finished population
 
+    _mothers_elsewhere(np.random.default_rng([config.seed, 1031]), pop)
     # the job-centre figures are calibrated on the benefit months, which jobcenter spreads
     jobcenter.calibrate_benefits(pop)
     return pop
@@ -739,6 +749,191 @@ def _residence(persons, t, dw, hh_fid, config) -> pd.DataFrame:
         "lease_id": take(dw.lease_id.to_numpy(), di),
     })
     return res
+
+
+def _hp2017_lease_dw(dw: pd.DataFrame) -> np.ndarray:
+    return (dw.is_lease & dw.area_code.isin(PLAN_AREAS_2017)).to_numpy()
+
+
+def _hp2017_move_outs(t: pd.DataFrame, in_area: np.ndarray, year: int) -> int:
+    end = t.end.to_numpy()
+    return int((in_area[t.dw.to_numpy()] & (end >= day(year)) & (end < day(year + 1))).sum())
+
+
+def _boligbytte(rng, t: pd.DataFrame, dw: pd.DataFrame) -> pd.DataFrame:
+    """Make the 2017-21 plan's move-outs in its three areas exact (``cal.HP2017_MOVE_OUTS``) by
+    dwelling swaps within a department ('boligbytte'): on one day, k households of a department
+    each move into the next one's dwelling (a cycle of 2 or 3), which adds k internal move-outs and
+    k move-ins and changes no household, area or department count. From that day each dwelling
+    carries the other's later tenancies, so no chain overlaps. A year whose drawn count is already
+    above the target (or one short) is left as drawn."""
+    in_area = _hp2017_lease_dw(dw)
+    dept = (dw.org_code.fillna("") + "-" + dw.department_number.astype(str)).to_numpy()
+    for year in sorted(y for y in cal.HP2017_MOVE_OUTS if y != "line"):  # two years, not persons
+        need = cal.HP2017_MOVE_OUTS[year][0] - _hp2017_move_outs(t, in_area, year)
+        if need < 2:
+            continue
+        sizes = np.full(need // 2, 2)
+        sizes[-1] += need % 2
+        start, end, tdw = t.start.to_numpy(), t.end.to_numpy(), t.dw.to_numpy()
+        # one swap day per department; households living there well before and after it
+        deps_all = np.unique(dept[in_area])
+        d_of = dict(zip(deps_all, day(year) + rng.integers(40, 325, deps_all.size)))
+        d_row = pd.Series(dept[tdw]).map(d_of).fillna(0).to_numpy(np.int64)
+        cand = np.flatnonzero(in_area[tdw] & (start < d_row - 35) & (end > d_row + 35))
+        cand = cand[rng.permutation(cand.size)]
+        c = pd.DataFrame({"row": cand, "dept": dept[tdw[cand]]}).sort_values("dept", kind="stable")
+        # fill cycles department by department: cycle i takes the next sizes[i] candidates of one department
+        c["pos"] = c.groupby("dept").cumcount()
+        n_dep = c.groupby("dept").size()
+        rows, cyc = [], []
+        ci = 0
+        for k, n in n_dep.sort_values(ascending=False, kind="stable").items():  # departments, not persons
+            members = c.row.to_numpy()[(c.dept == k).to_numpy()]
+            p = 0
+            while ci < sizes.size and p + sizes[ci] <= n:
+                rows.append(members[p:p + sizes[ci]])
+                cyc.append(np.full(sizes[ci], ci))
+                p += sizes[ci]
+                ci += 1
+            if ci == sizes.size:
+                break
+        if not rows:
+            continue
+        rows, cyc = np.concatenate(rows), np.concatenate(cyc)
+        first = np.r_[True, cyc[1:] != cyc[:-1]]
+        # the dwelling each member moves into: the next member's (the last one's: the first's)
+        nxt = np.r_[np.arange(1, rows.size), 0]
+        last = np.r_[cyc[1:] != cyc[:-1], True]
+        head = np.maximum.accumulate(np.where(first, np.arange(rows.size), 0))
+        nxt = np.where(last, head, nxt)
+        src_dw, dst_dw = tdw[rows], tdw[rows[nxt]]
+        d = d_row[rows]
+        remap = dict(zip(src_dw, dst_dw))
+        swap_day = dict(zip(src_dw, d))
+        # later tenancies follow the dwelling's new holder
+        sd = pd.Series(tdw).map(swap_day).to_numpy()
+        later = ~np.isnan(sd) & (start >= np.nan_to_num(sd, nan=0))
+        new_dw = tdw.copy()
+        new_dw[later] = pd.Series(tdw[later]).map(remap).to_numpy()
+        # the households living there on the day: their tenancy is split
+        tail = t.loc[rows].copy()
+        tail["start"] = d
+        tail["dw"] = dst_dw
+        tail["in_type"] = "Intern"
+        tail["anchor"] = tail.anchor & (A >= d)
+        t = t.copy()
+        t["dw"] = new_dw
+        t.loc[rows, "end"] = d
+        t.loc[rows, "out_type"] = "Intern"
+        t.loc[rows, "anchor"] = t.loc[rows, "anchor"] & (A < d)
+        t = pd.concat([t, tail], ignore_index=True)
+    return t
+
+
+def _mothers_elsewhere(rng, pop: Population) -> None:
+    """Children whose mother lives in another household (with their father, or with their father
+    and his partner), so that the mothers of under-18s in the stock of 1 January of
+    ``T.MOTHERS_KONTANTHJAELP``'s year come to the published numbers: the plan areas together
+    (the new mother in the child's own area) and, at full scale, the rest of Randers. A child is
+    given a mother elsewhere only when the household's own mother keeps another child, or the
+    household has none; the new mother is a woman of the stock 18-42 years older than the child,
+    not yet a mother, from another household and without a benefit other than kontanthjælp in the year or the
+    year before (so the job-centre calibration of the other benefits is unchanged). Only
+    children under 16 at the end of the year are moved, so none of them is a grown-up child at home
+    in the simulated years."""
+    from ingestion.demo import targets_children as T  # the published counts live with the other mothers' figures
+
+    spec = T.MOTHERS_KONTANTHJAELP
+    year = int(spec["month"][:4])
+    config, persons = pop.config, pop.persons
+    if year not in config.years:
+        return
+    r = pop.residence.loc[pop.residence.year == year, ["person_key", "area_code", "household_id"]]
+    p = persons[["person_key", "sex", "mother_key"]].assign(
+        birth=persons.birth_date.to_numpy().astype("datetime64[D]").astype(np.int64)).merge(r, on="person_key")
+    py = pop.person_year
+    other_benefit = py.benefit.notna() & (py.benefit != "Kontanthjælp")
+    on_benefit = set(py.loc[py.year.isin([year - 1, year]) & other_benefit, "person_key"])
+    end = day(year, 12, 31)
+    child = (p.birth.to_numpy() <= end) & (p.birth.to_numpy() > end - int(18 * 365.25))
+    stock = set(p.person_key)
+    is_mother = p.person_key.isin(set(p.mother_key[child & p.mother_key.isin(stock).to_numpy()]))
+    targets = {True: spec[T.ALL_AREAS][0]}
+    if config.is_full_scale:
+        targets[False] = spec[T.RANDERS][0] - spec[T.ALL_AREAS][0]
+    in_area = p.area_code.notna().to_numpy()
+    young = child & (p.birth.to_numpy() > end - int(16 * 365.25))
+    # the household's mother keeps her oldest child
+    rank = p[child].sort_values("birth", kind="stable").groupby("mother_key", dropna=True).cumcount()
+    movable = young & (p.mother_key.isna() | ~p.mother_key.isin(stock) | (rank.reindex(p.index).fillna(0) > 0)).to_numpy()
+    woman = ((p.sex == "K") & ~is_mother & ~p.person_key.isin(on_benefit)).to_numpy()
+    new_mother = pd.Series(dtype=object)
+    for area_flag, n_target in targets.items():  # the areas and the rest, not persons
+        need = n_target - int((is_mother.to_numpy() & (in_area == area_flag)).sum())
+        if need <= 0:
+            continue
+        area_key = p.area_code.fillna("REST")
+        kids = p[movable & (in_area == area_flag)].sample(frac=1, random_state=int(rng.integers(0, 2**31)))
+        kids = kids.assign(akey=area_key[kids.index], want=kids.birth - int(30 * 365.25)).sort_values("want", kind="stable")
+        women = p[woman & (in_area == area_flag)].sample(frac=1, random_state=int(rng.integers(0, 2**31)))
+        women = women.assign(akey=area_key[women.index], want=women.birth).sort_values("want", kind="stable")
+        got = []
+        for _ in range(6):  # rounds of nearest-age matching, each woman at most once
+            if not len(kids) or not len(women) or sum(map(len, got)) >= need:
+                break
+            m = pd.merge_asof(kids[["want", "akey", "person_key", "birth", "household_id"]],
+                              women[["want", "akey", "person_key", "birth", "household_id"]].rename(
+                                  columns={"person_key": "mk", "birth": "mb", "household_id": "mh"}),
+                              on="want", by="akey", direction="nearest")
+            m = m.dropna(subset=["mk"])
+            gap = (m.birth - m.mb) / 365.25
+            m = m[(gap >= 18) & (gap <= 42) & (m.household_id != m.mh)].drop_duplicates("mk")
+            m = m.iloc[: need - sum(map(len, got))]
+            got.append(m)
+            kids = kids[~kids.person_key.isin(m.person_key)]
+            women = women[~women.person_key.isin(m.mk)]
+        if got:
+            g = pd.concat(got)
+            new_mother = pd.concat([new_mother, pd.Series(g.mk.to_numpy(), index=g.person_key.to_numpy())])
+    if len(new_mother):
+        hit = persons.person_key.isin(new_mother.index).to_numpy()
+        persons.loc[hit, "mother_key"] = persons.person_key[hit].map(new_mother).to_numpy()
+
+
+def _former_leases(dw: pd.DataFrame, leases: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
+    """Small one-room leases of the 2017-21 plan's areas that were merged into larger flats and left
+    the stock on 1 January ``cal.HP2017_MERGE_YEAR`` (kept vacant until then). Their number is the
+    smallest that makes every published move-out percentage (``cal.HP2017_MOVE_OUTS``) come out of
+    the simulated move-outs and the stock (the 2024 stock per area stays exact)."""
+    lease_dw = dw[_hp2017_lease_dw(dw)]
+    key = lease_dw.org_code + "-" + lease_dw.department_number.astype(int).astype(str) + "-" + lease_dw.lease_id
+    mkey = moves.org_code + "-" + moves.department_number.astype(str) + "-" + moves.lease_id
+    out = moves[(moves.event == "Fraflytning") & mkey.isin(set(key)).to_numpy()].groupby("year").size()
+    stock = len(lease_dw)
+    pubs = {y: v for y, v in cal.HP2017_MOVE_OUTS.items() if y != "line"}
+    n_former = 0
+    for n in range(0, stock // 5):  # candidate counts, not persons
+        if all(round(100 * out.get(y, 0) / (stock + n), dec) == pct for y, (_, pct, dec) in pubs.items()):
+            n_former = n
+            break
+    cols = list(leases.columns)
+    if n_former == 0:
+        return pd.DataFrame(columns=cols + ["last_year"])
+    # all in the largest RandersBolig department of the three areas, at its own addresses
+    rb = lease_dw[lease_dw.org_code != "LEJERBO"]
+    dep = rb.groupby(["org_code", "department_number"]).size().idxmax()
+    d = rb[(rb.org_code == dep[0]) & (rb.department_number == dep[1])]
+    addr = d.drop_duplicates("addr_key")
+    a = addr.iloc[np.arange(n_former) % len(addr)]
+    unit = a.units_at_address.to_numpy() + np.arange(n_former) // len(addr)
+    seq = d.lease_id.astype(int).max() + 1 + np.arange(n_former)
+    return pd.DataFrame({
+        "org_code": dep[0], "department_number": int(dep[1]), "lease_id": pd.Series(seq).map("{:04d}".format).to_numpy(),
+        "street": a.street.to_numpy(), "number": a.number.to_numpy(), "letter": a.letter.to_numpy(),
+        "floor": np.where(unit // 2 == 0, "st", (unit // 2).astype(str)), "door": np.array(["tv", "th"])[unit % 2], "dwelling_type": "Familie",
+        "rooms": 1, "area_m2": 38.0, "last_year": cal.HP2017_MERGE_YEAR - 1,
+    })
 
 
 def _moves(t: pd.DataFrame, dw: pd.DataFrame) -> pd.DataFrame:

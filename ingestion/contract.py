@@ -598,6 +598,8 @@ SOURCES: tuple[Source, ...] = (
             Column("ANTAL_INTERVIEWS", "decimal", "Interviews", min_value=0, markers_allowed=True),
             Column("ANDEL_TRYGGE", "decimal", "Share feeling basically safe, %", min_value=0, max_value=100, markers_allowed=True),
             Column("ANDEL_FRIVILLIGE", "decimal", "Share doing voluntary work, %", min_value=0, max_value=100, markers_allowed=True),
+            Column("ANDEL_SAVNER_SELSKAB", "decimal", "Share who always or often miss someone to be with, %",
+                   min_value=0, max_value=100, markers_allowed=True),
         ),
     ),
 )

@@ -75,8 +75,8 @@ RAW_ROWS: dict[str, list[tuple]] = {
         ("ANDEL_OVER_10PCT", "Andel elever over 10 % fravær", "2023/24", "..", "BUVM"),
     ],
     "lbf_tryghedsmaaling": [
-        ("Gl. Jennumparken", "212", "78,5", "*"),
-        ("Alle boligområder", None, "81", "12,5"),
+        ("Gl. Jennumparken", "212", "78,5", "*", "22"),
+        ("Alle boligområder", None, "81", "12,5", None),
     ],
 }
 
@@ -282,12 +282,13 @@ def test_published_danish_numbers(warehouse):
     assert votes[("Randers Kommune", "STEMMEBERETTIGEDE")]["value"] == 76543
 
     survey = {(r["geography_name"], r["measure"]): r for r in rows(warehouse, "select * from staging.stg_lbf__tryghedsmaaling")}
-    assert len(survey) == 6  # an empty cell is kept as a row, not dropped by the unpivot
+    assert len(survey) == 8  # 2 rows x 4 measures: an empty cell is kept as a row, not dropped by the unpivot
     assert survey[("Gl. Jennumparken", "ANDEL_TRYGGE")]["value"] == 78.5
     assert survey[("Gl. Jennumparken", "ANDEL_FRIVILLIGE")]["value_marker"] == "suppressed"
     assert survey[("Alle boligområder", "ANTAL_INTERVIEWS")]["value"] is None
     assert survey[("Alle boligområder", "ANTAL_INTERVIEWS")]["value_marker"] == "not_available"
     assert survey[("Alle boligområder", "ANDEL_FRIVILLIGE")]["value"] == 12.5
+    assert survey[("Gl. Jennumparken", "ANDEL_SAVNER_SELSKAB")]["value"] == 22.0
 
 
 @pytest.mark.parametrize("name", [s.name for s in SOURCES if sum(c.markers_allowed for c in s.columns) > 1])

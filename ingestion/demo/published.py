@@ -359,11 +359,18 @@ INTERVIEWS = {"Glarbjergvej-området": 212, "Gl. Jennumparken": 187, "Hermann St
               "198 udvalgte boligområder": 24_610, "Almen sektor": 41_230, "Befolkningen i DK": 5_020}
 
 
+# Share who always or often miss someone to be with: a survey answer, written as published in seed
+# 003 for 2023 (the population carries no survey answers); '' = not asked / not available.
+LONELY = {2023: {"Gl. Jennumparken": 22, "Hermann Stillingsvej-området": 22, "Glarbjergvej-området": 14,
+                 "Befolkningen i DK": 10, "Almen sektor": 14, "198 udvalgte boligområder": 15}}
+
+
 def lbf_tryghed_frame(year: int) -> pd.DataFrame:
     rows = []
     for area, (safe, vol) in TRYGHED[year].items():
         n = INTERVIEWS[area] - (15 if year == 2019 else 0)
-        rows.append({"OMRAADE": area, "ANTAL_INTERVIEWS": n, "ANDEL_TRYGGE": safe, "ANDEL_FRIVILLIGE": "" if vol is None else vol})
+        rows.append({"OMRAADE": area, "ANTAL_INTERVIEWS": n, "ANDEL_TRYGGE": safe, "ANDEL_FRIVILLIGE": "" if vol is None else vol,
+                     "ANDEL_SAVNER_SELSKAB": LONELY.get(year, {}).get(area, "")})
     return pd.DataFrame(rows)
 
 

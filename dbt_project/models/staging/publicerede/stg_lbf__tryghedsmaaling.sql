@@ -7,6 +7,7 @@
     'ANTAL_INTERVIEWS',
     'ANDEL_TRYGGE',
     'ANDEL_FRIVILLIGE',
+    'ANDEL_SAVNER_SELSKAB',
 ] %}
 
 {{ stage_published_table('lbf_tryghedsmaaling', 'lbf', measures, {'OMRAADE': 'geography_name'}, decimal_mark=',') }}

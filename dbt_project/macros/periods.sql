@@ -24,3 +24,20 @@
 {% macro danish_number(value_col, decimals=1) -%}
     replace(format('{:.{{ decimals }}f}', {{ value_col }}), '.', ',')
 {%- endmacro %}
+
+{#- The end year of the October-September window a month belongs to (October 2023 -> 2024). -#}
+{% macro oct_sep_window_end_year(year_col, month_col) -%}
+    (case when {{ month_col }} >= 10 then {{ year_col }} + 1 else {{ year_col }} end)
+{%- endmacro %}
+
+{#- period, period_start, period_end of the October-September window ending in September of a year. -#}
+{% macro oct_sep_window_columns(end_year_col) -%}
+    {{ oct_sep_window_label(end_year_col) }} as period,
+    make_date({{ end_year_col }} - 1, 10, 1) as period_start,
+    make_date({{ end_year_col }}, 9, 30) as period_end
+{%- endmacro %}
+
+{#- Age in completed years on a date. -#}
+{% macro age_on(birth_date_col, date_col) -%}
+    date_sub('year', {{ birth_date_col }}, {{ date_col }})
+{%- endmacro %}

@@ -4,6 +4,7 @@ select
     p.extract_year as year,
     p.stock_date,
     p.birth_date,
+    {{ age_on('p.birth_date', 'p.stock_date') }} as age_years,
     p.sex,
     p.is_non_western,
     p.street_name,

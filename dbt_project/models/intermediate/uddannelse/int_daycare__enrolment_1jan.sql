@@ -28,8 +28,7 @@ select
     s.daycare_type,
     s.primary_challenge,
     b.birth_date,
-    date_diff('year', b.birth_date, make_date(s.year, 1, 1))
-        - case when strftime(b.birth_date, '%m%d') > '0101' then 1 else 0 end as age_years
+    {{ age_on('b.birth_date', 'make_date(s.year, 1, 1)') }} as age_years
 from spells as s
 left join births as b using (person_key)
 -- one spell per child on the day (the later enrolment, should two overlap)

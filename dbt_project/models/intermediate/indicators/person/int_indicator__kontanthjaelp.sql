@@ -10,14 +10,11 @@
 --   HP2017_OM_KONTANTHJAELP_AKTIVITETSPARAT   those recipients' benefit months: the share of
 --       them as aktivitetsparat (weight = the person's months).
 with months as (
-    select person_key, year(benefit_month) as year, month(benefit_month) as month,
-           benefit_type, match_group, fulltime_fraction
-    from {{ ref('stg_kommune__jobcenter_ydelser') }}
+    select * from {{ ref('int_jobcenter__benefit_months') }}
 ),
 
 residents as (
-    select person_key, year, sex, birth_date, stock_date,
-           date_sub('year', birth_date, stock_date) as age
+    select person_key, year, sex, birth_date, stock_date, age_years as age
     from {{ ref('int_person__residence_year') }}
 ),
 
@@ -27,7 +24,7 @@ benefit_years as (
 
 kh_window as (
     select person_key,
-           case when month >= 10 then year + 1 else year end as window_end_year,
+           window_end_year,
            least(sum(fulltime_fraction), 12.0) / 12.0 as fulltime_persons
     from months
     where benefit_type = 'Kontanthjælp' and match_group in ('Jobparat', 'Aktivitetsparat')
@@ -38,9 +35,7 @@ kontanthjaelp_window as (
     select
         'HP2025_BESK_KONTANTHJAELP' as indicator_id,
         r.person_key,
-        {{ oct_sep_window_label('r.year') }} as period,
-        make_date(r.year - 1, 10, 1) as period_start,
-        make_date(r.year, 9, 30) as period_end,
+        {{ oct_sep_window_columns('r.year') }},
         r.year as membership_year,
         1.0 as weight,
         coalesce(k.fulltime_persons, 0.0) as value
@@ -61,7 +56,7 @@ mothers as (
     from cpr as c
     join residents as m on m.person_key = c.mother_person_key and m.year = c.year
     where c.mother_person_key is not null
-      and date_sub('year', c.birth_date, make_date(c.year, 12, 31)) < 18
+      and {{ age_on('c.birth_date', 'make_date(c.year, 12, 31)') }} < 18
 ),
 
 december_kh as (

@@ -12,14 +12,14 @@
 --   HP2025_PROFIL_FOERTIDSPENSION_ANDEL   førtidspension's share of the full-time persons on a
 --       benefit (the residents outside employment), 18-64, calendar year.
 with benefits as (
-    select person_key, benefit_month, year(benefit_month) as year, month(benefit_month) as month,
+    select person_key, benefit_month, year, month, window_end_year,
            benefit_type, least(fulltime_fraction, 1.0) as fulltime_fraction
-    from {{ ref('stg_kommune__jobcenter_ydelser') }}
+    from {{ ref('int_jobcenter__benefit_months') }}
     where benefit_type <> 'Fleksjob'
 ),
 
 residents as (
-    select person_key, year, date_sub('year', birth_date, stock_date) as age
+    select person_key, year, age_years as age
     from {{ ref('int_person__residence_year') }}
 ),
 
@@ -34,11 +34,11 @@ benefit_years as (
 -- the window ending in September of year y (October y-1 .. September y)
 window_fulltime as (
     select person_key,
-           case when month >= 10 then year + 1 else year end as window_end_year,
+           window_end_year,
            -- several benefits in one month add up, but a person is at most one full-time person
            least(sum(fulltime_fraction), 12.0) / 12.0 as fulltime_persons
     from (
-        select person_key, year, month, least(sum(fulltime_fraction), 1.0) as fulltime_fraction
+        select person_key, window_end_year, year, month, least(sum(fulltime_fraction), 1.0) as fulltime_fraction
         from benefits group by all
     )
     group by all
@@ -48,9 +48,7 @@ outside_window as (
     select
         'HP2025_BESK_UDEN_FOR_ARBEJDSMARKEDET' as indicator_id,
         a.person_key,
-        {{ oct_sep_window_label('a.year') }} as period,
-        make_date(a.year - 1, 10, 1) as period_start,
-        make_date(a.year, 9, 30) as period_end,
+        {{ oct_sep_window_columns('a.year') }},
         a.year as membership_year,
         1.0 as weight,
         coalesce(w.fulltime_persons, 0.0) as value

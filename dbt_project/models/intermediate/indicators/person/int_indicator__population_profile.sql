@@ -2,11 +2,7 @@
 -- Area profile counts from the CPR stock on 1 January: residents, children under 18 and their
 -- share. One row per resident and stock year for each indicator; counts are the sum of value.
 with residents as (
-    select
-        person_key,
-        year,
-        -- completed years on 1 January (date_sub counts whole years elapsed)
-        date_sub('year', birth_date, stock_date) as age
+    select person_key, year, age_years as age
     from {{ ref('int_person__residence_year') }}
 ),
 

@@ -16,9 +16,9 @@ def small_demo(tmp_path_factory) -> Path:
     return generate(DemoConfig.small(), tmp_path_factory.mktemp("demo") / "extracts")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def dbt_manifest():
-    """dbt's manifest.json, which the Dagster definitions read at import (a clean clone has none)."""
+def pytest_sessionstart(session):
+    """Write dbt's manifest.json before collection: the Dagster definitions read it at import,
+    and a clean clone has none."""
     from orchestration.cli import prepare_dbt
 
     prepare_dbt()

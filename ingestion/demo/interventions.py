@@ -8,7 +8,7 @@ start year take part; MiLife and a few others also reach pupils from elsewhere):
   of those completed (GENNEMFOERT 'J'); see targets_children.ACTIVITIES_2019 for the lines.
 - HP2021 (2021-25, 1 June 2021 - 31 July 2025; not in the dbt seeds): its areas are not in the
   seeds either, so the demo assumes the seven areas of 2025 and a plausible mix of activities.
-- HP2025 (from 1 August 2025): the fifteen activities of the plan, started August-December 2025,
+- HP2025 (from 1 August 2025): the sixteen activities of the plan, started August-December 2025,
   volumes from the plan where it gives one (``ACTIVITIES_2025``), otherwise assumed.
 
 Contact-type activities (HOTSPOT, SOCIAL_VICEVAERT, ...) have no completion: GENNEMFOERT blank,
@@ -89,6 +89,9 @@ HP2025 = {
     "SOCIAL_VICEVAERT": (HP2021["SOCIAL_VICEVAERT"][0], 30),
     "BROBYGNING_TIL_FORENINGSLIVET": (Activity("BROBYGNING_TIL_FORENINGSLIVET", (6, 17), None, None), 20),
     "FRITIDSAKTIVITETER": (Activity("FRITIDSAKTIVITETER", (6, 17), None, None), 60),
+    # Last, so the draws of the activities above stay as they were: the children of the
+    # institutions' language groups (the plan gives staff hours only, no volume).
+    "SPROGLIGE_LAERINGSMILJOER": (Activity("SPROGLIGE_LAERINGSMILJOER", (1, 5), 90, 0.9), 40),
 }
 # Volume of the HP2017 activities by year relative to 2019 (start June 2017; covid 2020; end May 2021).
 HP2017_VOLUME = {2017: 0.5, 2018: 0.9, 2020: 0.75, 2021: 0.35}

@@ -10,12 +10,13 @@ with mart as (
 flagged as (
     select
         *,
-        n_participants between 1 and {{ var('small_n_threshold') }} - 1
-        or n_comparison between 1 and {{ var('small_n_threshold') }} - 1
-        or (value_kind = 'share' and period_kind <> 'change'
-            and (participants_numerator between 0.5 and {{ var('small_n_threshold') }} - 0.5
-                 or n_participants - participants_numerator between 0.5 and {{ var('small_n_threshold') }} - 0.5))
-            as is_cell_suppressed
+        coalesce(
+            n_participants between 1 and {{ var('small_n_threshold') }} - 1
+            or n_comparison between 1 and {{ var('small_n_threshold') }} - 1
+            or (value_kind = 'share' and period_kind <> 'change'
+                and (participants_numerator between 0.5 and {{ var('small_n_threshold') }} - 0.5
+                     or n_participants - participants_numerator between 0.5 and {{ var('small_n_threshold') }} - 0.5)),
+            false) as is_cell_suppressed
     from mart
 ),
 

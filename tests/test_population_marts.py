@@ -1,0 +1,180 @@
+"""The population marts find an effect that is known by construction and do not report one that
+is not there.
+
+Hand-made upstream tables (the columns the cohort models read from staging and the person-year
+models) are written into a fresh DuckDB, and only the cohort, population-mart and export models
+are built on them with dbt. The residents of one area and age band get school absence, youth
+guidance status and a participation extract whose outcome the test sets:
+- Fra fravær til fremmøde 2018: participants' absence falls 4 points more than the comparison's
+  (a difference-in-differences of -4 by construction);
+- Familieklassen 2018: participants drawn exactly like non-participants (no effect);
+- Brandkadet 2018: 90 % of participants in a youth education against 60 % of the others;
+- Legepatruljen 2018: two participants, a cell the export must suppress.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DBT_PROJECT = REPO / "dbt_project"
+DBT = Path(sys.executable).parent / "dbt"
+
+COHORT_YEAR = 2018
+ABSENCE_EFFECT = -4.0  # percentage points, participants' change minus the comparison's change
+N_PARTICIPANTS = 80
+N_OTHERS = 800
+
+# Upstream relations the cohort models read, with the columns they use.
+UPSTREAM = {
+    "staging.stg_kommune__indsatsdeltagelse": "person_key VARCHAR, activity_code VARCHAR, start_date DATE, "
+                                               "end_date DATE, is_completed BOOLEAN, extract_year INTEGER",
+    "staging.stg_kommune__cpr_befolkning": "person_key VARCHAR, birth_date DATE, stock_date DATE, extract_year INTEGER, "
+                                           "mother_person_key VARCHAR, father_person_key VARCHAR, street_name VARCHAR, "
+                                           "house_number INTEGER, house_letter VARCHAR, floor VARCHAR, door VARCHAR",
+    "intermediate.int_person__residence_year": "person_key VARCHAR, year INTEGER, age_years BIGINT, area_code VARCHAR",
+    "intermediate.int_school__absence_pupil_year": "person_key VARCHAR, school_year_start INTEGER, absence_rate DOUBLE",
+    "intermediate.int_language__assessments": "person_key VARCHAR, assessment_year BIGINT, result_category VARCHAR",
+    "staging.stg_kommune__uu_vejledning": "person_key VARCHAR, status_date DATE, education_status VARCHAR",
+    "intermediate.int_jobcenter__benefit_months": "person_key VARCHAR, window_end_year BIGINT, benefit_month DATE",
+    "staging.stg_randersbolig__udsaettelser": "org_source_code VARCHAR, department_number INTEGER, "
+                                              "lease_number VARCHAR, decision_date DATE",
+    "staging.stg_randersbolig__lejemaal": "org_source_code VARCHAR, department_number INTEGER, lease_number VARCHAR, "
+                                          "extract_year INTEGER, street_name VARCHAR, house_number INTEGER, "
+                                          "house_letter VARCHAR, floor VARCHAR, door VARCHAR",
+    "staging.stg_kommune__ungdomsskole": "person_key VARCHAR, school_year_start INTEGER",
+}
+
+
+def _people(prefix: str, n: int) -> list[str]:
+    return [f"{prefix}{i:04d}" for i in range(n)]
+
+
+def _absence_cohort(rng, activity: str, effect: float, area: str) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """Participants and non-participants aged 10 in ``area``; before absence 2-14 %, after = before
+    plus a common trend plus noise, and ``effect`` more for the participants."""
+    spells, absence, residents = [], [], []
+    for prefix, n, extra in ((f"{activity[:3]}P", N_PARTICIPANTS, effect), (f"{activity[:3]}C", N_OTHERS, 0.0)):
+        for person in _people(prefix, n):
+            before = rng.uniform(2, 14)
+            after = max(before + 1.0 + extra + rng.normal(0, 1.5), 0.0)
+            absence += [(person, COHORT_YEAR - 1, before / 100), (person, COHORT_YEAR + 1, after / 100)]
+            residents.append((person, COHORT_YEAR, 10, area))
+            if prefix.endswith("P"):
+                spells.append((person, activity, date(COHORT_YEAR, 3, 1), date(COHORT_YEAR, 6, 1), True, COHORT_YEAR))
+    return spells, absence, residents
+
+
+@pytest.fixture(scope="module")
+def marts(tmp_path_factory) -> duckdb.DuckDBPyConnection:
+    tmp = tmp_path_factory.mktemp("population")
+    path = tmp / "warehouse.duckdb"
+    rng = np.random.default_rng(20260601)
+
+    spells, absence, residents = [], [], []
+    # the two absence cohorts live in different areas, so neither is the other's comparison
+    for activity, effect, area in (("FRA_FRAVAER_TIL_FREMMOEDE", ABSENCE_EFFECT, "GJP"), ("FAMILIEKLASSEN", 0.0, "VGD")):
+        s, a, r = _absence_cohort(rng, activity, effect, area)
+        spells += s
+        absence += a
+        residents += r
+    # Youth education: 15-year-olds, status the year after; participants 90 %, others 60 %.
+    uu = []
+    for prefix, n, share in (("BRKP", N_PARTICIPANTS, 0.9), ("BRKC", N_OTHERS, 0.6)):
+        for i, person in enumerate(_people(prefix, n)):
+            status = "I ungdomsuddannelse" if i < round(n * share) else "Ikke i uddannelse"
+            uu.append((person, date(COHORT_YEAR + 1, 10, 1), status))
+            if prefix == "BRKP":
+                spells.append((person, "BRANDKADET", date(COHORT_YEAR, 2, 1), date(COHORT_YEAR, 9, 30), True, COHORT_YEAR))
+    # Legepatruljen: two participants and twenty others in GLV
+    for person in _people("LEGP", 2):
+        uu.append((person, date(COHORT_YEAR + 1, 10, 1), "I ungdomsuddannelse"))
+        spells.append((person, "LEGEPATRULJEN", date(COHORT_YEAR, 4, 1), date(COHORT_YEAR, 8, 1), True, COHORT_YEAR))
+    uu += [(person, date(COHORT_YEAR + 1, 10, 1), "I ungdomsuddannelse") for person in _people("LEGC", 20)]
+
+    residents += [(p, COHORT_YEAR, 15, "GLV" if p.startswith("LEG") else "GJP") for p, _, _ in uu]
+    frames = {
+        "staging.stg_kommune__indsatsdeltagelse": pd.DataFrame(spells),
+        "intermediate.int_person__residence_year": pd.DataFrame(residents),
+        "intermediate.int_school__absence_pupil_year": pd.DataFrame(absence),
+        "staging.stg_kommune__uu_vejledning": pd.DataFrame(uu),
+    }
+    con = duckdb.connect(str(path))
+    for schema in ("staging", "intermediate"):
+        con.execute(f"CREATE SCHEMA {schema}")
+    for name, columns in UPSTREAM.items():
+        con.execute(f"CREATE TABLE {name} ({columns})")
+        if name in frames:
+            con.register("frame", frames[name])
+            con.execute(f"INSERT INTO {name} SELECT * FROM frame")
+            con.unregister("frame")
+    con.close()
+
+    env = {**os.environ, "BOLIGMONITOR_WAREHOUSE": str(path), "DBT_TARGET_PATH": str(tmp / "target"),
+           "DBT_LOG_PATH": str(tmp / "logs"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    select = ["plans", "activities", "activities_published_2019", "activities_outcomes",
+              "path:models/intermediate/cohorts", "path:models/marts/population", "export_population_indicator"]
+    result = subprocess.run([str(DBT), "build", "--select", *select, "--indirect-selection", "cautious", "--profiles-dir", "."], cwd=DBT_PROJECT,
+                            env=env, capture_output=True, text=True)
+    assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}"
+    con = duckdb.connect(str(path), read_only=True)
+    yield con
+    con.close()
+
+
+def _cell(con, activity: str, period_kind: str, relation: str = "marts.mart_population_indicator") -> dict:
+    df = con.execute(
+        f"SELECT * FROM {relation} WHERE activity_code = ? AND cohort_year = ? AND period_kind = ?",
+        [activity, COHORT_YEAR, period_kind],
+    ).df()
+    assert len(df) == 1, (activity, period_kind, len(df))
+    return df.iloc[0].to_dict()
+
+
+def test_known_absence_effect_is_found_within_its_interval(marts):
+    change = _cell(marts, "FRA_FRAVAER_TIL_FREMMOEDE", "change")
+    assert change["n_participants"] == N_PARTICIPANTS and change["n_comparison"] == N_OTHERS
+    assert change["ci_low"] <= ABSENCE_EFFECT <= change["ci_high"]
+    assert change["ci_high"] < 0
+    assert change["flag_effect"] and change["is_primary_estimate"]
+    assert change["assessment"] == "bedre end sammenligningsgruppen"  # lower absence is better
+    # matching on the starting level leaves no difference at the start
+    before = _cell(marts, "FRA_FRAVAER_TIL_FREMMOEDE", "before")
+    assert abs(before["difference"]) < 1.5 and not before["flag_effect"]
+
+
+def test_no_effect_cohort_is_not_reported_as_an_effect(marts):
+    change = _cell(marts, "FAMILIEKLASSEN", "change")
+    assert change["n_participants"] == N_PARTICIPANTS
+    assert change["ci_low"] <= 0 <= change["ci_high"]
+    assert not change["flag_effect"]
+    assert change["assessment"] == "ingen påviselig forskel"
+
+
+def test_known_youth_education_difference_is_found(marts):
+    after = _cell(marts, "BRANDKADET", "after")
+    assert after["participants_value"] == pytest.approx(90.0)
+    assert after["comparison_value"] == pytest.approx(60.0)
+    assert after["ci_low"] <= 30.0 <= after["ci_high"] and after["ci_low"] > 0
+    assert after["flag_effect"] and after["assessment"] == "bedre end sammenligningsgruppen"
+
+
+def test_export_suppresses_a_cohort_of_two_and_keeps_the_large_ones(marts):
+    small = _cell(marts, "LEGEPATRULJEN", "after", "exports.export_population_indicator")
+    assert small["flag_disclosure_suppressed"]
+    assert all(pd.isna(small[c]) for c in ("n_participants", "participants_value", "difference", "n_cohort"))
+    assert small["assessment"] == "kan ikke vurderes"
+    large = _cell(marts, "FRA_FRAVAER_TIL_FREMMOEDE", "change", "exports.export_population_indicator")
+    assert not large["flag_disclosure_suppressed"] and large["n_participants"] == N_PARTICIPANTS
+    # the export carries no person-level column
+    columns = {r[0] for r in marts.execute("DESCRIBE exports.export_population_indicator").fetchall()}
+    assert not columns & {"person_key", "participant_key"}

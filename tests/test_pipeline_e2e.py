@@ -94,7 +94,7 @@ def test_exports_are_published_without_small_cells(refreshed):
     exports = work / "exports"
     manifest = json.loads((exports / "manifest.json").read_text(encoding="utf-8"))
     tables = {t["relation"]: t for t in manifest["tables"]}
-    assert set(tables) == {"export_language_assessment", "export_area_indicator"}
+    assert set(tables) == {"export_language_assessment", "export_area_indicator", "export_population_indicator"}
     parquet = pd.read_parquet(exports / "export_language_assessment.parquet")
     csv = pd.read_csv(exports / "export_language_assessment.csv", sep=";", decimal=",", encoding="utf-8-sig")
     assert len(parquet) == len(csv) == tables["export_language_assessment"]["rows"]
@@ -289,7 +289,10 @@ def test_activity_cohorts_reproduce_the_2019_report_and_cover_plan_2025(refreshe
     assert {(a, m) for a, m, c in rows if c in ("differs", "missing")} <= {("BRANDKADET", "started")}
     registered = {r[0] for r in con.execute(
         "SELECT activity_code FROM reference.activities WHERE plan_code = 'HP2025' AND participant_kind <> 'none'").fetchall()}
+    # cohorts start in autumn 2025: measured before the start, or (youth education, which has no
+    # before) flagged as not yet observable
     with_outcome = {r[0] for r in con.execute(
-        "SELECT DISTINCT activity_code FROM marts.mart_population_indicator WHERE plan_code = 'HP2025' AND n_participants > 0"
+        "SELECT DISTINCT activity_code FROM marts.mart_population_indicator WHERE plan_code = 'HP2025' "
+        "AND (n_participants > 0 OR (outcome_kind = 'youth_education' AND flag_not_yet_observed))"
     ).fetchall()}
     assert len(registered) == 16 and with_outcome == registered

@@ -22,14 +22,25 @@ participants as (
     group by s.plan_code, s.activity_code, s.person_key
 ),
 
+parent_links as (
+    -- each child's parents on 1 January, one row per parent (two equi-joinable rows, not an OR)
+    select person_key, extract_year, mother_person_key as parent_key,
+           {{ age_on('birth_date', 'stock_date') }} as age_years
+    from {{ ref('stg_kommune__cpr_befolkning') }} where mother_person_key is not null
+    union all
+    select person_key, extract_year, father_person_key,
+           {{ age_on('birth_date', 'stock_date') }}
+    from {{ ref('stg_kommune__cpr_befolkning') }} where father_person_key is not null
+),
+
 children as (
     select p.plan_code, p.activity_code, p.cohort_year, p.person_key as participant_key, k.person_key
     from participants as p
     join catalogue as c using (plan_code, activity_code)
-    join {{ ref('stg_kommune__cpr_befolkning') }} as k
+    join parent_links as k
         on k.extract_year = p.cohort_year
-        and p.person_key in (k.mother_person_key, k.father_person_key)
-        and {{ age_on('k.birth_date', 'k.stock_date') }} between c.child_age_min and c.child_age_max
+        and k.parent_key = p.person_key
+        and k.age_years between c.child_age_min and c.child_age_max
     where c.outcome_subject = 'children'
 ),
 

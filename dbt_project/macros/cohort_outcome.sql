@@ -221,3 +221,10 @@ from result as r
     (case when {{ age_col }} < 18 then (floor({{ age_col }} / 3) * 3)::integer
           else (floor({{ age_col }} / 10) * 10)::integer end)
 {%- endmacro %}
+
+
+{#- The 97.5 % quantile of Student's t with df degrees of freedom (Cornish-Fisher expansion around
+    1.96; within 1 % from df = 3): small cohorts get honestly wider intervals than the normal. -#}
+{% macro t_quantile_975(df) -%}
+    (1.959964 + 2.372346 / ({{ df }}) + 2.822499 / power({{ df }}, 2) + 2.555 / power({{ df }}, 3))
+{%- endmacro %}

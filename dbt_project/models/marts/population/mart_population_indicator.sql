@@ -3,7 +3,8 @@
 -- age band and starting level. Periods: 'before' (the last measurement before the start year,
 -- where the outcome has one), 'after' (the first after) and 'change' (after - before per person:
 -- the difference-in-differences, the primary estimate where a before exists). The difference
--- has a 95 % interval; an effect is reported only when the interval excludes 0.
+-- has a 95 % interval (t on the participants' degrees of freedom); an effect is reported only
+-- when the interval excludes 0.
 with catalogue as (
     select * from {{ ref('activities') }}
 ),
@@ -63,8 +64,9 @@ joined as (
         coalesce(r.n_comparison, 0) as n_comparison,
         r.comparison_value,
         r.difference,
-        r.difference - 1.96 * r.difference_se as ci_low,
-        r.difference + 1.96 * r.difference_se as ci_high,
+        -- Student's t on the participants' degrees of freedom: cohorts are small
+        r.difference - {{ t_quantile_975('greatest(r.n_participants - 1, 1)') }} * r.difference_se as ci_low,
+        r.difference + {{ t_quantile_975('greatest(r.n_participants - 1, 1)') }} * r.difference_se as ci_high,
         s.period_kind <> 'before' and s.cohort_year + 1 > h.last_outcome_year as is_not_yet_observed
     from scaffold as s
     left join results as r using (plan_code, activity_code, cohort_year, outcome_kind, period_kind)
@@ -74,8 +76,12 @@ joined as (
 flagged as (
     select
         j.*,
-        o.lookback_years > 0 and j.period_kind = 'change' or o.lookback_years = 0 and j.period_kind = 'after'
-            as is_primary_estimate,
+        -- the difference-in-differences where the cohort has before-and-after persons, else 'after'
+        -- (youth education has no before; babies have no language assessment before)
+        j.period_kind = case
+            when bool_or(j.period_kind = 'change' and j.n_participants > 0) over (
+                partition by j.plan_code, j.activity_code, j.cohort_year, j.outcome_kind
+            ) then 'change' else 'after' end as is_primary_estimate,
         j.n_participants between 1 and {{ var('small_n_threshold') }} - 1
             or j.n_comparison between 1 and {{ var('small_n_threshold') }} - 1 as flag_small_n,
         j.n_participants > 0 and j.n_comparison = 0 as flag_no_comparison,

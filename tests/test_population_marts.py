@@ -166,6 +166,7 @@ def test_known_youth_education_difference_is_found(marts):
     assert after["comparison_value"] == pytest.approx(60.0)
     assert after["ci_low"] <= 30.0 <= after["ci_high"] and after["ci_low"] > 0
     assert after["flag_effect"] and after["assessment"] == "bedre end sammenligningsgruppen"
+    assert after["is_primary_estimate"]  # youth education has no before: 'after' is the estimate
 
 
 def test_export_suppresses_a_cohort_of_two_and_keeps_the_large_ones(marts):

@@ -60,13 +60,15 @@
         false)
 {%- endmacro %}
 
-{#- One line, in Danish, saying why each raised flag is raised; null when none is. -#}
-{% macro flag_reasons_da(r) -%}
+{#- One line, in Danish, saying why each raised flag is raised; null when none is.
+    with_numbers=false leaves out counts and values: the published line must not give back a
+    figure that disclosure control hides. -#}
+{% macro flag_reasons_da(r, with_numbers=true) -%}
     nullif(concat_ws(' ',
         case when {{ r }}.flag_source_suppressed
             then 'Kilden har diskretioneret tallet og kun offentliggjort en markør.' end,
         case when {{ r }}.flag_small_n
-            then 'Under {{ var("small_n_threshold") }} personer bag tallet (' || {{ r }}.n || '), så det kan ikke tolkes og vises ikke.' end,
+            then 'Under {{ var("small_n_threshold") }} personer bag tallet{% if with_numbers %} (' || {{ r }}.n || '){% endif %}, så det er for usikkert at tolke.' end,
         case when {{ r }}.flag_partial_coverage
             then 'Tallet dækker ikke hele området: ' || concat_ws(' og ',
                     case when {{ r }}.areas_missing > 0 then {{ r }}.areas_missing || ' område(r) eller afdeling(er) mangler i kilden' end,
@@ -78,8 +80,8 @@
             then 'Det nyeste tal er fra ' || year({{ r }}.period_end) || ', men opgørelsen for '
                  || {{ var('report_year') }} || ' venter tal fra ' || {{ expected_latest_year(r ~ '.source_kind') }} || '.' end,
         case when {{ r }}.flag_implausible_change
-            then 'Usandsynligt stor ændring siden ' || {{ r }}.previous_period || ' (fra '
-                 || {{ danish_number(r ~ '.previous_value', 1) }} || ' til ' || {{ danish_number(r ~ '.value', 1) }}
-                 || '); kontrollér kilden.' end
+            then 'Usandsynligt stor ændring siden ' || {{ r }}.previous_period
+                 {%- if with_numbers %} || ' (fra ' || {{ danish_number(r ~ '.previous_value', 1) }} || ' til '
+                 || {{ danish_number(r ~ '.value', 1) }} || ')'{% endif %} || '; kontrollér kilden.' end
     ), '')
 {%- endmacro %}

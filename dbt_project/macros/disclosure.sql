@@ -4,7 +4,7 @@
       cells:   one row per publishable figure: cell_id, cost (persons behind it: the cheapest
                cell is hidden first), is_primary (fewer than var('small_n_threshold') persons);
       members: one row per cell per additive relation it takes part in: relation_id, cell_id,
-               is_parent. A relation says "the children add up to the parent", e.g. the plan's
+               is_parent (the side of the equation: children on one side, parents on the other). A relation says "the children add up to the parent", e.g. the plan's
                areas add up to all areas, or generel + fokuseret + særlig = the number assessed.
     secondary_suppression() then hides, round after round, one more cell in every relation
     that has exactly one hidden cell, since that one cell is the relation's total minus the
@@ -18,7 +18,7 @@
 
 
 {#- cells: relation with cell_id, cost, is_primary. members: relation with relation_id, cell_id,
-    is_parent (only relations with a parent and at least one child are used).
+    is_parent (only relations with a parent and at least two members are used).
     Returns a select: cell_id, is_primary, is_suppressed, suppressed_by_relation (the relation
     that forced a secondary suppression) and unsafe_relations (relations of the cell that still
     have exactly one hidden cell after the last round: must be 0, a dbt test checks it). -#}
@@ -28,7 +28,7 @@
         select m.relation_id, m.cell_id, m.is_parent, c.cost
         from {{ members }} as m
         join {{ cells }} as c using (cell_id)
-        qualify count(*) filter (where m.is_parent) over (partition by m.relation_id) = 1
+        qualify count(*) filter (where m.is_parent) over (partition by m.relation_id) >= 1
             and count(*) over (partition by m.relation_id) >= 2
     ),
 
@@ -120,4 +120,61 @@
     from {{ cells }} as c
     join {{ ref('geographies') }} as g on g.geography_code = c.geography_code and g.geography_type = 'municipality'
     cross join (select distinct plan_code from {{ ref('plan_areas') }}) as p
+    union all
+    -- relations implied by a plan whose areas all belong to a bigger plan (plan 2017-21's three
+    -- areas are among plan 2025-29's seven): an attacker subtracts one relation from another
+    select c.group_key || ' | ' || n.relation_id, c.cell_id, n.is_parent
+    from {{ cells }} as c
+    join ({{ nested_plan_relations() }}) as n on n.geography_code = c.geography_code
+{%- endmacro %}
+
+
+{#- For every pair of plans where the smaller plan's areas all belong to the bigger plan, the
+    relations an attacker gets by subtracting one published relation from another:
+      the bigger plan's areas outside the smaller one = bigger total - smaller total;
+      bigger total + municipality without its areas = smaller total + municipality without its areas;
+      the bigger plan's areas outside the smaller one = municipality without the smaller plan's
+      areas - municipality without the bigger plan's areas.
+    Returns relation_id, geography_code, is_parent. -#}
+{% macro nested_plan_relations() -%}
+    with plans as (select distinct plan_code from {{ ref('plan_areas') }}),
+    pairs as (
+        select big.plan_code, small.plan_code as sub_plan_code
+        from plans as big
+        join plans as small on small.plan_code <> big.plan_code
+        where not exists (
+            select 1 from {{ ref('plan_areas') }} as sa
+            where sa.plan_code = small.plan_code
+              and sa.area_code not in (select area_code from {{ ref('plan_areas') }} where plan_code = big.plan_code)
+        )
+    ),
+    outside as (
+        select p.plan_code, p.sub_plan_code, a.area_code as geography_code
+        from pairs as p
+        join {{ ref('plan_areas') }} as a on a.plan_code = p.plan_code
+        where a.area_code not in (select area_code from {{ ref('plan_areas') }} where plan_code = p.sub_plan_code)
+    ),
+    geo as (select geography_code, geography_type, plan_code from {{ ref('geographies') }})
+
+    select plan_code || ' uden ' || sub_plan_code || ': områderne udenfor = forskellen på de to totaler' as relation_id,
+           geography_code, false as is_parent
+    from outside
+    union all
+    select p.plan_code || ' uden ' || p.sub_plan_code || ': områderne udenfor = forskellen på de to totaler',
+           g.geography_code, true
+    from pairs as p join geo as g on g.geography_type = 'plan_total' and g.plan_code in (p.plan_code, p.sub_plan_code)
+    union all
+    select p.plan_code || ' og ' || p.sub_plan_code || ': to opdelinger af kommunen',
+           g.geography_code, g.plan_code = p.sub_plan_code
+    from pairs as p
+    join geo as g on g.geography_type in ('plan_total', 'municipality_excl_plan') and g.plan_code in (p.plan_code, p.sub_plan_code)
+    union all
+    select plan_code || ' uden ' || sub_plan_code || ': områderne udenfor = forskellen på kommunen uden områderne',
+           geography_code, false
+    from outside
+    union all
+    select p.plan_code || ' uden ' || p.sub_plan_code || ': områderne udenfor = forskellen på kommunen uden områderne',
+           g.geography_code, g.plan_code = p.sub_plan_code
+    from pairs as p
+    join geo as g on g.geography_type = 'municipality_excl_plan' and g.plan_code in (p.plan_code, p.sub_plan_code)
 {%- endmacro %}

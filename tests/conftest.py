@@ -39,7 +39,8 @@ def built_warehouse(small_demo, tmp_path_factory) -> Path:
     load_raw(small_demo, warehouse)
     env = {**os.environ, ENV_WAREHOUSE: str(warehouse), "DBT_TARGET_PATH": str(work / "target"),
            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    done = subprocess.run([str(dbt_executable()), "build", "--exclude", "test_type:unit", "--profiles-dir",
+    # one thread: two big models side by side can exceed DuckDB's 1 GB cap in one process
+    done = subprocess.run([str(dbt_executable()), "build", "--threads", "1", "--exclude", "test_type:unit", "--profiles-dir",
                            str(DBT_PROJECT_DIR)], cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-3000:]
     return warehouse

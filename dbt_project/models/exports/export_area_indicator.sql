@@ -63,7 +63,9 @@ select
     flag_stale,
     flag_implausible_change,
     -- the published reason names no count and no value that could be hidden elsewhere
-    {{ flag_reasons_da('rows_', with_numbers=false) }} as flag_reasons_da,
+    nullif(concat_ws(' ',
+        {{ flag_reasons_da('rows_', with_numbers=false) }},
+        case when is_suppressed then 'Tallet er skjult af hensyn til diskretionen.' end), '') as flag_reasons_da,
     baseline_period,
     case when not is_baseline_suppressed then baseline_value end as baseline_value,
     case when not is_suppressed and not is_baseline_suppressed then change_since_baseline end as change_since_baseline,

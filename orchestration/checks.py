@@ -8,6 +8,7 @@ import re
 import dagster as dg
 import yaml
 
+from expectations.disclosure_audit import audit
 from expectations.suites import validate_frame
 from ingestion.contract import PERSON_KEY_PATTERN
 from exports.publish import EXPORT_SCHEMA
@@ -133,9 +134,33 @@ def build_disclosure_check(key: dg.AssetKey) -> dg.AssetChecksDefinition:
     return _check
 
 
+def build_recovery_check(key: dg.AssetKey) -> dg.AssetChecksDefinition:
+    """A blocking check that plays the attacker (expectations/disclosure_audit.py) on the tables
+    about to be published: no hidden cell may be recoverable by any combination of relations."""
+    relation = key.path[-1]
+
+    @dg.asset_check(asset=key, name="no_hidden_cell_recoverable", blocking=True,
+                    additional_deps=[dg.AssetKey([EXPORT_SCHEMA, r]) for r in AUDITED_RELATIONS if r != relation],
+                    description="Solves every subtraction relation of the published tables at once; "
+                    "lists any hidden cell they give back.")
+    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
+        with warehouse.connect(read_only=True) as con:
+            recovered = audit(con)[relation]
+        return dg.AssetCheckResult(
+            passed=not recovered,
+            metadata={"recovered_cells": dg.MetadataValue.json([list(map(str, c)) for c in recovered[:50]]),
+                      "recovered": len(recovered)},
+        )
+
+    return _check
+
+
+AUDITED_RELATIONS = ("export_area_indicator", "export_language_assessment")
+
 asset_checks = [
     language_categories_add_up,
     language_matches_published,
     *(build_expectation_check(key) for key in model_keys_in_schema(EXPORT_SCHEMA)),
     *(build_disclosure_check(key) for key in model_keys_in_schema(EXPORT_SCHEMA)),
+    *(build_recovery_check(key) for key in model_keys_in_schema(EXPORT_SCHEMA) if key.path[-1] in AUDITED_RELATIONS),
 ]

@@ -34,19 +34,25 @@ def validate_frame(relation: str, frame: pd.DataFrame) -> SuiteOutcome:
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    suite = gx.ExpectationSuite(**json.loads(suite_path(relation).read_text(encoding="utf-8")))
+    spec = json.loads(suite_path(relation).read_text(encoding="utf-8"))
+    # the suite's meta names the columns that identify a row, so a failure says which rows
+    row_key = [c for c in spec.get("meta", {}).get("row_key", []) if c in frame.columns]
+    suite = gx.ExpectationSuite(**spec)
     batch = (
         context.data_sources.add_pandas(f"exports_{relation}")
         .add_dataframe_asset(relation)
         .add_batch_definition_whole_dataframe("whole")
         .get_batch(batch_parameters={"dataframe": frame})
     )
-    result = batch.validate(suite)
+    result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": row_key} if row_key else "SUMMARY"
+    result = batch.validate(suite, result_format=result_format)
     failures = [
         {
             "expectation": r.expectation_config.type,
             "kwargs": {k: v for k, v in r.expectation_config.kwargs.items() if k != "batch_id"},
             "unexpected": [str(v) for v in (r.result or {}).get("partial_unexpected_list", [])[:10]],
+            "rows": [{k: str(v) for k, v in row.items()} for row in ((r.result or {}).get("unexpected_index_list") or [])[:20]
+                     if isinstance(row, dict)],
         }
         for r in result.results
         if not r.success

@@ -1,7 +1,8 @@
 """Read and validate one source's extract files.
 
 Every file is checked completely before anything is loaded: encoding, delimiter, header,
-row shape, the CPR guard, then the pandera schema. Problems are collected and reported with
+row shape, the CPR guard, the pandera schema, then the rules across columns and against
+reference data (ingestion.row_rules). Problems are collected and reported with
 file, line and column; a source with any problem is not loaded at all.
 """
 
@@ -18,6 +19,7 @@ import pandera.errors as pa_errors
 from ingestion.contract import Source
 from ingestion.cpr_guard import find_cpr_numbers
 from ingestion.errors import ExtractError, Problem
+from ingestion.row_rules import row_problems
 from ingestion.schemas import schema_for
 
 
@@ -93,10 +95,20 @@ def read_extract(path: Path, source: Source) -> pd.DataFrame:
             [Problem(file, 1, None, f"the header has a single column; the contract says the delimiter is "
                      f"{source.delimiter!r} (got {header_line[:80]!r})")]
         )
+    # a header naming a CPR number says so, rather than only "not in the contract"
+    cpr_headers = find_cpr_numbers(pd.DataFrame(columns=header, dtype="string"), file)
     problems = [Problem(file, 1, c, "required column is missing (renamed?)") for c in expected if c not in header]
-    problems += [Problem(file, 1, c, "column is not in the contract") for c in header if c not in expected]
+    problems += cpr_headers
+    problems += [Problem(file, 1, c, "column is not in the contract") for c in header
+                 if c not in expected and c not in {p.column for p in cpr_headers}]
     if problems:
         raise ExtractError(problems)
+    # before the parser, which would report a row of the wrong shape without its line
+    short = _rows_with_wrong_field_count(text, source.delimiter, len(expected))
+    if short:
+        raise ExtractError([Problem(file, line, None, f"row has {n} fields, the header has {len(expected)} "
+                                    f"({'truncated file?' if n < len(expected) else 'an unquoted delimiter in a value?'})")
+                            for line, n in short[:20]])
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -108,10 +120,6 @@ def read_extract(path: Path, source: Source) -> pd.DataFrame:
         )
     except pd.errors.ParserError as exc:
         raise ExtractError([Problem(file, None, None, f"rows do not have the header's shape: {exc}")]) from None
-    short = _rows_with_wrong_field_count(text, source.delimiter, len(expected))
-    if short:
-        raise ExtractError([Problem(file, line, None, f"row has {n} fields, the header has {len(expected)} (truncated file?)")
-                            for line, n in short[:20]])
     if frame.empty:
         raise ExtractError([Problem(file, 2, None, "the file has a header but no rows (an empty year?)")])
     cpr = find_cpr_numbers(frame, file)
@@ -122,6 +130,10 @@ def read_extract(path: Path, source: Source) -> pd.DataFrame:
         schema_for(source.name).validate(frame, lazy=True)
     except pa_errors.SchemaErrors as exc:
         raise ExtractError(_problems_from_pandera(exc, file)) from None
+    year = re.search(r"_(\d{4})\.csv$", Path(path).name)
+    problems = row_problems(frame, source, file, int(year.group(1)) if year else None)
+    if problems:
+        raise ExtractError(problems)
     return frame
 
 

@@ -2,12 +2,19 @@
 rows, so a failure says which rows and why. Blocking checks stop the export."""
 
 
-import dagster as dg
+import json
+import re
 
+import dagster as dg
+import yaml
+
+from expectations.disclosure_audit import audit
 from expectations.suites import validate_frame
+from ingestion.contract import PERSON_KEY_PATTERN
 from exports.publish import EXPORT_SCHEMA
 from orchestration.assets.dbt import model_keys_in_schema
 from orchestration.resources import Warehouse
+from orchestration.settings import DBT_PROJECT_DIR
 
 LANGUAGE_MART = dg.AssetKey(["marts", "mart_language_assessment"])
 
@@ -91,8 +98,69 @@ def build_expectation_check(key: dg.AssetKey) -> dg.AssetChecksDefinition:
     return _check
 
 
+PERSON_COLUMN = re.compile(r"(^|_)(pnr|cpr|person_key|pseudo)", re.IGNORECASE)
+
+
+def small_n_threshold() -> int:
+    """The disclosure threshold as the dbt project sets it (var small_n_threshold)."""
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    return int(project["vars"]["small_n_threshold"])
+
+
+def build_disclosure_check(key: dg.AssetKey) -> dg.AssetChecksDefinition:
+    """A blocking check on every export relation, whatever model builds it: no person key (by
+    column name or by value) and no count or n under the disclosure threshold."""
+    relation = key.path[-1]
+
+    @dg.asset_check(asset=key, name="no_person_data_or_small_counts", blocking=True,
+                    description="No person key column or value, and no n or count ('Antal ...') of 1 or 2 persons.")
+    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
+        with warehouse.connect(read_only=True) as con:
+            frame = con.execute(f'SELECT * FROM {EXPORT_SCHEMA}."{relation}"').df()
+        threshold = small_n_threshold()
+        person_columns = [c for c in frame.columns if PERSON_COLUMN.search(str(c))]
+        text_columns = frame.select_dtypes(include=["object", "string"]).columns
+        key_values = [c for c in text_columns if frame[c].dropna().astype(str).str.fullmatch(PERSON_KEY_PATTERN).any()]
+        counts = [c for c in frame.columns if c == "n" or str(c).lower().startswith("antal")]
+        small = frame[frame[counts].apply(lambda s: s.between(1, threshold - 1)).any(axis=1)] if counts else frame.iloc[:0]
+        return dg.AssetCheckResult(
+            passed=not (person_columns or key_values or len(small)),
+            metadata={
+                "person_key_columns": dg.MetadataValue.json(person_columns + key_values),
+                "rows_with_small_counts": dg.MetadataValue.json(json.loads(small.head(20).to_json(orient="records"))),
+            },
+        )
+
+    return _check
+
+
+def build_recovery_check(key: dg.AssetKey) -> dg.AssetChecksDefinition:
+    """A blocking check that plays the attacker (expectations/disclosure_audit.py) on the tables
+    about to be published: no hidden cell may be recoverable by any combination of relations.
+    Both audited tables are built by the one dbt step, so each check sees both."""
+    relation = key.path[-1]
+
+    @dg.asset_check(asset=key, name="no_hidden_cell_recoverable", blocking=True,
+                    description="Solves every subtraction relation of the published tables at once; "
+                    "lists any hidden cell they give back.")
+    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
+        with warehouse.connect(read_only=True) as con:
+            recovered = audit(con)[relation]
+        return dg.AssetCheckResult(
+            passed=not recovered,
+            metadata={"recovered_cells": dg.MetadataValue.json([list(map(str, c)) for c in recovered[:50]]),
+                      "recovered": len(recovered)},
+        )
+
+    return _check
+
+
+AUDITED_RELATIONS = ("export_area_indicator", "export_language_assessment")
+
 asset_checks = [
     language_categories_add_up,
     language_matches_published,
     *(build_expectation_check(key) for key in model_keys_in_schema(EXPORT_SCHEMA)),
+    *(build_disclosure_check(key) for key in model_keys_in_schema(EXPORT_SCHEMA)),
+    *(build_recovery_check(key) for key in model_keys_in_schema(EXPORT_SCHEMA) if key.path[-1] in AUDITED_RELATIONS),
 ]

@@ -15,7 +15,7 @@ PATTERN_EXAMPLES = {
     r"^F\d{8}$": "F00000001",
     r"^[A-Z]{2}$": "DK",
     r"^[A-Z]$": "B",
-    r"^\d{6}$": "751011",
+    r"^\d{6}$": "751101",  # an institution in dbt_project/seeds/institutions.csv
     r"^\d{4}$": "0104",
     r"^\d{3}-\d{3}$": "001-002",
     r"^\d{1,3}[A-Z]?$": "12B",
@@ -34,7 +34,21 @@ _PER_ROW = {
 }
 
 
+# Columns whose valid values depend on reference data or on other columns (ingestion.row_rules).
+_AREA_NAMES = ["Gl. Jennumparken", "Vangdalen", "Centrale Randers", "Energivej-området", "Randers Kommune"]
+_BY_NAME = {
+    "OMRAADE": lambda r: _AREA_NAMES[r % len(_AREA_NAMES)],
+    "BOLIGOMRAADE": lambda r: _AREA_NAMES[r % len(_AREA_NAMES)],
+    "SKOLEDAGE": lambda r: 200,
+    "FRAVAER_SYGDOM": lambda r: 1.5,
+    "FRAVAER_LOVLIGT": lambda r: 1.5,
+    "FRAVAER_ULOVLIGT": lambda r: 1.5,
+}
+
+
 def example_value(col: Column, source: Source, row: int = 0):
+    if col.name in _BY_NAME:
+        return _BY_NAME[col.name](row)
     if col.pattern:
         return _PER_ROW[col.pattern](row) if col.pattern in _PER_ROW else PATTERN_EXAMPLES[col.pattern]
     if col.dtype == "code":

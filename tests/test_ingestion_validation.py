@@ -4,13 +4,16 @@ file, line and column, before anything reaches the warehouse."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
 
 import duckdb
 import pandas as pd
 import pytest
 
 from contract_examples import PATTERN_EXAMPLES, example_frame
-from ingestion.contract import SOURCES, source
+from ingestion.contract import SOURCES, Source, source
 from ingestion.contract_doc import render
 from ingestion.errors import ExtractError
 from ingestion.loader import load_source
@@ -184,3 +187,179 @@ def test_load_replaces_atomically_and_keeps_lineage(tmp_path):
     with pytest.raises(ExtractError, match="sprogvurdering_2023.csv, line 2, column RESULTAT"):
         load_source(con, src, find_files(tmp_path, src))
     assert con.execute("SELECT count(DISTINCT _extract_year), count(*) FROM raw.sprogvurdering").fetchone() == (2, 6)
+
+
+# ---------------------------------------------------------------------------------------------
+# The bad-extract suite: every kind of bad delivery the monitoring unit has met or expects, each
+# ending in an error naming file, line and column, or in quarantined rows that are counted.
+# docs/data-quality.md lists the same cases.
+
+@dataclass(frozen=True)
+class BadExtract:
+    id: str
+    source: str
+    build: Callable[[Source, Path], Path]
+    line: int | None
+    column: str | None
+    says: str
+    outcome: str = "error"  # "error" from read_extract, "find" from find_files, "quarantine" from the loader
+
+
+def rows(**changes):
+    """Three valid rows with the given columns changed: a list sets every row, a value row 2 (line 3)."""
+    def build(src, tmp_path):
+        frame = example_frame(src, rows=3)
+        for column, value in changes.items():
+            if isinstance(value, list):
+                frame[column] = value
+            else:
+                frame[column] = frame[column].astype(object)
+                frame.loc[1, column] = value
+        return write_extract(frame, src, 2023, tmp_path)
+    return build
+
+
+def edited(edit, **changes):
+    """Valid rows (optionally changed), then the file's text or bytes edited."""
+    def build(src, tmp_path):
+        path = rows(**changes)(src, tmp_path)
+        if edit.__code__.co_varnames[:1] == ("data",):
+            path.write_bytes(edit(path.read_bytes()))
+        else:
+            path.write_text(edit(path.read_text(encoding=src.encoding)), encoding=src.encoding)
+        return path
+    return build
+
+
+def _drop_column(text, index, sep=";"):
+    return "\n".join(sep.join(f for i, f in enumerate(line.split(sep)) if i != index) for line in text.split("\n"))
+
+
+def _header_again_on_line_3(text):
+    lines = text.split("\n")
+    return "\n".join([*lines[:2], lines[0], *lines[2:]])
+
+
+def _on_line_3(old, new):
+    def edit(text):
+        lines = text.split("\n")
+        lines[2] = lines[2].replace(old, new, 1)
+        return "\n".join(lines)
+    return edit
+
+
+def _second_delivery(src, tmp_path):
+    path = rows()(src, tmp_path)
+    (path.parent / f"{src.name}_2023 (1).csv").write_bytes(path.read_bytes())
+    return path
+
+
+def _misnamed(src, tmp_path):
+    path = rows()(src, tmp_path)
+    path.rename(path.parent / f"{src.name}_2023_rettet.csv")
+    return path
+
+
+def _add_column(text):
+    lines = text.rstrip("\n").split("\n")
+    return "\n".join([lines[0] + ";EKSTRA", *(line + ";x" for line in lines[1:])]) + "\n"
+
+
+def _extra_field_on_line_3(text):
+    lines = text.split("\n")
+    lines[2] += ";overskydende"
+    return "\n".join(lines)
+
+
+BAD_EXTRACTS = [
+    BadExtract("utf8_file_in_cp1252_source", "sprogvurdering",
+               edited(lambda data: data.decode("cp1252").encode("utf-8"),
+                      RESULTAT=["Generel indsats", "Generel indsats", "Særlig indsats"]), 4, None, "cp1252"),
+    BadExtract("cp1252_file_in_utf8_source", "dagtilbud",
+               edited(lambda data: data.decode("utf-8").encode("cp1252"),
+                      TILBUDSTYPE=["Dagpleje", "Børnehave", "Dagpleje"]), 3, None, "not valid utf-8"),
+    BadExtract("tab_delimited", "jobcenter_ydelser", edited(lambda t: t.replace(";", "\t")), 1, None, "delimiter"),
+    BadExtract("comma_delimited", "cpr_befolkning", edited(lambda t: t.replace(";", ",")), 1, None, "delimiter"),
+    BadExtract("semicolons_in_comma_source", "lejerbo_klager", edited(lambda t: t.replace(",", ";")), 1, None,
+               "delimiter"),
+    BadExtract("missing_column", "uu_vejledning", edited(lambda t: _drop_column(t, 4)), 1, "STATUS", "missing"),
+    BadExtract("renamed_column", "uu_vejledning", edited(lambda t: t.replace("STATUSDATO", "STATUS_DATO", 1)), 1,
+               "STATUSDATO", "missing"),
+    BadExtract("column_not_in_contract", "anbringelser", edited(_add_column), 1, "EKSTRA", "not in the contract"),
+    BadExtract("two_files_concatenated", "uu_vejledning", edited(_header_again_on_line_3), 3, "PNR_PSEUDO", "pattern"),
+    BadExtract("empty_file", "anbringelser", edited(lambda data: b""), 1, None, "empty"),
+    BadExtract("header_only_empty_year", "anbringelser", edited(lambda t: t.split("\n")[0] + "\n"), 2, None, "no rows"),
+    BadExtract("truncated_file", "cpr_befolkning", edited(lambda t: t[: t.rindex(";")]), 4, None, "truncated"),
+    BadExtract("row_with_an_extra_field", "anbringelser", edited(_extra_field_on_line_3), 3, None, "fields"),
+    BadExtract("unknown_code", "sprogvurdering", rows(RESULTAT="Ukendt"), 3, "RESULTAT", "allowed codes"),
+    BadExtract("unknown_housing_organisation", "randersbolig_klager", rows(SELSKAB_NR="99"), 3, "SELSKAB_NR",
+               "allowed codes"),
+    BadExtract("department_number_out_of_range", "randersbolig_lejemaal", rows(AFDELING_NR=0), 3, "AFDELING_NR",
+               "minimum"),
+    BadExtract("malformed_department_number", "lejerbo_lejemaal", rows(Afdelingsnr="12"), 3, "Afdelingsnr", "pattern"),
+    BadExtract("unknown_area", "dst_boligomraader", rows(OMRAADE="Nordbyen Øst"), 3, "OMRAADE", "unknown area"),
+    BadExtract("unknown_area_in_lbf_table", "lbf_boligsociale_data", rows(BOLIGOMRAADE="Helhedsplan i alt"), 3,
+               "BOLIGOMRAADE", "unknown area"),
+    BadExtract("unknown_school_code", "skolefravaer", rows(SKOLE_KODE="999999"), 3, "SKOLE_KODE",
+               "unknown institution", "quarantine"),
+    BadExtract("unknown_institution_code", "sprogvurdering", rows(INSTITUTION_KODE="999999"), 3, "INSTITUTION_KODE",
+               "unknown institution", "quarantine"),
+    BadExtract("duplicate_person", "cpr_befolkning", rows(PNR_PSEUDO=["00000000000000aa"] * 3), 2, "PNR_PSEUDO",
+               "duplicate"),
+    BadExtract("duplicate_person_subject_discipline", "afgangsproever", rows(PNR_PSEUDO=["00000000000000aa"] * 3), 2,
+               "PNR_PSEUDO", "duplicate"),
+    BadExtract("impossible_age", "sprogvurdering", rows(ALDER=12), 3, "ALDER", "maximum"),
+    BadExtract("impossible_date", "anbringelser", edited(_on_line_3("2023-03-01", "2023-02-30")), 3, "START", "not a date"),
+    BadExtract("date_in_another_format", "dagtilbud", edited(_on_line_3("2023-03-01", "01-03-2023")), 3, "INDMELDT", "not a date"),
+    BadExtract("birth_after_the_file_year", "cpr_befolkning", rows(FOEDSELSDATO="2031-01-01"), 3, "FOEDSELSDATO",
+               "impossible birth date"),
+    BadExtract("birth_before_1890", "cpr_befolkning", rows(FOEDSELSDATO="1789-07-14"), 3, "FOEDSELSDATO",
+               "impossible birth date"),
+    BadExtract("ends_before_it_starts", "anbringelser", rows(START="2023-05-01", SLUT="2023-04-01"), 3, "SLUT",
+               "ends before it starts"),
+    BadExtract("absence_above_school_days", "skolefravaer",
+               rows(SKOLEDAGE=200, FRAVAER_SYGDOM=150.0, FRAVAER_LOVLIGT=40.0, FRAVAER_ULOVLIGT=20.5), 3,
+               "FRAVAER_SYGDOM", "above the school days"),
+    BadExtract("cpr_number_in_a_column", "cpr_befolkning", rows(MOR_PNR_PSEUDO="0512841234"), 3, "MOR_PNR_PSEUDO",
+               "CPR"),
+    BadExtract("cpr_number_header", "dagtilbud", edited(lambda t: t.replace("PNR_PSEUDO", "CPR_NR", 1)), 1, "CPR_NR",
+               "CPR"),
+    BadExtract("year_delivered_twice", "dagtilbud", _second_delivery, None, None, "second delivery", "find"),
+    BadExtract("file_name_off_pattern", "dagtilbud", _misnamed, None, None, "pattern", "find"),
+    BadExtract("suppression_marker_where_numbers_belong", "skolefravaer", rows(FRAVAER_SYGDOM=".."), 3,
+               "FRAVAER_SYGDOM", "not a number"),
+    BadExtract("negative_number", "skolefravaer", rows(FRAVAER_LOVLIGT=-1.0), 3, "FRAVAER_LOVLIGT", "minimum"),
+    BadExtract("decimal_point_instead_of_comma", "skolefravaer", rows(FRAVAER_SYGDOM="1.5"), 3, "FRAVAER_SYGDOM",
+               "not a number"),
+    BadExtract("required_value_missing", "cpr_befolkning", rows(KOEN=None), 3, "KOEN", "required"),
+    BadExtract("malformed_person_key", "cpr_befolkning", rows(PNR_PSEUDO="XYZ"), 3, "PNR_PSEUDO", "pattern"),
+    BadExtract("malformed_school_year", "skolefravaer", rows(SKOLEAAR="2023/2024"), 3, "SKOLEAAR", "pattern"),
+    BadExtract("month_out_of_range", "jobcenter_ydelser", rows(MAANED="2023-13"), 3, "MAANED", "month"),
+    BadExtract("share_above_one", "jobcenter_ydelser", rows(FULDTIDSANDEL=1.5), 3, "FULDTIDSANDEL", "maximum"),
+]
+
+
+def test_the_bad_extract_suite_has_at_least_30_kinds():
+    assert len({case.id for case in BAD_EXTRACTS}) == len(BAD_EXTRACTS) >= 30
+
+
+@pytest.mark.parametrize("case", BAD_EXTRACTS, ids=lambda c: c.id)
+def test_bad_extract(tmp_path, case):
+    src = source(case.source)
+    path = case.build(src, tmp_path)
+    if case.outcome == "find":
+        with pytest.raises(ExtractError, match=case.says):
+            find_files(tmp_path, src)
+        return
+    if case.outcome == "quarantine":
+        con = duckdb.connect(str(tmp_path / "w.duckdb"))
+        assert load_source(con, src, find_files(tmp_path, src)) == 2  # the good rows are loaded
+        held = con.execute(f"SELECT _source_file, _source_row, _quarantine_column, _quarantine_reason "
+                           f"FROM raw.{src.name}__quarantine").fetchall()
+        assert held == [(path.name, case.line - 1, case.column, held[0][3])] and case.says in held[0][3]
+        return
+    problems = _error(path, src).problems
+    hit = [p for p in problems if p.line == case.line and p.column == case.column]
+    assert hit, [str(p) for p in problems]
+    assert any(case.says.lower() in p.check.lower() for p in hit), [str(p) for p in hit]
+    assert path.name in str(hit[0])

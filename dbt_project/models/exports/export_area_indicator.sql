@@ -1,25 +1,40 @@
--- mart_area_indicator as published: aggregates only, with primary suppression of computed
--- cells behind fewer than var('small_n_threshold') persons, and of shares whose persons with
--- (or without) the attribute number 1 or 2. Figures already published by Danmarks Statistik or
--- LBF pass through as those sources published them. Differencing across geographies and
--- years is the disclosure-control layer's (a later step).
+-- mart_area_indicator as published: aggregates only, after disclosure control
+-- (docs/disclosure-control.md). Which cells are hidden, primary and secondary, is decided in
+-- quality.disclosure_area_indicator; here every column that could give a hidden cell back is
+-- hidden with it: the value, its interval and n, the baseline and the change since it when the
+-- baseline cell is hidden, and a target computed from a hidden baseline or reference cell.
+-- Figures Danmarks Statistik and LBF published pass through as they published them.
 with mart as (
-    select m.*, c.value_kind
-    from {{ ref('mart_area_indicator') }} as m
-    join {{ ref('int_catalogue__indicators') }} as c using (indicator_id)
+    select * from {{ ref('mart_area_indicator') }}
 ),
 
-flagged as (
+hidden as (
+    select indicator_id, geography_code, period, is_suppressed
+    from {{ ref('disclosure_area_indicator') }}
+    where is_suppressed
+),
+
+catalogue as (
+    select indicator_id, target_reference_geography from {{ ref('int_catalogue__indicators') }}
+),
+
+rows_ as (
     select
-        *,
-        source_kind = 'computed' and (
-            coalesce(n, 0) between 1 and {{ var('small_n_threshold') }} - 1
-            or (value_kind = 'share' and unit <> 'count'
-                and (numerator between 0.5 and {{ var('small_n_threshold') }} - 0.5
-                     or denominator - numerator between 0.5 and {{ var('small_n_threshold') }} - 0.5))
-            or (unit = 'count' and numerator between 0.5 and {{ var('small_n_threshold') }} - 0.5)
-        ) as is_suppressed
-    from mart
+        m.*,
+        h.is_suppressed is not null as is_suppressed,
+        hb.is_suppressed is not null as is_baseline_suppressed,
+        case
+            when m.target_kind in ('reduce_by_fraction', 'decreasing', 'increasing') then hb.is_suppressed is not null
+            when m.target_kind = 'reference_level' then hr.is_suppressed is not null
+            else false
+        end as is_target_suppressed
+    from mart as m
+    join catalogue as c using (indicator_id)
+    left join hidden as h using (indicator_id, geography_code, period)
+    left join hidden as hb
+        on hb.indicator_id = m.indicator_id and hb.geography_code = m.geography_code and hb.period = m.baseline_period
+    left join hidden as hr
+        on hr.indicator_id = m.indicator_id and hr.geography_code = c.target_reference_geography and hr.period = m.period
 )
 
 select
@@ -45,13 +60,25 @@ select
     flag_small_n,
     flag_partial_coverage,
     flag_missing,
+    flag_stale,
+    flag_implausible_change,
+    -- the published reason names no count and no value that could be hidden elsewhere
+    nullif(concat_ws(' ',
+        {{ flag_reasons_da('rows_', with_numbers=false) }},
+        case when is_suppressed then 'Tallet er skjult af hensyn til diskretionen.' end), '') as flag_reasons_da,
     baseline_period,
-    case when not is_suppressed then baseline_value end as baseline_value,
-    case when not is_suppressed then change_since_baseline end as change_since_baseline,
+    case when not is_baseline_suppressed then baseline_value end as baseline_value,
+    case when not is_suppressed and not is_baseline_suppressed then change_since_baseline end as change_since_baseline,
     target_kind,
-    target_value,
+    case when not is_target_suppressed then target_value end as target_value,
     target_text_da,
     target_year,
     case when is_suppressed then 'kan ikke vurderes' else status end as status,
-    case when is_suppressed then 'Tallet er diskretioneret: for få personer.' else status_reason end as status_reason
-from flagged
+    case
+        when is_suppressed
+            then 'Tallet vises ikke af hensyn til diskretionen: der er for få personer bag det, eller det kunne regnes ud fra andre tal.'
+        when is_target_suppressed
+            then 'Målet bygger på et tal, der ikke vises af hensyn til diskretionen; status er vurderet ud fra det fulde tal.'
+        else status_reason
+    end as status_reason
+from rows_

@@ -128,8 +128,9 @@ assessed as (
         {{ indicator_status('t', 'c') }}
     from with_target as t
     join catalogue as c using (indicator_id)
-)
+),
 
+base as (
 select
     a.indicator_id,
     c.plan_code,
@@ -162,6 +163,9 @@ select
     coalesce(a.n < {{ var('small_n_threshold') }}, false) as flag_small_n,
     a.areas_missing > 0 or a.years_with_value < a.years_in_span as flag_partial_coverage,
     a.is_missing as flag_missing,
+    a.areas_missing,
+    a.years_with_value,
+    a.years_in_span,
     a.departments_included,
     c.baseline_period,
     a.baseline_value,
@@ -175,3 +179,37 @@ select
 from assessed as a
 join catalogue as c using (indicator_id)
 left join geographies as g using (geography_code)
+),
+
+series as (
+    -- the previous period of the same kind (year, school year, month, span) and the latest
+    -- year with a value, per indicator and geography: what the stale and change flags compare
+    select
+        b.*,
+        {{ period_series('b.period') }} as period_series,
+        lag(b.period) over w as previous_period,
+        lag(b.value) over w as previous_value,
+        lag(b.n) over w as previous_n,
+        lag(b.numerator) over w as previous_numerator,
+        max(year(b.period_end)) filter (where b.value is not null) over (
+            partition by b.indicator_id, b.geography_code, {{ period_series('b.period') }}
+        ) as latest_year_with_value
+    from base as b
+    window w as (
+        partition by b.indicator_id, b.geography_code, {{ period_series('b.period') }}, b.value is null
+        order by b.period_end
+    )
+),
+
+flagged as (
+    select
+        s.* exclude (period_series, previous_n, previous_numerator, latest_year_with_value),
+        {{ flag_stale('s') }} as flag_stale,
+        {{ flag_implausible_change('s') }} as flag_implausible_change
+    from series as s
+)
+
+select
+    f.*,
+    {{ flag_reasons_da('f') }} as flag_reasons_da
+from flagged as f

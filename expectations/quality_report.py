@@ -1,0 +1,163 @@
+"""The data-quality report of a refresh: HTML in Danish for the monitoring unit (the annex to its
+yearly data report) and JSON for machines, written next to the exports.
+
+It lists every flag by plan, area and indicator, the hidden (suppressed) cells and why, and the
+rows quarantined at ingestion. It reads only what may leave the warehouse or says nothing about
+persons: the published export relation (whose flag reasons name no count), the disclosure
+decisions in the quality schema, and file/line/column/reason of quarantined rows (never their
+values). Both files are written beside their final names and renamed into place.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+HTML_NAME = "datakvalitet.html"
+JSON_NAME = "datakvalitet.json"
+
+# flag column in export_area_indicator -> Danish label
+FLAGS = {
+    "flag_source_suppressed": "Diskretioneret af kilden",
+    "flag_small_n": "Få personer",
+    "flag_partial_coverage": "Delvis dækning",
+    "flag_missing": "Manglende tal",
+    "flag_stale": "Forældet",
+    "flag_implausible_change": "Usandsynlig ændring",
+    "flag_disclosure_suppressed": "Skjult af diskretionshensyn",
+}
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def _quarantine(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    tables = [r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'raw' "
+        "AND table_name LIKE '%\\_\\_quarantine' ESCAPE '\\' ORDER BY 1").fetchall()]
+    rows = []
+    for table in tables:
+        rows += _rows(con, f"""
+            SELECT '{table.removesuffix('__quarantine')}' AS source, _source_file AS file, _source_row + 1 AS line,
+                   _quarantine_column AS "column", _quarantine_reason AS reason
+            FROM raw."{table}" ORDER BY _source_file, _source_row""")
+    return rows
+
+
+def collect(warehouse_path: str | Path, report_year: int | None = None) -> dict:
+    con = duckdb.connect(str(warehouse_path), read_only=True)
+    try:
+        flag_sql = " OR ".join(FLAGS)
+        flagged = _rows(con, f"""
+            SELECT plan_code, geography_code, geography_name, indicator_id, indicator_name, period,
+                   {', '.join(FLAGS)}, flag_reasons_da
+            FROM exports.export_area_indicator
+            WHERE {flag_sql}
+            ORDER BY plan_code, geography_code, indicator_id, period""")
+        suppressed = _rows(con, """
+            SELECT 'export_area_indicator' AS "table", d.indicator_id, d.geography_code, d.period,
+                   NULL AS category, CASE WHEN d.is_primary THEN 'primær' ELSE 'sekundær' END AS kind,
+                   d.suppression_reason_da AS reason_da
+            FROM quality.disclosure_area_indicator AS d WHERE d.is_suppressed
+            UNION ALL
+            SELECT 'export_language_assessment', 'HP2025_SPROGVURDERING', geography_code, CAST(assessment_year AS VARCHAR),
+                   category, CASE WHEN is_primary THEN 'primær' ELSE 'sekundær' END, suppression_reason_da
+            FROM quality.disclosure_language_assessment WHERE is_suppressed
+            ORDER BY 1, 2, 3, 4, 5""")
+        quarantined = _quarantine(con)
+    finally:
+        con.close()
+
+    for row in flagged:
+        row["flags"] = [label for column, label in FLAGS.items() if row.pop(column)]
+    by_kind = Counter(label for row in flagged for label in row["flags"])
+    by_plan_area = Counter((row["plan_code"], row["geography_code"], label) for row in flagged for label in row["flags"])
+    return {
+        "report_year": report_year,
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "summary": {
+            "flagged_cells": len(flagged),
+            "flags_by_kind": {label: by_kind.get(label, 0) for label in FLAGS.values()},
+            "suppressed_cells": len(suppressed),
+            "suppressed_by_kind": dict(Counter(r["kind"] for r in suppressed)),
+            "quarantined_rows": len(quarantined),
+            "quarantined_by_source": dict(Counter(r["source"] for r in quarantined)),
+        },
+        "flags_by_plan_area": [
+            {"plan_code": plan, "geography_code": geo, "flag": label, "cells": n}
+            for (plan, geo, label), n in sorted(by_plan_area.items())
+        ],
+        "flagged_cells": flagged,
+        "suppressed_cells": suppressed,
+        "quarantined_rows": quarantined,
+    }
+
+
+def _table(headers: list[str], rows: list[list]) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape('' if v is None else str(v))}</td>" for v in row) + "</tr>"
+                   for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def render_html(report: dict) -> str:
+    s = report["summary"]
+    year = report["report_year"] or ""
+    parts = [
+        "<!DOCTYPE html><html lang='da'><head><meta charset='utf-8'>",
+        f"<title>Datakvalitet {year}</title>",
+        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}"
+        "td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}</style></head><body>",
+        f"<h1>Datakvalitetsrapport {year}</h1>",
+        f"<p>Dannet {html.escape(report['generated_at'])}. {s['flagged_cells']} tal har mindst ét flag, "
+        f"{s['suppressed_cells']} tal er skjult af hensyn til diskretionen, og {s['quarantined_rows']} rækker "
+        "er sat i karantæne ved indlæsningen.</p>",
+        "<h2>Flag i alt</h2>",
+        _table(["Flag", "Antal tal"], [[k, v] for k, v in s["flags_by_kind"].items()]),
+        "<h2>Flag pr. plan og område</h2>",
+        _table(["Plan", "Område", "Flag", "Antal tal"],
+               [[r["plan_code"], r["geography_code"], r["flag"], r["cells"]] for r in report["flags_by_plan_area"]]),
+        "<h2>Skjulte tal og hvorfor</h2>",
+        "<p>Primær: for få personer bag tallet. Sekundær: tallet skjules, fordi et skjult tal ellers kunne "
+        "regnes ud ved at trække de viste tal fra hinanden.</p>",
+        _table(["Tabel", "Indikator", "Område", "Periode", "Kategori", "Type", "Begrundelse"],
+               [[r["table"], r["indicator_id"], r["geography_code"], r["period"], r["category"], r["kind"],
+                 r["reason_da"]] for r in report["suppressed_cells"]]),
+        "<h2>Rækker i karantæne</h2>",
+        "<p>Rækker, hvis institutions- eller skolekode ikke findes i referencedata. De indgår ikke i tallene, "
+        "før koden er rettet eller tilføjet.</p>",
+        _table(["Kilde", "Fil", "Linje", "Kolonne", "Årsag"],
+               [[r["source"], r["file"], r["line"], r["column"], r["reason"]] for r in report["quarantined_rows"]])
+        if report["quarantined_rows"] else "<p>Ingen rækker i karantæne.</p>",
+        "<h2>Alle flag pr. plan, område og indikator</h2>",
+        _table(["Plan", "Område", "Indikator", "Periode", "Flag", "Hvorfor"],
+               [[r["plan_code"], r["geography_name"] or r["geography_code"], r["indicator_name"], r["period"],
+                 ", ".join(r["flags"]), r["flag_reasons_da"]] for r in report["flagged_cells"]]),
+        "</body></html>",
+    ]
+    return "\n".join(parts)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def write_report(warehouse_path: str | Path, out_dir: str | Path, report_year: int | None = None) -> dict:
+    """Write datakvalitet.json and datakvalitet.html to out_dir; returns the report's summary."""
+    report = collect(warehouse_path, report_year)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    _write_atomically(out / JSON_NAME, json.dumps(report, ensure_ascii=False, indent=1, default=str))
+    _write_atomically(out / HTML_NAME, render_html(report))
+    return report["summary"]

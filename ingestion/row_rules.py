@@ -1,0 +1,114 @@
+"""Rules across columns and against reference data, checked after the pandera schema (so every
+value already parses as its contract type).
+
+Two outcomes: a rule that means the file is wrong (an end before its start, absence above
+the school days, an unknown housing area, a birth date after the file's year) is an error
+naming file, line and column; a row whose institution or school code the reference data do not
+know is quarantined: kept out of raw.<source>, written to raw.<source>__quarantine with the
+reason, counted and listed in the data-quality report. Nothing is dropped silently.
+
+Reference codes are read from the dbt project's own seeds, the one list the warehouse uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from ingestion.contract import Source
+from ingestion.errors import Problem
+from ingestion.schemas import parse_decimal
+
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
+
+# (source, column) whose values must be a known institution or school: unknown ones are quarantined
+INSTITUTION_COLUMNS = {
+    ("skolefravaer", "SKOLE_KODE"),
+    ("afgangsproever", "SKOLE_KODE"),
+    ("sprogvurdering", "INSTITUTION_KODE"),
+    ("dagtilbud", "INSTITUTION_KODE"),
+}
+# (source, column) naming a published geography: an unknown name means a misread table, an error
+AREA_COLUMNS = {
+    ("dst_boligomraader", "OMRAADE"),
+    ("dst_valgdeltagelse", "OMRAADE"),
+    ("lbf_boligsociale_data", "BOLIGOMRAADE"),
+    ("lbf_tryghedsmaaling", "OMRAADE"),
+}
+# (source, start, end): an end before its start is impossible
+DATE_ORDER = [
+    ("anbringelser", "START", "SLUT"),
+    ("indsatsdeltagelse", "START", "SLUT"),
+    ("dagtilbud", "INDMELDT", "UDMELDT"),
+]
+ABSENCE_COLUMNS = ("FRAVAER_SYGDOM", "FRAVAER_LOVLIGT", "FRAVAER_ULOVLIGT")
+EARLIEST_BIRTH = pd.Timestamp("1890-01-01")
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    """Rows (0-based positions in the file's data rows) kept out of the raw table, and why."""
+
+    positions: list[int]
+    column: str
+    reason: str
+
+
+@cache
+def institution_codes() -> frozenset[str]:
+    return frozenset(pd.read_csv(SEEDS_DIR / "institutions.csv", dtype=str)["institution_code"])
+
+
+@cache
+def area_names() -> frozenset[str]:
+    names = set(pd.read_csv(SEEDS_DIR / "geographies.csv", dtype=str)["geography_name"])
+    names |= set(pd.read_csv(SEEDS_DIR / "geography_aliases.csv", dtype=str)["name_as_published"])
+    names |= set(pd.read_csv(SEEDS_DIR / "plan_areas.csv", dtype=str)["area_name_in_plan"])
+    return frozenset(names)
+
+
+def _lines(mask: pd.Series) -> list[int]:
+    return [int(i) + 2 for i in mask.to_numpy().nonzero()[0]]
+
+
+def row_problems(frame: pd.DataFrame, source: Source, file: str, year: int | None) -> list[Problem]:
+    """Errors of rules across columns or against reference data; at most 20 lines per rule."""
+    problems: list[Problem] = []
+    for name, column in AREA_COLUMNS:
+        if name == source.name:
+            unknown = frame[column].notna() & ~frame[column].isin(area_names())
+            problems += [Problem(file, line, column, "unknown area: not a geography or alias in the reference data",
+                                 frame[column].iloc[line - 2]) for line in _lines(unknown)[:20]]
+    for name, start, end in DATE_ORDER:
+        if name == source.name:
+            begins = pd.to_datetime(frame[start], format=source.date_format)
+            ends = pd.to_datetime(frame[end], format=source.date_format)
+            problems += [Problem(file, line, end, f"ends before it starts ({start} is later)", frame[end].iloc[line - 2])
+                         for line in _lines(ends < begins)[:20]]
+    if source.name == "skolefravaer":
+        absent = sum(parse_decimal(frame[c], source) for c in ABSENCE_COLUMNS)
+        days = parse_decimal(frame["SKOLEDAGE"], source)
+        problems += [Problem(file, line, "FRAVAER_SYGDOM", "absence (sickness + lawful + unlawful) above the school days "
+                             f"SKOLEDAGE ({frame['SKOLEDAGE'].iloc[line - 2]})") for line in _lines(absent > days)[:20]]
+    if source.name == "cpr_befolkning":
+        born = pd.to_datetime(frame["FOEDSELSDATO"], format=source.date_format)
+        latest = pd.Timestamp(year=year, month=12, day=31) if year else pd.Timestamp.today()
+        impossible = (born > latest) | (born < EARLIEST_BIRTH)
+        problems += [Problem(file, line, "FOEDSELSDATO", f"impossible birth date for a resident in {year or 'this file'}",
+                             frame["FOEDSELSDATO"].iloc[line - 2]) for line in _lines(impossible)[:20]]
+    return problems
+
+
+def quarantine(frame: pd.DataFrame, source: Source) -> list[Quarantined]:
+    """Rows whose institution or school the reference data do not know."""
+    out = []
+    for name, column in INSTITUTION_COLUMNS:
+        if name == source.name:
+            unknown = frame[column].notna() & ~frame[column].isin(institution_codes())
+            if unknown.any():
+                out.append(Quarantined([int(i) for i in unknown.to_numpy().nonzero()[0]], column,
+                                       "unknown institution or school code: not in the reference data"))
+    return out

@@ -1,0 +1,157 @@
+"""The attacker against the small demo municipality's published tables: it must recover no
+hidden cell (expectations/disclosure_audit.py explains how it attacks), and the same attacker,
+run against primary suppression only, does recover cells, by algebra and by hand, so the test
+can fail. Also: no person-level column or value, no published count under the threshold."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pandas as pd
+import pytest
+
+from expectations.disclosure_audit import (
+    LANGUAGE_CATEGORIES,
+    attack_area_indicator,
+    attack_language,
+    audit,
+    determined,
+    language_cells,
+)
+from ingestion.contract import PERSON_KEY_PATTERN
+
+THRESHOLD = 3
+
+
+# ---------------------------------------------------------------- fixtures and tests
+
+@pytest.fixture(scope="module")
+def tables(built_warehouse):
+    con = duckdb.connect(str(built_warehouse), read_only=True)
+    try:
+        return {
+            "area": con.execute("SELECT * FROM exports.export_area_indicator").df(),
+            "language": con.execute("SELECT * FROM exports.export_language_assessment").df(),
+            "area_disclosure": con.execute("SELECT * FROM quality.disclosure_area_indicator").df(),
+            "language_disclosure": con.execute("SELECT * FROM quality.disclosure_language_assessment").df(),
+            "mart": con.execute("SELECT indicator_id, period, geography_code, unit, numerator, denominator, n "
+                                "FROM marts.mart_area_indicator WHERE source_kind = 'computed'").df(),
+            "catalogue": con.execute("SELECT indicator_id, target_reference_geography "
+                                     "FROM intermediate.int_catalogue__indicators").df(),
+            "geographies": con.execute("SELECT * FROM reference.geographies").df(),
+            "plan_areas": con.execute("SELECT * FROM reference.plan_areas").df(),
+            "exports": {name: con.execute(f'SELECT * FROM exports."{name}"').df() for (name,) in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'exports'").fetchall()},
+        }
+    finally:
+        con.close()
+
+
+def test_the_refresh_audit_finds_nothing(built_warehouse):
+    con = duckdb.connect(str(built_warehouse), read_only=True)
+    try:
+        assert audit(con) == {"export_area_indicator": [], "export_language_assessment": []}
+    finally:
+        con.close()
+
+
+def _hidden_area_cells(area: pd.DataFrame) -> set:
+    rows = area[area.flag_disclosure_suppressed]
+    return set(zip(rows.indicator_id, rows.period, rows.geography_code))
+
+
+def test_attacker_recovers_no_hidden_cell_of_the_indicator_table(tables):
+    hidden = _hidden_area_cells(tables["area"])
+    assert len(hidden) > 100  # the small demo has plenty of small cells to protect
+    recovered = attack_area_indicator(tables["area"], hidden, tables["catalogue"], tables["geographies"],
+                                      tables["plan_areas"])
+    print(f"\narea indicators: {len(hidden)} hidden cells, {len(recovered)} recovered")
+    assert sorted(recovered)[:10] == [] and len(recovered) == 0
+
+
+def test_attacker_recovers_no_hidden_cell_of_the_language_table(tables):
+    cells, known = language_cells(tables["language"])
+    recovered = attack_language(tables["language"], tables["geographies"], tables["plan_areas"])
+    print(f"\nlanguage: {len(cells - known)} hidden cells, {len(recovered)} recovered")
+    assert cells - known and recovered == set()
+
+
+def test_with_primary_suppression_only_the_attacker_recovers_cells(tables):
+    """The attacker is not toothless: hide only the primary cells and it gets cells back, by
+    subtraction across geographies, spans and categories, and by hand for one of them."""
+    disclosure = tables["area_disclosure"]
+    primary = disclosure[disclosure.is_primary]
+    primary_only = set(zip(primary.indicator_id, primary.period, primary.geography_code))
+    area = tables["area"].copy()
+    # the table as it would look with primary suppression alone: secondary cells visible again
+    secondary = disclosure[disclosure.is_secondary]
+    shown = set(zip(secondary.indicator_id, secondary.period, secondary.geography_code))
+    is_shown = [k in shown for k in zip(area.indicator_id, area.period, area.geography_code)]
+    area.loc[is_shown, "value"] = 1.0
+    area.loc[is_shown, "flag_disclosure_suppressed"] = False
+    recovered = attack_area_indicator(area, primary_only, tables["catalogue"], tables["geographies"],
+                                      tables["plan_areas"])
+    assert len(recovered) > 0
+
+    language = tables["language_disclosure"]
+    lp = language[language.is_primary]
+    hidden = set(zip(lp.assessment_year, lp.category, lp.geography_code))
+    assert len(attack_language(tables["language"], tables["geographies"], tables["plan_areas"], hidden)) > 0
+
+    # by hand: a plan's areas against its total, where exactly one area is hidden, gives the
+    # hidden numerator back as total - the others, and it is the true one
+    mart = tables["mart"].set_index(["indicator_id", "period", "geography_code"])
+    areas = tables["plan_areas"][tables["plan_areas"].plan_code == "HP2025"].area_code.tolist()
+    hits = 0
+    for (indicator, period, geo) in sorted(primary_only):
+        if geo not in areas:
+            continue
+        members = [(indicator, period, a) for a in areas]
+        total = (indicator, period, "HP2025_ALL")
+        if total not in mart.index or any(m not in mart.index for m in members):
+            continue
+        if sum(m in primary_only for m in members) != 1 or total in primary_only:
+            continue
+        numerators = mart.loc[members + [total], "numerator"]
+        if numerators.isna().any():
+            continue
+        guess = mart.loc[total, "numerator"] - sum(mart.loc[m, "numerator"] for m in members if m != (indicator, period, geo))
+        hits += int(abs(guess - mart.loc[(indicator, period, geo), "numerator"]) < 1e-6)
+    assert hits > 0
+
+
+def test_unit_level_primary_only_leaks_and_secondary_does_not():
+    """The algebra on a table small enough to check by eye: areas A, B, C add up to T; A has 2
+    persons. With A hidden alone, T - B - C gives it back; hiding the smallest other area too
+    leaves A undetermined."""
+    equations = [[("A", 1), ("B", 1), ("C", 1), ("T", -1)]]
+    assert determined({"A"}, equations) == {"A"}
+    assert determined({"A", "B"}, equations) == set()
+    # and a chain: T + E = M with T hidden alone gives T back, and then A
+    chain = equations + [[("T", 1), ("E", 1), ("M", -1)]]
+    assert determined({"A", "B", "T"}, chain) == {"T"}
+
+
+def test_no_person_level_rows_and_no_cells_under_the_threshold(tables):
+    person_key = re.compile(PERSON_KEY_PATTERN)
+    for name, frame in tables["exports"].items():
+        assert not [c for c in frame.columns if re.search(r"pnr|cpr|person|pseudo", c, re.IGNORECASE)], name
+        for column in frame.select_dtypes(include=["object", "string"]).columns:
+            assert not frame[column].dropna().astype(str).str.fullmatch(person_key).any(), (name, column)
+    area = tables["area"]
+    computed = area[area.source_kind == "computed"]
+    assert (computed.n.dropna() >= THRESHOLD).all()
+    mart = tables["mart"].set_index(["indicator_id", "period", "geography_code"])
+    shown = computed[computed.value.notna()]
+    keys = list(zip(shown.indicator_id, shown.period, shown.geography_code))
+    truth = mart.loc[keys]
+    small = truth.n.between(1, THRESHOLD - 1) | (
+        (truth.unit != "mean") & truth.numerator.between(0.5, THRESHOLD - 0.5)
+        & truth.unit.isin(["count", "pct"]))
+    assert not small.any(), truth[small.to_numpy()].head()
+    language = tables["language"]
+    assert (language["Antal vurderede"].dropna() >= THRESHOLD).all()
+    for column in LANGUAGE_CATEGORIES.values():
+        counts = (language[column] * language["Antal vurderede"] / 100).round()
+        assert not counts.between(1, THRESHOLD - 1).any(), column

@@ -1,0 +1,54 @@
+"""The data-quality report: every flag, hidden cell and quarantined row of a refresh, counted
+the same as the warehouse counts them, in Danish HTML and in JSON, without person data."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import duckdb
+
+from contract_examples import example_frame
+from expectations.quality_report import FLAGS, HTML_NAME, JSON_NAME, write_report
+from ingestion.contract import PERSON_KEY_PATTERN, source
+from ingestion.loader import load_source
+from ingestion.readers import find_files
+from ingestion.writers import write_extract
+
+
+def test_report_counts_every_flag_hidden_cell_and_quarantined_row(built_warehouse, tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copy(built_warehouse, warehouse)
+    # a delivery with a school the reference data do not know: that row is quarantined
+    src = source("skolefravaer")
+    frame = example_frame(src, rows=3)
+    frame.loc[2, "SKOLE_KODE"] = "999999"
+    bad = write_extract(frame, src, 2023, tmp_path / "extracts")
+    con = duckdb.connect(str(warehouse))
+    load_source(con, src, find_files(tmp_path / "extracts", src))
+    flag_counts = con.execute(
+        f"SELECT {', '.join(f'count(*) FILTER (WHERE {c})' for c in FLAGS)} FROM exports.export_area_indicator"
+    ).fetchone()
+    hidden = con.execute(
+        "SELECT (SELECT count(*) FROM quality.disclosure_area_indicator WHERE is_suppressed)"
+        " + (SELECT count(*) FROM quality.disclosure_language_assessment WHERE is_suppressed)").fetchone()[0]
+    con.close()
+
+    summary = write_report(warehouse, tmp_path / "out", 2024)
+    report = json.loads((tmp_path / "out" / JSON_NAME).read_text(encoding="utf-8"))
+    assert report["summary"] == summary
+    assert list(summary["flags_by_kind"].values()) == list(flag_counts)
+    assert all(n > 0 for n in flag_counts), dict(zip(FLAGS, flag_counts))  # the demo raises every kind
+    assert summary["suppressed_cells"] == hidden > 0
+    assert report["quarantined_rows"] == [{"source": "skolefravaer", "file": bad.name, "line": 4,
+                                           "column": "SKOLE_KODE", "reason": report["quarantined_rows"][0]["reason"]}]
+    # every flagged cell carries its Danish reason, and the per-area table adds up to the total
+    assert all(r["flag_reasons_da"] for r in report["flagged_cells"])
+    assert sum(r["cells"] for r in report["flags_by_plan_area"]) == sum(flag_counts)
+
+    page = (tmp_path / "out" / HTML_NAME).read_text(encoding="utf-8")
+    assert "<html lang='da'>" in page and "Datakvalitetsrapport 2024" in page and "Rækker i karantæne" in page
+    assert f"{summary['suppressed_cells']} tal er skjult" in page
+    for text in (page, json.dumps(report)):
+        assert not re.search(PERSON_KEY_PATTERN.strip("^$"), text)  # no person key anywhere

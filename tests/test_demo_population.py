@@ -10,7 +10,7 @@ import pytest
 from ingestion.areas import area_for_address, expand_addresses
 from ingestion.contract import SOURCES_BY_NAME
 from ingestion.demo import calibration as cal
-from ingestion.demo import housing, jobcenter, population, published
+from ingestion.demo import housing, jobcenter, lodgers, population, published
 from ingestion.demo.model import PLAN_AREAS_2025, DemoConfig
 
 
@@ -93,6 +93,27 @@ def test_employment_hp2017(pop):
 def test_lbf_hp2025_baselines(pop):
     df = published.lbf_boligsociale_frame(pop, 2022).set_index("BOLIGOMRAADE")
     assert df.loc[published.LBF_TOTAL, "ANDEL_18_64_UDEN_TILKNYTNING"] == 38.6
+    assert df.loc[published.LBF_TOTAL, "ANDEL_15_29_RESTGRUPPE"] == 25.9
+    df = published.lbf_boligsociale_frame(pop, 2023).set_index("BOLIGOMRAADE")
+    assert df.loc[published.LBF_TOTAL, "ANDEL_18_29_KUN_GRUNDSKOLE"] == 34.5
+    assert df.loc[published.LBF_TOTAL, "ANDEL_15_29_SIGTEDE"] == 0.92
+
+
+def test_hp2017_charged_per_1000(pop):
+    """The short stays give each area a resident count whose per-mille prints as published."""
+    for year, areas in lodgers.PER_1000.items():
+        m = published.dst_measures(pop, year)
+        for area, per_1000 in areas.items():
+            assert round(1000 * m.loc[area, "SIGTEDE"] / m.loc[area, "BEFOLKNING"], 1) == per_1000, (year, area)
+
+
+def test_lodgers_move_nobody_twice(pop):
+    """On a population whose counts already print right, the stays change nothing; and they
+    never add or drop a person-year."""
+    birth = pop.persons.set_index("person_key").birth_date.to_numpy().astype("datetime64[D]").astype(np.int64)
+    again = lodgers.calibrate_stays(pop.residence.copy(), pd.Series(birth, index=pop.persons.person_key.to_numpy()),
+                                    np.random.default_rng(0))
+    pd.testing.assert_frame_equal(again, pop.residence)
 
 
 def test_hsv_2023(pop):

@@ -53,6 +53,7 @@ import pandas as pd
 from ingestion.areas import area_for_address, expand_addresses
 from ingestion.contract import source
 from ingestion.demo import calibration as cal
+from ingestion.demo import lodgers
 from ingestion.demo.model import PLAN_AREAS_2017, PLAN_AREAS_2025, DemoConfig, Population
 from ingestion.writers import write_extract
 
@@ -567,6 +568,9 @@ def simulate(config: DemoConfig) -> Population:
     moves = _moves(t, dw)
     residence = _residence(persons, t, dw, hh_fid, config)
     del t
+    # short stays in 2018/2019 give the 2017-21 plan's areas their printed decimals (own stream)
+    residence = lodgers.calibrate_stays(residence, pd.Series(persons.birth.to_numpy(), index=persons.person_key.to_numpy()),
+                                        np.random.default_rng([config.seed, 1040]))
     active = residence.person_key.unique()
     persons = persons[persons.person_key.isin(active)].reset_index(drop=True)
 

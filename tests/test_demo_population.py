@@ -10,7 +10,7 @@ import pytest
 from ingestion.areas import area_for_address, expand_addresses
 from ingestion.contract import SOURCES_BY_NAME
 from ingestion.demo import calibration as cal
-from ingestion.demo import housing, jobcenter, lodgers, population, published
+from ingestion.demo import housing, jobcenter, lodgers, model, newcomers, population, published
 from ingestion.demo.model import PLAN_AREAS_2025, DemoConfig
 
 
@@ -97,6 +97,21 @@ def test_lbf_hp2025_baselines(pop):
     df = published.lbf_boligsociale_frame(pop, 2023).set_index("BOLIGOMRAADE")
     assert df.loc[published.LBF_TOTAL, "ANDEL_18_29_KUN_GRUNDSKOLE"] == 34.5
     assert df.loc[published.LBF_TOTAL, "ANDEL_15_29_SIGTEDE"] == 0.92
+
+
+def test_hp2017_charged_10_17(pop):
+    """LBF's Randers Nordby: 13 charged 10-17-year-olds = 2.7 per 100 (2017), 10 = 2.0 (2018); the
+    children who lived there 2018-2019 only give the age group its printed size."""
+    for year, (k, pct) in newcomers.PRINTED.items():
+        row = published.lbf_boligsociale_frame(pop, year).set_index("BOLIGOMRAADE").loc[published.LBF_NORDBY]
+        assert (row.BEF_10_17_SIGTEDE, round(100 * row.BEF_10_17_SIGTEDE / row.BEF_10_17, 1)) == (k, pct), year
+
+
+def test_newcomers_only_in_2018_and_2019(pop):
+    keys = pop.persons.person_key.to_numpy()[-50:]  # appended last
+    r = pop.residence[pop.residence.person_key.isin(keys)]
+    assert set(r.year) == set(newcomers.STOCK_YEARS) and r.area_code.isin(model.PLAN_AREAS_2017).all()
+    assert pop.persons.set_index("person_key").loc[keys].mother_key.isin(pop.persons.person_key).all()
 
 
 def test_hp2017_charged_per_1000(pop):

@@ -51,11 +51,15 @@ def _shift(value: float, n: int, scale: int) -> int:
     return 0
 
 
-def calibrate_stays(residence: pd.DataFrame, birth: pd.Series, rng) -> pd.DataFrame:
+def calibrate_stays(residence: pd.DataFrame, birth: pd.Series, rng, extra: pd.DataFrame | None = None) -> pd.DataFrame:
     """Re-register a few residents for 1 January 2018 and 2019 (see the module docstring).
 
-    ``birth`` maps person_key to the birth day number (days since 1970). Returns ``residence``
-    with the moved person-years' address columns replaced by their host household's."""
+    ``birth`` maps person_key to the birth day number (days since 1970). ``extra`` holds residence
+    rows (person_key, year, area_code, household_id) of persons appended to the population later
+    (``newcomers``): they count, but never move. Returns ``residence`` with the moved
+    person-years' address columns replaced by their host household's."""
+    if extra is None:
+        extra = residence.iloc[:0]
     from ingestion.demo.population import age_on  # late: population imports this module
 
     years = residence.year.to_numpy()
@@ -66,23 +70,26 @@ def calibrate_stays(residence: pd.DataFrame, birth: pd.Series, rng) -> pd.DataFr
         if not (years.min() < y < years.max()):
             continue
         idx = np.flatnonzero(years == y)
-        keys, area = key_all[idx], area_all[idx].copy()
+        ext = extra[extra.year == y]
+        n_res = len(idx)
+        keys = np.concatenate([key_all[idx], ext.person_key.to_numpy(dtype=object)])
+        area = np.concatenate([area_all[idx], ext.area_code.fillna("REST").to_numpy(dtype=object)]).astype(object)
         age = age_on(birth.reindex(keys).to_numpy().astype(np.int64), y)
-        hh = residence.household_id.to_numpy()[idx]
+        hh = np.concatenate([residence.household_id.to_numpy(dtype=object)[idx], ext.household_id.to_numpy(dtype=object)])
         has_child = pd.Series(age < 18).groupby(hh).transform("any").to_numpy()
         # where each person lives the year before and after (movers stay put around the year)
-        same = np.ones(len(idx), bool)
+        same = np.arange(len(keys)) < n_res
         for other in (y - 1, y + 1):
             o = years == other
             prev = pd.Series(area_all[o], index=key_all[o])
             same &= prev.reindex(keys).to_numpy(dtype=object) == area
         movable = same & ~has_child
-        moved = np.zeros(len(idx), bool)
+        moved = np.zeros(len(keys), bool)
 
         def move(src_mask: np.ndarray, dest: str, k: int) -> None:
             """Register k movable residents of ``src_mask`` with random households in ``dest``."""
             cand = rng.permutation(np.flatnonzero(src_mask & movable & ~moved))[:k]
-            hosts = np.flatnonzero((area == dest) & ~moved)
+            hosts = np.flatnonzero((area[:n_res] == dest) & ~moved[:n_res])
             if len(cand) < k or not len(hosts):
                 raise ValueError(f"lodgers {y}: only {len(cand)} of {k} movers for {dest}")
             host = hosts[rng.integers(0, len(hosts), len(cand))]
@@ -94,7 +101,7 @@ def calibrate_stays(residence: pd.DataFrame, birth: pd.Series, rng) -> pd.DataFr
 
         # Nordby's age bands first, through the area that needs most people in (or out)
         need = {a: _shift(v, int((area == a).sum()), 1000) for a, v in targets.items()}
-        earlier = np.zeros(len(idx), bool)
+        earlier = np.zeros(len(keys), bool)
         for (lo, hi), pct in NORDBY_BANDS[y]:
             band = (age >= lo) & (age <= hi)
             d_band = _shift(pct, int((band & np.isin(area, PLAN_AREAS_2017)).sum()), 100)

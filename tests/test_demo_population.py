@@ -122,6 +122,14 @@ def test_hp2017_charged_per_1000(pop):
             assert round(1000 * m.loc[area, "SIGTEDE"] / m.loc[area, "BEFOLKNING"], 1) == per_1000, (year, area)
 
 
+def test_lodgers_target_the_calibrated_figures():
+    for year, areas in lodgers.PER_1000.items():
+        assert areas == {a: v for a, v in population.SIGTEDE_PER_1000_PUBLISHED[year].items() if a != "REST"}
+    assert lodgers.NORDBY_BANDS[2018] == (((20, 24), population.NORDBY_20_24_BASIC[2018]),
+                                          ((18, 29), population.NORDBY_18_29_YOUTH_EDUCATION[2018]))
+    assert lodgers.NORDBY_BANDS[2019] == (((18, 29), population.NORDBY_18_29_YOUTH_EDUCATION[2019]),)
+
+
 def test_lodgers_move_nobody_twice(pop):
     """On a population whose counts already print right, the stays change nothing; and they
     never add or drop a person-year."""

@@ -25,7 +25,8 @@ import pandas as pd
 from ingestion.demo.model import PLAN_AREAS_2017
 
 # Charged residents per 1,000 (DST's file of the year: stock of 1 January), seed 000 lines
-# 1110-1112, and Nordby's education shares (stock of 1 January of the file year), lines 992/1078.
+# 1110-1112, and Nordby's education shares (stock of 1 January of the file year), lines 992/1078;
+# the same figures as population.SIGTEDE_PER_1000_PUBLISHED and NORDBY_* (a test keeps them equal).
 PER_1000 = {2018: {"GJP": 21.4, "GLV": 22.9, "VGD": 28.9}, 2019: {"GJP": 30.5, "GLV": 19.5, "VGD": 27.1}}
 # Bands in the order they are fixed; a later band's movers are outside the earlier bands.
 NORDBY_BANDS = {2018: (((20, 24), 37.1), ((18, 29), 61.3)), 2019: (((18, 29), 61.8),)}

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ingestion.demo.lodgers import ADDRESS_COLS
 from ingestion.demo.model import PLAN_AREAS_2017, Population
 
 # LBF year -> (count charged, per 100 as printed); the stock is 1 January of the year after.
@@ -27,8 +28,6 @@ PRINTED = {2017: (13, 2.7), 2018: (10, 2.0)}
 STOCK_YEARS = (2018, 2019)
 AGES_2018 = (10, 16)  # on 1 January 2018, so still 10-17 on 1 January 2019
 MAX_CHILDREN = 400
-ADDRESS_COLS = ("street", "number", "letter", "floor", "door", "postal_code", "household_id", "area_code",
-                "org_code", "department_number", "lease_id")
 
 
 def needed(n_2018: int, n_2019: int) -> int:

@@ -10,7 +10,7 @@ import pytest
 from ingestion.areas import area_for_address, expand_addresses
 from ingestion.contract import SOURCES_BY_NAME
 from ingestion.demo import calibration as cal
-from ingestion.demo import housing, jobcenter, population, published
+from ingestion.demo import housing, jobcenter, lodgers, model, newcomers, population, published
 from ingestion.demo.model import PLAN_AREAS_2025, DemoConfig
 
 
@@ -93,6 +93,50 @@ def test_employment_hp2017(pop):
 def test_lbf_hp2025_baselines(pop):
     df = published.lbf_boligsociale_frame(pop, 2022).set_index("BOLIGOMRAADE")
     assert df.loc[published.LBF_TOTAL, "ANDEL_18_64_UDEN_TILKNYTNING"] == 38.6
+    assert df.loc[published.LBF_TOTAL, "ANDEL_15_29_RESTGRUPPE"] == 25.9
+    df = published.lbf_boligsociale_frame(pop, 2023).set_index("BOLIGOMRAADE")
+    assert df.loc[published.LBF_TOTAL, "ANDEL_18_29_KUN_GRUNDSKOLE"] == 34.5
+    assert df.loc[published.LBF_TOTAL, "ANDEL_15_29_SIGTEDE"] == 0.92
+
+
+def test_hp2017_charged_10_17(pop):
+    """LBF's Randers Nordby: 13 charged 10-17-year-olds = 2.7 per 100 (2017), 10 = 2.0 (2018); the
+    children who lived there 2018-2019 only give the age group its printed size."""
+    for year, (k, pct) in newcomers.PRINTED.items():
+        row = published.lbf_boligsociale_frame(pop, year).set_index("BOLIGOMRAADE").loc[published.LBF_NORDBY]
+        assert (row.BEF_10_17_SIGTEDE, round(100 * row.BEF_10_17_SIGTEDE / row.BEF_10_17, 1)) == (k, pct), year
+
+
+def test_newcomers_only_in_2018_and_2019(pop):
+    keys = pop.persons.person_key.to_numpy()[-50:]  # appended last
+    r = pop.residence[pop.residence.person_key.isin(keys)]
+    assert set(r.year) == set(newcomers.STOCK_YEARS) and r.area_code.isin(model.PLAN_AREAS_2017).all()
+    assert pop.persons.set_index("person_key").loc[keys].mother_key.isin(pop.persons.person_key).all()
+
+
+def test_hp2017_charged_per_1000(pop):
+    """The short stays give each area a resident count whose per-mille prints as published."""
+    for year, areas in lodgers.PER_1000.items():
+        m = published.dst_measures(pop, year)
+        for area, per_1000 in areas.items():
+            assert round(1000 * m.loc[area, "SIGTEDE"] / m.loc[area, "BEFOLKNING"], 1) == per_1000, (year, area)
+
+
+def test_lodgers_target_the_calibrated_figures():
+    for year, areas in lodgers.PER_1000.items():
+        assert areas == {a: v for a, v in population.SIGTEDE_PER_1000_PUBLISHED[year].items() if a != "REST"}
+    assert lodgers.NORDBY_BANDS[2018] == (((20, 24), population.NORDBY_20_24_BASIC[2018]),
+                                          ((18, 29), population.NORDBY_18_29_YOUTH_EDUCATION[2018]))
+    assert lodgers.NORDBY_BANDS[2019] == (((18, 29), population.NORDBY_18_29_YOUTH_EDUCATION[2019]),)
+
+
+def test_lodgers_move_nobody_twice(pop):
+    """On a population whose counts already print right, the stays change nothing; and they
+    never add or drop a person-year."""
+    birth = pop.persons.set_index("person_key").birth_date.to_numpy().astype("datetime64[D]").astype(np.int64)
+    again = lodgers.calibrate_stays(pop.residence.copy(), pd.Series(birth, index=pop.persons.person_key.to_numpy()),
+                                    np.random.default_rng(0))
+    pd.testing.assert_frame_equal(again, pop.residence)
 
 
 def test_hsv_2023(pop):

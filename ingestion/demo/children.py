@@ -200,7 +200,8 @@ def world(pop: Population) -> World:
     cached = _WORLDS.get(id(pop))
     if cached is not None and cached.pop is pop:
         return cached
-    persons = pop.persons
+    # the persons appended last (``Population.appended``) would move every draw made per position
+    persons = pop.persons.iloc[: len(pop.persons) - pop.appended]
     key = persons["person_key"].to_numpy(dtype=object)
     index = pd.Index(key)
     birth = persons["birth_date"].to_numpy().astype("datetime64[D]")

@@ -72,3 +72,6 @@ class Population:
     leases: pd.DataFrame = field(default_factory=pd.DataFrame)
     moves: pd.DataFrame = field(default_factory=pd.DataFrame)
     former_leases: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # persons appended last by ``newcomers`` (children in Randers Nordby 2018-2019 only); the
+    # children's and job-centre generators, which draw per person position, leave them out
+    appended: int = 0

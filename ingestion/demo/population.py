@@ -34,6 +34,10 @@ How it is built (all vectorised; a fixed numpy Generator makes it byte-identical
    stock the printed percentages imply (some 1,700) includes small leases merged away from 2019
    (``Population.former_leases``, vacant until then), so the 2024 stock stays exact.
 
+7. Denominators the 2019 report's decimals need, without moving a draw: children who lived in
+   Randers Nordby in 2018-2019 only are appended last (``newcomers``), and a few adults stay with
+   another household on 1 January 2018 or 2019 (``lodgers``).
+
 Year conventions of ``person_year`` (the extract writers rely on them):
 * a row exists for every calendar year a person lived in the municipality at some time
   (resident on 1 January of the year or of the next year);
@@ -53,6 +57,7 @@ import pandas as pd
 from ingestion.areas import area_for_address, expand_addresses
 from ingestion.contract import source
 from ingestion.demo import calibration as cal
+from ingestion.demo import lodgers, newcomers
 from ingestion.demo.model import PLAN_AREAS_2017, PLAN_AREAS_2025, DemoConfig, Population
 from ingestion.writers import write_extract
 
@@ -567,6 +572,12 @@ def simulate(config: DemoConfig) -> Population:
     moves = _moves(t, dw)
     residence = _residence(persons, t, dw, hh_fid, config)
     del t
+    # children who lived in Randers Nordby 2018-2019 only (own stream; appended after build_person_year)
+    new_persons, new_res = newcomers.plan(residence, persons, config.seed)
+    # short stays in 2018/2019 give the 2017-21 plan's areas their printed decimals (own stream)
+    births = pd.concat([pd.Series(persons.birth.to_numpy(), index=persons.person_key.to_numpy()),
+                        pd.Series(new_persons.birth.to_numpy(), index=new_persons.person_key.to_numpy())])
+    residence = lodgers.calibrate_stays(residence, births, np.random.default_rng([config.seed, 1040]), extra=new_res)
     active = residence.person_key.unique()
     persons = persons[persons.person_key.isin(active)].reset_index(drop=True)
 
@@ -585,6 +596,7 @@ def simulate(config: DemoConfig) -> Population:
     pop = Population(config=config, persons=out_persons, residence=residence, leases=leases, moves=moves,
                      former_leases=_former_leases(dw, leases, moves))
     pop.person_year = build_person_year(pop, rng)
+    newcomers.append(pop, new_persons, new_res)
     # children's charges use their own stream, so adding them left every other draw unchanged
     _charge_children(pop, np.random.default_rng([config.seed, 1014]))
     _calibrate_children_charges(pop, np.random.default_rng([config.seed, 1018]))

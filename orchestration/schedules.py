@@ -13,6 +13,16 @@ yearly_refresh_job = dg.define_asset_job(
 )
 
 
+# Only the exports schema (rebuilt from the marts as they stand, with its tests and checks) and
+# the publishing: `boligmonitor export` and `boligmonitor backfill` run this, one report year each.
+publish_exports_job = dg.define_asset_job(
+    name="publish_exports",
+    selection=dg.AssetSelection.groups("exports", "published"),
+    executor_def=dg.in_process_executor,
+    description="Rebuild and check the exports schema from the marts as they stand, then publish.",
+)
+
+
 @dg.schedule(job=yearly_refresh_job, cron_schedule="0 6 1 9 *", execution_timezone="Europe/Copenhagen")
 def yearly_refresh_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     # The September report covers the year before: its latest complete calendar year.
@@ -25,4 +35,5 @@ def yearly_refresh_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequ
 
 
 def refresh_run_config(report_year: int) -> dict:
-    return {"ops": {"warehouse_dbt_assets": {"config": {"report_year": report_year}}}}
+    return {"ops": {"warehouse_dbt_assets": {"config": {"report_year": report_year}},
+                    "published__export_files": {"config": {"report_year": report_year}}}}

@@ -115,6 +115,7 @@ def remove_abandoned_staging(export_dir: Path) -> None:
 def publish(warehouse_path: str | Path, export_dir: str | Path, *, report_year: int | None = None,
             progress: Progress | None = None) -> dict:
     """Publish every export relation; returns the manifest that was written."""
+    from exports.annex import write_annexes
     from exports.workbook import write_workbooks
 
     say = progress or (lambda message: None)
@@ -144,7 +145,8 @@ def publish(warehouse_path: str | Path, export_dir: str | Path, *, report_year: 
                        "latest_data_year": max((y for y in latest_years if y), default=None)}
             say("writing the XLSX workbooks")
             workbooks = write_workbooks(con, relations, staging, vintage)
-            annexes: list[dict] = []
+            say("writing the indicator annex")
+            annexes = write_annexes(con, relations, staging, vintage)
         finally:
             con.close()
         say(f"building the read-only snapshot {SNAPSHOT_FILE}")

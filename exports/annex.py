@@ -9,6 +9,7 @@ withheld there is withheld here too and footnoted. One self-contained file, no s
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -36,6 +37,9 @@ GEOGRAPHY_ORDER = ["plan_total", "area", "institution_group", "school_group", "m
                    "municipality", "region", "national"]
 # The profile of the areas has no targets: it belongs in the workbooks, not in the results annex.
 EXCLUDED_LEVELS = {"omraadeprofil"}
+
+
+ANNEX_PATTERN = re.compile(r"bilag_(?P<plan>[A-Za-z0-9]+)_(?P<year>\d{4})\.html")
 
 
 def annex_name(plan_code: str, year: int) -> str:

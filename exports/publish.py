@@ -106,6 +106,19 @@ def _write_csv(con: duckdb.DuckDBPyConnection, relation: str, target: Path) -> N
     body.unlink()
 
 
+def _earlier_annexes(export_dir: Path, written: set[str]) -> list[dict]:
+    """Annexes of other report years published before (a backfill) stay listed."""
+    from exports.annex import ANNEX_PATTERN
+
+    earlier = []
+    for path in sorted(export_dir.glob("bilag_*.html")):
+        match = ANNEX_PATTERN.fullmatch(path.name)
+        if match and path.name not in written:
+            earlier.append({"file": path.name, "plan_code": match["plan"], "year": int(match["year"]),
+                            "sha256": _sha256(path)})
+    return earlier
+
+
 def remove_abandoned_staging(export_dir: Path) -> None:
     """A killed run leaves its staging folder behind; it was never published, so it goes."""
     for stale in export_dir.glob(f"{STAGING_PREFIX}*"):
@@ -161,6 +174,7 @@ def publish(warehouse_path: str | Path, export_dir: str | Path, *, report_year: 
                 entry[f"{kind}_sha256"] = _sha256(path)
         for item in (*workbooks, *annexes):
             item["sha256"] = _sha256(staging / item["file"])
+        annexes += _earlier_annexes(export_dir, {a["file"] for a in annexes})
         manifest = {
             "published_at": published_at,
             "snapshot_id": snapshot_id,

@@ -61,10 +61,21 @@ def refresh(args) -> int:
 
 
 def _publish_only(report_year: int, progress: Progress) -> bool:
-    from orchestration.cli import run_refresh
+    """One partition (report year) of the Dagster job publish_exports, in this process."""
+    import dagster as dg
 
+    from orchestration.definitions import defs
+    from orchestration.schedules import REPORT_YEARS
+
+    if str(report_year) not in REPORT_YEARS:
+        progress(f"report year {report_year} is outside {REPORT_YEARS[0]}-{REPORT_YEARS[-1]}", advance=False)
+        return False
     progress(f"report year {report_year}: rebuilding the exports schema, checking it and publishing ...")
-    return run_refresh(report_year, job_name="publish_exports")
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "var" / "dagster_home")))
+    home.mkdir(parents=True, exist_ok=True)
+    result = defs.resolve_job_def("publish_exports").execute_in_process(
+        partition_key=str(report_year), instance=dg.DagsterInstance.get(), raise_on_error=False)
+    return result.success
 
 
 def export_only(args) -> int:

@@ -33,4 +33,4 @@ with open(out, "w", encoding="utf-8") as log:
         except Exception as error:  # recorded, and the test fails on it
             log.write(json.dumps({"t": time.time(), "error": f"{type(error).__name__}: {error}"}) + "\n")
         log.flush()
-        time.sleep(0.1)
+        time.sleep(0.1 if mode == "persistent" else 0.25)

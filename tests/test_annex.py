@@ -97,7 +97,8 @@ def _end_year(period: str) -> int:
 @pytest.fixture(scope="module")
 def annexes(published_demo):
     manifest = json.loads((published_demo["exports"] / "manifest.json").read_text(encoding="utf-8"))
-    return {a["plan_code"]: published_demo["exports"] / a["file"] for a in manifest["annexes"]}
+    return {a["plan_code"]: published_demo["exports"] / a["file"] for a in manifest["annexes"]
+            if a["year"] == REPORT_YEAR}
 
 
 def test_annex_screenshot_in_headless_chromium(annexes, tmp_path):

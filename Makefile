@@ -36,7 +36,7 @@ system-deps:
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1; then \
 		echo "installing postgresql and chromium (Debian packages) ..."; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && \
+		for try in 1 2 3 4 5; do $$SUDO apt-get update -qq -o DPkg::Lock::Timeout=600 && break; sleep 15; done; \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
 			-o DPkg::Lock::Timeout=600 postgresql chromium fonts-dejavu-core; \
 	fi

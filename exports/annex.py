@@ -132,7 +132,7 @@ col.geo { width: 30%; } col.num { width: 9%; } col.status { width: 14%; } col.n 
 col.trend { width: 13%; } col.flags { width: 10%; } td.status { white-space: nowrap; overflow: hidden; }
 th, td { border-bottom: 1px solid #ddd; padding: 3px 6px; text-align: left; vertical-align: middle; }
 th { background: #eef3f8; font-weight: bold; }
-td.num { text-align: right; white-space: nowrap; } td.latest { font-weight: bold; }
+td.num { text-align: right; } td.num small { white-space: nowrap; font-size: 10px; } td.latest { font-weight: bold; }
 td.suppressed { color: #777; } .flags { color: #8a5a00; font-size: 11px; }
 .legend svg, td.status svg { vertical-align: middle; } .summary { background: #f6f6f6; padding: 8px 12px; }
 .footnotes { font-size: 11px; color: #444; border-top: 1px solid #aaa; margin-top: 24px; padding-top: 6px; }
@@ -165,8 +165,8 @@ den sidste periode af den boligsociale helhedsplan. {{ grey }} Grå: kan ikke vu
 <tr data-indicator="{{ ind.id }}" data-geography="{{ r.geography_code }}" data-period="{{ r.period }}"
 data-status="{{ r.status }}">
 <td>{{ r.geography_name }}</td>
-<td class="num v-baseline">{{ r.baseline }}{% if r.baseline_period %} <small>({{ r.baseline_period }})</small>{% endif %}</td>
-<td class="num latest v-latest{% if r.suppressed %} suppressed{% endif %}">{% if r.suppressed %}–<sup>1</sup>{% else %}{{ r.latest }}{% endif %} <small>({{ r.period }})</small></td>
+<td class="num v-baseline">{{ r.baseline }}{% if r.baseline_period %}<br><small>({{ r.baseline_period }})</small>{% endif %}</td>
+<td class="num latest v-latest{% if r.suppressed %} suppressed{% endif %}">{% if r.suppressed %}–<sup>1</sup>{% else %}{{ r.latest }}{% endif %}<br><small>({{ r.period }})</small></td>
 <td class="num v-target">{{ r.target }}</td>
 <td class="status" title="{{ r.status_reason }}">{{ r.smiley }} {{ r.status }}</td>
 <td class="num v-n">{{ r.n }}</td>

@@ -36,7 +36,12 @@ def export_files(context: dg.AssetExecutionContext, warehouse: Warehouse, config
     if dsn:
         from exports.postgres import load_snapshot
 
-        loaded = load_snapshot(os.path.join(warehouse.exports, manifest["snapshot"]["file"]), dsn)
+        try:
+            loaded = load_snapshot(os.path.join(warehouse.exports, manifest["snapshot"]["file"]), dsn)
+        except Exception as error:
+            # the files are published by now; PostgreSQL keeps its previous tables (one transaction)
+            raise dg.Failure(description=f"The files are published, but loading PostgreSQL failed and its tables "
+                             f"are unchanged: {error}. Rerun `boligmonitor postgres --dsn ...`.") from error
         context.log.info(f"Loaded {len(loaded)} table(s) into PostgreSQL")
         metadata["postgres_tables"] = dg.MetadataValue.json(loaded)
     return dg.MaterializeResult(metadata=metadata)

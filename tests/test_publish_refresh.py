@@ -53,7 +53,7 @@ def test_readers_during_refresh_killed_refresh_and_idempotent_rerun(published_de
         for line in killed.stdout:
             if "refreshing the warehouse" in line:
                 break
-        time.sleep(12)
+        time.sleep(8)  # into loading and building: well before publishing (a refresh takes a minute or more)
         assert killed.poll() is None, "the refresh ended before it could be killed"
         os.killpg(killed.pid, signal.SIGKILL)
         killed.wait()
@@ -62,7 +62,7 @@ def test_readers_during_refresh_killed_refresh_and_idempotent_rerun(published_de
         done = _run(paths, env)
         output, _ = done.communicate(timeout=900)
         assert done.returncode == 0, output[-4000:]
-        time.sleep(1.0)
+        time.sleep(2.0)  # the reconnecting reader's next query sees the new snapshot
     finally:
         stop.touch()
         for reader in readers.values():

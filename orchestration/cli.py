@@ -119,6 +119,16 @@ def fidelity_summary(warehouse: Path) -> str:
             "(see quality.fidelity_published_values)")
 
 
+def published_summary(export_dir: Path) -> str:
+    """What the manifest says was published: the snapshot, the workbooks and the annex pages."""
+    import json
+
+    manifest = json.loads((export_dir / "manifest.json").read_text(encoding="utf-8"))
+    return (f"snapshot {manifest['snapshot_id']} ({manifest['snapshot']['file']}): {len(manifest['tables'])} table(s); "
+            f"workbooks {', '.join(w['file'] for w in manifest['workbooks'])}; "
+            f"annex {', '.join(a['file'] for a in manifest['annexes'])}")
+
+
 def _peak_memory_mib() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -181,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
              "See the errors above.")
         return 1
     _say(f"exports published in {os.environ[ENV_EXPORTS]}")
+    _say(published_summary(Path(os.environ[ENV_EXPORTS])))
     _say(fidelity_summary(Path(os.environ[ENV_WAREHOUSE])))
     _say(f"wall time {elapsed:.1f} s, peak memory {_peak_memory_mib():.0f} MiB")
     return 0

@@ -92,7 +92,10 @@ def export_only(args) -> int:
     if not _publish_only(args.report_year, progress):
         print(f"[boligmonitor] EXPORT FAILED; the previous exports in {exports} are unchanged.", flush=True)
         return 1
+    from orchestration.cli import published_summary
+
     print(f"[boligmonitor] exports published in {exports}", flush=True)
+    print(f"[boligmonitor] {published_summary(exports)}", flush=True)
     return 0
 
 

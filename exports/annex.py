@@ -83,7 +83,7 @@ def build_annex(rows: list[dict], plan_code: str, year: int, vintage: dict) -> d
             "geography_code": latest["geography_code"], "geography_name": latest["geography_name"],
             "geography_type": latest["geography_type"],
             # the plan's own total first, then the areas, then the comparisons
-            "rank": -1 if latest["geography_code"].startswith(plan_code) else
+            "rank": -1 if latest["geography_type"] == "plan_total" and latest["geography_code"].startswith(plan_code) else
             GEOGRAPHY_ORDER.index(latest["geography_type"]) if latest["geography_type"] in GEOGRAPHY_ORDER
             else len(GEOGRAPHY_ORDER),
             "period": latest["period"],

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run run-small test ui demo clean
+.PHONY: run run-small test ui demo clean system-deps
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ run: $(STAMP)
 run-small: $(STAMP)
 	$(BIN)/boligmonitor run --small
 
-test: $(STAMP)
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
 
 ui: $(STAMP)
@@ -29,3 +29,14 @@ ui: $(STAMP)
 
 clean:
 	rm -rf var exports/published dbt_project/target
+
+# The tests start a real PostgreSQL server and render the annex in headless Chromium (Debian
+# packages). Installed only when missing; CI runs as root on a clean machine.
+system-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1; then \
+		echo "installing postgresql and chromium (Debian packages) ..."; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		for try in 1 2 3 4 5; do $$SUDO apt-get update -qq -o DPkg::Lock::Timeout=600 && break; sleep 15; done; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+			-o DPkg::Lock::Timeout=600 postgresql chromium fonts-dejavu-core; \
+	fi

@@ -1,10 +1,16 @@
-"""Write every relation of the warehouse's ``exports`` schema as Parquet and as CSV for
-Danish Excel (semicolon, decimal comma, UTF-8 with BOM), then a manifest.
+"""Publish every relation of the warehouse's ``exports`` schema: Parquet and CSV for Danish Excel
+(semicolon, decimal comma, UTF-8 with BOM) per relation, an XLSX workbook per plan, the HTML
+indicator annex per plan, the read-only DuckDB snapshot, and a manifest.
 
 Only the ``exports`` schema is ever published: its models aggregate and apply disclosure
-control, so person-level rows cannot reach a file. Each file is written next to its final
-name and moved into place with an atomic rename, so a reader sees the old file or the new
-one, and a failed run leaves the last good files as they were.
+control, so person-level rows cannot reach a file. Everything is first written into a staging
+folder inside the export folder; only when all of it is complete are the files renamed into
+place, the manifest last. A run that fails or is killed before that leaves the last good files
+as they were (the next run removes the abandoned staging folder).
+
+Files are deterministic: rows are sorted, floating-point figures rounded to 9 decimals (the
+order dbt sums in may change the last bits), workbooks carry the data's date, so two runs on
+the same data give byte-identical files; only the manifest's time and snapshot id differ.
 """
 
 from __future__ import annotations
@@ -12,14 +18,25 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
+import tempfile
+import uuid
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 
-EXPORT_SCHEMA = "exports"
+from exports.labels import period_end_year
+from exports.snapshot import EXPORT_SCHEMA, SNAPSHOT_FILE, build_snapshot
+
+MANIFEST_FILE = "manifest.json"
+STAGING_PREFIX = ".staging-"
 _BOM = "\ufeff".encode()
+_FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
+
+Progress = Callable[[str], None]
 
 
 def export_relations(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -30,20 +47,26 @@ def export_relations(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows]
 
 
-def _danish_csv_select(con: duckdb.DuckDBPyConnection, relation: str) -> str:
-    """A SELECT rendering decimals with a decimal comma (DuckDB writes '.' only)."""
-    columns = con.execute(
+def relation_columns(con: duckdb.DuckDBPyConnection, relation: str, schema: str = EXPORT_SCHEMA) -> list[tuple[str, str]]:
+    return con.execute(
         "SELECT column_name, data_type FROM information_schema.columns "
         "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
-        [EXPORT_SCHEMA, relation],
+        [schema, relation],
     ).fetchall()
+
+
+def published_select(con: duckdb.DuckDBPyConnection, relation: str, danish_decimals: bool = False) -> str:
+    """The relation as published: floats rounded to 9 decimals, rows in a fixed order; with
+    ``danish_decimals`` the decimals are rendered with a comma (DuckDB's CSV writer uses '.')."""
     parts = []
-    for name, data_type in columns:
-        if data_type in ("DOUBLE", "FLOAT", "REAL") or data_type.startswith("DECIMAL"):
-            parts.append(f'replace(CAST("{name}" AS VARCHAR), \'.\', \',\') AS "{name}"')
-        else:
-            parts.append(f'"{name}"')
-    return f"SELECT {', '.join(parts)} FROM {EXPORT_SCHEMA}.\"{relation}\""
+    for name, data_type in relation_columns(con, relation):
+        expr = f'"{name}"'
+        if data_type in _FLOAT_TYPES:
+            expr = f'round("{name}", 9)'
+        if danish_decimals and (data_type in _FLOAT_TYPES or data_type.startswith("DECIMAL")):
+            expr = f"replace(CAST({expr} AS VARCHAR), '.', ',')"
+        parts.append(f'{expr} AS "{name}"')
+    return f'SELECT {", ".join(parts)} FROM {EXPORT_SCHEMA}."{relation}" ORDER BY ALL'
 
 
 def _sha256(path: Path) -> str:
@@ -54,7 +77,7 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _code_version() -> str:
+def code_version() -> str:
     try:
         return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                               cwd=Path(__file__).parent, check=True).stdout.strip()
@@ -62,46 +85,112 @@ def _code_version() -> str:
         return "unknown"
 
 
-def publish(warehouse_path: str | Path, export_dir: str | Path) -> dict:
+def _latest_data_year(con: duckdb.DuckDBPyConnection, relation: str) -> int | None:
+    columns = {name for name, _ in relation_columns(con, relation)}
+    if "period" in columns:
+        periods = [r[0] for r in con.execute(f'SELECT DISTINCT period FROM {EXPORT_SCHEMA}."{relation}"').fetchall()]
+        years = [y for y in map(period_end_year, periods) if y]
+        return max(years) if years else None
+    for year_column in ("År", "year", "assessment_year"):
+        if year_column in columns:
+            return con.execute(f'SELECT max("{year_column}") FROM {EXPORT_SCHEMA}."{relation}"').fetchone()[0]
+    return None
+
+
+def _write_csv(con: duckdb.DuckDBPyConnection, relation: str, target: Path) -> None:
+    body = target.with_name(target.name + ".body")
+    con.execute(f"COPY ({published_select(con, relation, danish_decimals=True)}) TO '{body}' (HEADER, DELIMITER ';')")
+    with open(target, "wb") as out, open(body, "rb") as handle:
+        out.write(_BOM)  # Excel needs the BOM to read UTF-8 (æøå)
+        shutil.copyfileobj(handle, out)
+    body.unlink()
+
+
+def _earlier_annexes(export_dir: Path, written: set[str]) -> list[dict]:
+    """Annexes of other report years published before (a backfill) stay listed."""
+    from exports.annex import ANNEX_PATTERN
+
+    earlier = []
+    for path in sorted(export_dir.glob("bilag_*.html")):
+        match = ANNEX_PATTERN.fullmatch(path.name)
+        if match and path.name not in written:
+            earlier.append({"file": path.name, "plan_code": match["plan"], "year": int(match["year"]),
+                            "sha256": _sha256(path)})
+    return earlier
+
+
+def remove_abandoned_staging(export_dir: Path) -> None:
+    """A killed run leaves its staging folder behind; it was never published, so it goes."""
+    for stale in export_dir.glob(f"{STAGING_PREFIX}*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def publish(warehouse_path: str | Path, export_dir: str | Path, *, report_year: int | None = None,
+            progress: Progress | None = None) -> dict:
     """Publish every export relation; returns the manifest that was written."""
+    from exports.annex import write_annexes
+    from exports.workbook import write_workbooks
+
+    say = progress or (lambda message: None)
     export_dir = Path(export_dir)
     export_dir.mkdir(parents=True, exist_ok=True)
-    written: list[tuple[Path, Path]] = []
-    entries = []
-    con = duckdb.connect(str(warehouse_path), read_only=True)
+    remove_abandoned_staging(export_dir)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=export_dir))
+    published_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    snapshot_id = f"{published_at[:19].replace(':', '')}-{uuid.uuid4().hex[:8]}"
+    version = code_version()
     try:
-        for relation in export_relations(con):
-            rows = con.execute(f'SELECT count(*) FROM {EXPORT_SCHEMA}."{relation}"').fetchone()[0]
-            parquet_tmp = export_dir / f".{relation}.parquet.tmp"
-            csv_tmp = export_dir / f".{relation}.csv.tmp"
-            con.execute(f"COPY {EXPORT_SCHEMA}.\"{relation}\" TO '{parquet_tmp}' (FORMAT parquet)")
-            body_tmp = export_dir / f".{relation}.csv.body.tmp"
-            con.execute(f"COPY ({_danish_csv_select(con, relation)}) TO '{body_tmp}' (HEADER, DELIMITER ';')")
-            with open(csv_tmp, "wb") as out, open(body_tmp, "rb") as body:
-                out.write(_BOM)  # Excel needs the BOM to read UTF-8 (æøå)
-                out.write(body.read())
-            body_tmp.unlink()
-            written += [(parquet_tmp, export_dir / f"{relation}.parquet"), (csv_tmp, export_dir / f"{relation}.csv")]
-            entries.append({"relation": relation, "rows": rows})
-    except Exception:
-        for tmp, _ in written:
-            tmp.unlink(missing_ok=True)
-        raise
+        con = duckdb.connect(str(warehouse_path), read_only=True)
+        try:
+            relations = export_relations(con)
+            entries, latest_years = [], []
+            for relation in relations:
+                say(f"writing {relation} (Parquet, CSV)")
+                con.execute(f"COPY ({published_select(con, relation)}) TO '{staging / (relation + '.parquet')}' "
+                            "(FORMAT parquet)")
+                _write_csv(con, relation, staging / f"{relation}.csv")
+                latest = _latest_data_year(con, relation)
+                latest_years.append(latest)
+                entries.append({"relation": relation,
+                                "rows": con.execute(f'SELECT count(*) FROM {EXPORT_SCHEMA}."{relation}"').fetchone()[0],
+                                "latest_data_year": latest})
+            vintage = {"report_year": report_year,
+                       "latest_data_year": max((y for y in latest_years if y), default=None)}
+            say("writing the XLSX workbooks")
+            workbooks = write_workbooks(con, relations, staging, vintage)
+            say("writing the indicator annex")
+            annexes = write_annexes(con, relations, staging, vintage)
+        finally:
+            con.close()
+        say(f"building the read-only snapshot {SNAPSHOT_FILE}")
+        snapshot_tables = build_snapshot(warehouse_path, relations, staging / SNAPSHOT_FILE, select_for=published_select,
+                                         snapshot_id=snapshot_id,
+                                         published_at=published_at, code_version=version, report_year=report_year)
+        for entry, snap in zip(entries, snapshot_tables):
+            entry["content_hash"] = snap["content_hash"]
+            for kind in ("parquet", "csv"):
+                path = staging / f"{entry['relation']}.{kind}"
+                entry[f"{kind}_file"] = path.name
+                entry[f"{kind}_sha256"] = _sha256(path)
+        for item in (*workbooks, *annexes):
+            item["sha256"] = _sha256(staging / item["file"])
+        annexes += _earlier_annexes(export_dir, {a["file"] for a in annexes})
+        manifest = {
+            "published_at": published_at,
+            "snapshot_id": snapshot_id,
+            "code_version": version,
+            "data_vintage": vintage,
+            "tables": entries,
+            "workbooks": workbooks,
+            "annexes": annexes,
+            "snapshot": {"file": SNAPSHOT_FILE, "sha256": _sha256(staging / SNAPSHOT_FILE)},
+        }
+        (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        # Everything is complete: move it into place, the manifest last.
+        names = sorted(p.name for p in staging.iterdir() if p.name != MANIFEST_FILE)
+        for name in [*names, MANIFEST_FILE]:
+            os.replace(staging / name, export_dir / name)
+        say(f"published {len(entries)} table(s), {len(workbooks)} workbook(s), {len(annexes)} annex page(s)")
+        return manifest
     finally:
-        con.close()
-    for tmp, final in written:
-        os.replace(tmp, final)
-    for entry in entries:
-        for kind in ("parquet", "csv"):
-            path = export_dir / f"{entry['relation']}.{kind}"
-            entry[f"{kind}_file"] = path.name
-            entry[f"{kind}_sha256"] = _sha256(path)
-    manifest = {
-        "published_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "code_version": _code_version(),
-        "tables": entries,
-    }
-    manifest_tmp = export_dir / ".manifest.json.tmp"
-    manifest_tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-    os.replace(manifest_tmp, export_dir / "manifest.json")
-    return manifest
+        shutil.rmtree(staging, ignore_errors=True)

@@ -6,6 +6,11 @@
     boligmonitor demo OUT_DIR [--small]   # only write the demo extracts
     boligmonitor prepare                  # only parse the dbt project (manifest for Dagster)
     boligmonitor load --extracts DIR      # only validate and load the raw schema (development)
+    boligmonitor refresh 2025 --extracts DIR   # the yearly refresh for report year 2025
+    boligmonitor export [--report-year Y]      # only rebuild the exports schema, check and publish
+    boligmonitor backfill 2019 2024            # publish the annex of each report year from the warehouse
+    boligmonitor postgres --dsn DSN            # load the published snapshot into PostgreSQL
+    boligmonitor docs                          # dbt docs (static HTML) into var/dbt_docs
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import sys
 import time
 from pathlib import Path
 
+from orchestration.operations import ENV_POSTGRES_DSN, OPERATIONS, add_operations_commands
 from orchestration.settings import (
     DBT_PROJECT_DIR,
     ENV_EXPORTS,
@@ -77,7 +83,7 @@ def load_raw(extract_dir: Path, warehouse: Path) -> None:
         con.close()
 
 
-def run_refresh(report_year: int) -> bool:
+def run_refresh(report_year: int, job_name: str = "yearly_refresh") -> bool:
     """Materialise the whole asset graph in this process (one writer for the DuckDB file)."""
     import dagster as dg
 
@@ -86,7 +92,7 @@ def run_refresh(report_year: int) -> bool:
 
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "var" / "dagster_home")))
     home.mkdir(parents=True, exist_ok=True)
-    job = defs.resolve_job_def("yearly_refresh")
+    job = defs.resolve_job_def(job_name)
     result = job.execute_in_process(
         run_config=refresh_run_config(report_year),
         instance=dg.DagsterInstance.get(),
@@ -113,6 +119,16 @@ def fidelity_summary(warehouse: Path) -> str:
             "(see quality.fidelity_published_values)")
 
 
+def published_summary(export_dir: Path) -> str:
+    """What the manifest says was published: the snapshot, the workbooks and the annex pages."""
+    import json
+
+    manifest = json.loads((export_dir / "manifest.json").read_text(encoding="utf-8"))
+    return (f"snapshot {manifest['snapshot_id']} ({manifest['snapshot']['file']}): {len(manifest['tables'])} table(s); "
+            f"workbooks {', '.join(w['file'] for w in manifest['workbooks'])}; "
+            f"annex {', '.join(a['file'] for a in manifest['annexes'])}")
+
+
 def _peak_memory_mib() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -137,7 +153,11 @@ def main(argv: list[str] | None = None) -> int:
     load = commands.add_parser("load", help="only validate and load the extracts into the raw schema (no dbt)")
     load.add_argument("--extracts", type=Path, required=True)
     load.add_argument("--warehouse", type=Path, default=None)
+    run.add_argument("--postgres-dsn", default=None, help="also load the published snapshot into this PostgreSQL")
+    add_operations_commands(commands)
     args = parser.parse_args(argv)
+    if args.command in OPERATIONS:
+        return OPERATIONS[args.command](args)
 
     if args.command == "demo":
         generate_demo(args.out_dir, args.small, force=True)
@@ -159,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ[ENV_EXTRACTS] = str(extract_dir)
     os.environ[ENV_WAREHOUSE] = str((args.warehouse or default_warehouse_path()).resolve())
     os.environ[ENV_EXPORTS] = str((args.exports or default_export_dir()).resolve())
+    if args.postgres_dsn:
+        os.environ[ENV_POSTGRES_DSN] = args.postgres_dsn
     _say("parsing the dbt project ...")
     prepare_dbt()
     _say(f"refreshing the warehouse {os.environ[ENV_WAREHOUSE]} from {extract_dir} ...")
@@ -169,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
              "See the errors above.")
         return 1
     _say(f"exports published in {os.environ[ENV_EXPORTS]}")
+    _say(published_summary(Path(os.environ[ENV_EXPORTS])))
     _say(fidelity_summary(Path(os.environ[ENV_WAREHOUSE])))
     _say(f"wall time {elapsed:.1f} s, peak memory {_peak_memory_mib():.0f} MiB")
     return 0

@@ -13,6 +13,26 @@ yearly_refresh_job = dg.define_asset_job(
 )
 
 
+REPORT_YEARS = [str(year) for year in range(2017, 2031)]  # from plan 2017-21 to a year past plan 2025-29
+
+
+@dg.static_partitioned_config(partition_keys=REPORT_YEARS)
+def report_year_config(partition_key: str) -> dict:
+    return refresh_run_config(int(partition_key))
+
+
+# Only the exports schema (rebuilt from the marts as they stand, with its tests and checks) and
+# the publishing, partitioned by report year: a backfill over years in the UI (or `boligmonitor
+# backfill 2019 2024`) publishes the annex of each year; `boligmonitor export` runs one year.
+publish_exports_job = dg.define_asset_job(
+    name="publish_exports",
+    selection=dg.AssetSelection.groups("exports", "published"),
+    executor_def=dg.in_process_executor,
+    config=report_year_config,
+    description="Rebuild and check the exports schema from the marts as they stand, then publish the report year.",
+)
+
+
 @dg.schedule(job=yearly_refresh_job, cron_schedule="0 6 1 9 *", execution_timezone="Europe/Copenhagen")
 def yearly_refresh_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     # The September report covers the year before: its latest complete calendar year.
@@ -25,4 +45,5 @@ def yearly_refresh_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequ
 
 
 def refresh_run_config(report_year: int) -> dict:
-    return {"ops": {"warehouse_dbt_assets": {"config": {"report_year": report_year}}}}
+    return {"ops": {"warehouse_dbt_assets": {"config": {"report_year": report_year}},
+                    "published__export_files": {"config": {"report_year": report_year}}}}

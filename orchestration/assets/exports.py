@@ -1,26 +1,47 @@
 """Publish the export relations once everything upstream, checks included, has passed."""
 
 
+import os
+
 import dagster as dg
 
+from exports.postgres import ENV_POSTGRES_DSN
 from exports.publish import EXPORT_SCHEMA, publish
 from orchestration.assets.dbt import model_keys_in_schema
 from orchestration.resources import Warehouse
+
+
+class PublishConfig(dg.Config):
+    report_year: int = 2024
 
 
 @dg.asset(
     key=dg.AssetKey(["published", "export_files"]),
     deps=model_keys_in_schema(EXPORT_SCHEMA),
     group_name="published",
-    kinds={"parquet", "csv"},
-    description="Parquet and Danish-Excel CSV files of every relation in the exports schema, with a manifest.",
+    kinds={"parquet", "csv", "duckdb"},
+    description="Every relation in the exports schema as Parquet and Danish-Excel CSV, an XLSX workbook and "
+    "the indicator annex (HTML) per plan, the read-only DuckDB snapshot warehouse_published.duckdb, "
+    "and a manifest. Replaced atomically; loaded into PostgreSQL when BOLIGMONITOR_POSTGRES_DSN is set.",
 )
-def export_files(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    manifest = publish(warehouse.db_path, warehouse.exports)
+def export_files(context: dg.AssetExecutionContext, warehouse: Warehouse, config: PublishConfig) -> dg.MaterializeResult:
+    manifest = publish(warehouse.db_path, warehouse.exports, report_year=config.report_year, progress=context.log.info)
     context.log.info(f"Published {len(manifest['tables'])} table(s) to {warehouse.exports}")
-    return dg.MaterializeResult(
-        metadata={
-            "export_dir": dg.MetadataValue.path(warehouse.exports),
-            "tables": dg.MetadataValue.json(manifest["tables"]),
-        }
-    )
+    metadata = {
+        "export_dir": dg.MetadataValue.path(warehouse.exports),
+        "snapshot_id": manifest["snapshot_id"],
+        "tables": dg.MetadataValue.json(manifest["tables"]),
+    }
+    dsn = os.environ.get(ENV_POSTGRES_DSN)
+    if dsn:
+        from exports.postgres import load_snapshot
+
+        try:
+            loaded = load_snapshot(os.path.join(warehouse.exports, manifest["snapshot"]["file"]), dsn)
+        except Exception as error:
+            # the files are published by now; PostgreSQL keeps its previous tables (one transaction)
+            raise dg.Failure(description=f"The files are published, but loading PostgreSQL failed and its tables "
+                             f"are unchanged: {error}. Rerun `boligmonitor postgres --dsn ...`.") from error
+        context.log.info(f"Loaded {len(loaded)} table(s) into PostgreSQL")
+        metadata["postgres_tables"] = dg.MetadataValue.json(loaded)
+    return dg.MaterializeResult(metadata=metadata)

@@ -1,0 +1,123 @@
+"""Danish labels for published columns, flags and plan levels, and Danish number formatting.
+
+Shared by the XLSX workbooks and the HTML annex so both say the same thing. Columns the
+exports schema gains later fall back to readable defaults: any ``flag_*`` column becomes a
+flag with its own label, so a new disclosure flag is published without code changes here.
+"""
+
+from __future__ import annotations
+
+import math
+
+FLAG_PREFIX = "flag_"
+
+COLUMN_LABELS_DA = {
+    "indicator_id": "Indikator-id",
+    "plan_code": "Helhedsplan",
+    "level": "Niveau",
+    "indsatsomraade": "Indsatsområde",
+    "indicator_name": "Indikator",
+    "unit": "Enhed",
+    "geography_code": "Geografikode",
+    "geography_name": "Geografi",
+    "geography_type": "Geografitype",
+    "period": "Periode",
+    "is_latest_period": "Seneste periode",
+    "value": "Værdi",
+    "ci_low": "95 %-interval, nedre",
+    "ci_high": "95 %-interval, øvre",
+    "n": "Antal (n)",
+    "source_kind": "Opgørelse",
+    "source": "Kilde",
+    "baseline_period": "Baselineperiode",
+    "baseline_value": "Baseline",
+    "change_since_baseline": "Ændring siden baseline",
+    "target_kind": "Måltype",
+    "target_value": "Målværdi",
+    "target_text_da": "Mål",
+    "target_year": "Målår",
+    "status": "Status",
+    "status_reason": "Begrundelse for status",
+}
+
+FLAG_LABELS_DA = {
+    "flag_disclosure_suppressed": "Diskretioneret",
+    "flag_source_suppressed": "Diskretioneret af kilden",
+    "flag_small_n": "Få personer",
+    "flag_partial_coverage": "Delvis dækning",
+    "flag_missing": "Mangler",
+}
+
+# Levels without an indsatsområde get a sheet / section of their own.
+LEVEL_LABELS_DA = {
+    "overordnet_maal": "Overordnede mål",
+    "succeskriterie": "Succeskriterier",
+    "delmaal": "Delmål",
+    "lbf_strategisk": "LBF's strategiske mål",
+    "omraadeprofil": "Områdeprofil",
+}
+
+PLAN_NAMES_DA = {
+    "HP2017": "Helhedsplan for Randers Nordby 2017-21",
+    "HP2025": "Den boligsociale helhedsplan for Randers 2025-29",
+}
+
+UNIT_LABELS_DA = {
+    "pct": "%",
+    "pct_of_reference": "% af reference",
+    "count": "antal",
+    "days": "dage",
+    "per_100": "pr. 100",
+    "per_1000": "pr. 1.000",
+    "ratio": "forhold",
+    "mean": "gennemsnit",
+    "kr": "kr.",
+}
+
+SUPPRESSED_FOOTNOTE_DA = ("Diskretioneret: tallet bygger på for få personer (eller er ikke offentliggjort af "
+                          "kilden) og vises ikke, så ingen enkeltperson kan genkendes.")
+
+
+def is_flag(column: str) -> bool:
+    return column.startswith(FLAG_PREFIX)
+
+
+def is_suppression_flag(column: str) -> bool:
+    """Flags that mean the cell's figure is withheld (today's and any later *_suppressed flag)."""
+    return is_flag(column) and column.endswith("suppressed")
+
+
+def column_label(column: str) -> str:
+    if column in COLUMN_LABELS_DA:
+        return COLUMN_LABELS_DA[column]
+    if is_flag(column):
+        return "Flag: " + flag_label(column)
+    return column  # relations that already publish Danish column names
+
+
+def flag_label(column: str) -> str:
+    return FLAG_LABELS_DA.get(column, column.removeprefix(FLAG_PREFIX).replace("_", " ").capitalize())
+
+
+def decimals_for(unit: str | None) -> int:
+    return 0 if unit == "count" else 1
+
+
+def format_number_da(value: float | int | None, decimals: int = 1) -> str:
+    """14.6 -> '14,6'; 1234 -> '1.234' (Danish thousands and decimal marks)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
+
+
+def period_end_year(period: str | None) -> int | None:
+    """The calendar year a period ends in: '2018' and '2018-05' -> 2018, '2018/19' -> 2019,
+    '2014-2018' -> 2018, '2023-10..2024-09' -> 2024."""
+    if not period:
+        return None
+    digits = [int(part[:4]) for part in period.replace("..", " ").replace("-", " ").replace("/", " ").split()
+              if part[:4].isdigit() and len(part) >= 4]
+    if "/" in period and "-" not in period:
+        return int(period[:4]) + 1
+    return max(digits) if digits else None

@@ -1,0 +1,75 @@
+"""The published, read-only DuckDB snapshot analysts and BI tools open instead of the warehouse.
+
+DuckDB allows one writing process per file, and a BI tool holding the warehouse open would
+block the yearly refresh. So readers never open the warehouse: they open
+``warehouse_published.duckdb``, a separate file holding only the export relations (aggregates
+after disclosure control). Each refresh builds a new snapshot in a staging folder and renames it
+over the old one. On Linux a rename replaces the directory entry only: a reader with an open
+connection keeps reading the old file's inode, a new connection opens the new one, and nobody
+ever sees half of each.
+
+Each snapshot carries ``_snapshot`` (one row: id, time, code version, report year) and
+``_snapshot_tables`` (per relation: rows and an order-independent content hash), so a reader can
+prove that every table it reads belongs to the snapshot it thinks it is reading.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+
+SNAPSHOT_FILE = "warehouse_published.duckdb"
+EXPORT_SCHEMA = "exports"
+
+
+def content_hash_sql(relation: str, schema: str | None = None) -> str:
+    """An order-independent hash of every row: the same rows give the same hash in any order."""
+    qualified = f'{schema}."{relation}"' if schema else f'"{relation}"'
+    return f"SELECT coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR FROM {qualified} AS t"
+
+
+def build_snapshot(warehouse_path: str | Path, relations: list[str], target: Path, *,
+                   select_for: Callable[[duckdb.DuckDBPyConnection, str], str], snapshot_id: str,
+                   published_at: str, code_version: str, report_year: int | None) -> list[dict]:
+    """Copy ``relations`` from the warehouse's exports schema, as ``select_for`` publishes them,
+    into a new DuckDB file ``target``. Returns per relation its row count and content hash."""
+    target.unlink(missing_ok=True)
+    con = duckdb.connect(str(target))
+    try:
+        snap = con.execute("SELECT current_database()").fetchone()[0]
+        con.execute(f"ATTACH '{warehouse_path}' AS wh (READ_ONLY)")
+        con.execute("USE wh")  # the SELECTs name exports.<relation>, as in the warehouse
+        tables = []
+        for relation in relations:
+            con.execute(f'CREATE TABLE "{snap}".main."{relation}" AS {select_for(con, relation)}')
+        con.execute(f'USE "{snap}"')
+        con.execute("DETACH wh")
+        for relation in relations:
+            rows = con.execute(f'SELECT count(*) FROM main."{relation}"').fetchone()[0]
+            digest = con.execute(content_hash_sql(relation, "main")).fetchone()[0]
+            tables.append({"relation": relation, "rows": rows, "content_hash": digest})
+        con.execute("CREATE TABLE _snapshot (snapshot_id VARCHAR, published_at VARCHAR, code_version VARCHAR, "
+                    "report_year INTEGER)")
+        con.execute("INSERT INTO _snapshot VALUES (?, ?, ?, ?)", [snapshot_id, published_at, code_version, report_year])
+        con.execute("CREATE TABLE _snapshot_tables (relation VARCHAR, row_count BIGINT, content_hash VARCHAR)")
+        con.executemany("INSERT INTO _snapshot_tables VALUES (?, ?, ?)",
+                        [[t["relation"], t["rows"], t["content_hash"]] for t in tables])
+        con.execute("CHECKPOINT")  # everything in the file itself: no WAL beside it to rename
+    finally:
+        con.close()
+    return tables
+
+
+def verify_snapshot(con: duckdb.DuckDBPyConnection) -> str:
+    """Check every table of an open snapshot against its ``_snapshot_tables`` row; return the
+    snapshot id. Raises AssertionError on a table that does not belong to the snapshot."""
+    snapshot_id = con.execute("SELECT snapshot_id FROM _snapshot").fetchone()[0]
+    for relation, row_count, digest in con.execute("SELECT * FROM _snapshot_tables ORDER BY relation").fetchall():
+        rows = con.execute(f'SELECT count(*) FROM "{relation}"').fetchone()[0]
+        actual = con.execute(content_hash_sql(relation)).fetchone()[0]
+        if (rows, actual) != (row_count, digest):
+            raise AssertionError(f"{relation} in snapshot {snapshot_id}: {rows} rows / {actual}, "
+                                 f"expected {row_count} / {digest}")
+    return snapshot_id

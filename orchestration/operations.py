@@ -1,0 +1,183 @@
+"""The yearly-operations subcommands of ``boligmonitor``: refresh a year, export only,
+backfill report years, load PostgreSQL, generate dbt docs. Each prints numbered progress
+steps with elapsed time, since a refresh on the full municipality takes minutes."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import time
+from pathlib import Path
+from typing import Callable
+
+from exports.postgres import ENV_POSTGRES_DSN
+from orchestration.settings import (
+    DBT_PROJECT_DIR,
+    ENV_EXPORTS,
+    ENV_WAREHOUSE,
+    REPO_ROOT,
+    dbt_executable,
+    default_export_dir,
+    default_warehouse_path,
+)
+
+__all__ = ["ENV_POSTGRES_DSN", "OPERATIONS", "add_operations_commands"]
+
+
+class Progress:
+    """'[boligmonitor] [2/4 12.3 s] message' lines, flushed at once (they go to log files too)."""
+
+    def __init__(self, steps: int):
+        self.steps, self.step, self.started = steps, 0, time.perf_counter()
+
+    def __call__(self, message: str, advance: bool = True) -> None:
+        if advance:
+            self.step += 1
+        print(f"[boligmonitor] [{self.step}/{self.steps} {time.perf_counter() - self.started:.1f} s] {message}",
+              flush=True)
+
+
+def _paths(args) -> tuple[Path, Path]:
+    warehouse = (args.warehouse or default_warehouse_path()).resolve()
+    exports = (args.exports or default_export_dir()).resolve()
+    os.environ[ENV_WAREHOUSE], os.environ[ENV_EXPORTS] = str(warehouse), str(exports)
+    if getattr(args, "postgres_dsn", None):
+        os.environ[ENV_POSTGRES_DSN] = args.postgres_dsn
+    return warehouse, exports
+
+
+def refresh(args) -> int:
+    """The whole yearly refresh for one report year: the `run` command with that year."""
+    from orchestration.cli import main
+
+    argv = ["run", "--report-year", str(args.year)]
+    for flag in ("extracts", "warehouse", "exports", "postgres_dsn"):
+        if getattr(args, flag):
+            argv += [f"--{flag.replace('_', '-')}", str(getattr(args, flag))]
+    if args.small:
+        argv.append("--small")
+    return main(argv)
+
+
+def _publish_only(report_year: int, progress: Progress) -> bool:
+    """One partition (report year) of the Dagster job publish_exports, in this process."""
+    import dagster as dg
+
+    from orchestration.definitions import defs
+    from orchestration.schedules import REPORT_YEARS
+
+    if str(report_year) not in REPORT_YEARS:
+        progress(f"report year {report_year} is outside {REPORT_YEARS[0]}-{REPORT_YEARS[-1]}", advance=False)
+        return False
+    progress(f"report year {report_year}: rebuilding the exports schema, checking it and publishing ...")
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "var" / "dagster_home")))
+    home.mkdir(parents=True, exist_ok=True)
+    result = defs.resolve_job_def("publish_exports").execute_in_process(
+        partition_key=str(report_year), instance=dg.DagsterInstance.get(), raise_on_error=False)
+    return result.success
+
+
+def export_only(args) -> int:
+    """Rebuild only the exports schema from the marts as they are, run its checks, publish."""
+    from orchestration.cli import prepare_dbt
+
+    warehouse, exports = _paths(args)
+    if not warehouse.exists():
+        print(f"[boligmonitor] no warehouse at {warehouse}: run `boligmonitor run` first", flush=True)
+        return 2
+    progress = Progress(2)
+    progress("parsing the dbt project ...")
+    prepare_dbt()
+    if not _publish_only(args.report_year, progress):
+        print(f"[boligmonitor] EXPORT FAILED; the previous exports in {exports} are unchanged.", flush=True)
+        return 1
+    from orchestration.cli import published_summary
+
+    print(f"[boligmonitor] exports published in {exports}", flush=True)
+    print(f"[boligmonitor] {published_summary(exports)}", flush=True)
+    return 0
+
+
+def backfill(args) -> int:
+    """The exports and annex for each report year in turn, from the warehouse as it stands."""
+    from orchestration.cli import prepare_dbt
+
+    warehouse, exports = _paths(args)
+    years = list(range(args.first, args.last + 1))
+    if not years:
+        print("[boligmonitor] no years to backfill (FIRST > LAST)", flush=True)
+        return 2
+    progress = Progress(len(years) + 1)
+    progress("parsing the dbt project ...")
+    prepare_dbt()
+    for year in years:
+        if not _publish_only(year, progress):
+            print(f"[boligmonitor] BACKFILL FAILED at report year {year}; published files are those of the "
+                  "last year that passed.", flush=True)
+            return 1
+    print(f"[boligmonitor] report years {years[0]}-{years[-1]} published in {exports}", flush=True)
+    return 0
+
+
+def load_postgres(args) -> int:
+    from exports.postgres import load_snapshot
+    from exports.snapshot import SNAPSHOT_FILE
+
+    exports = (args.exports or default_export_dir()).resolve()
+    snapshot = exports / SNAPSHOT_FILE
+    if not snapshot.exists():
+        print(f"[boligmonitor] no published snapshot at {snapshot}: run `boligmonitor run` first", flush=True)
+        return 2
+    progress = Progress(1)
+    loaded = load_snapshot(snapshot, args.dsn, schema=args.schema)
+    progress(f"loaded {len(loaded)} table(s) into PostgreSQL schema {args.schema}: "
+             + ", ".join(f"{t['relation']} ({t['rows']})" for t in loaded))
+    return 0
+
+
+def dbt_docs(args) -> int:
+    """`dbt docs generate` against the warehouse; the static site lands in ``--out``."""
+    warehouse = (args.warehouse or default_warehouse_path()).resolve()
+    out = (args.out or REPO_ROOT / "var" / "dbt_docs").resolve()
+    progress = Progress(1)
+    env = {**os.environ, ENV_WAREHOUSE: str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    done = subprocess.run([str(dbt_executable()), "docs", "generate", "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR),
+                           "--target-path", str(out)], cwd=DBT_PROJECT_DIR, env=env)
+    if done.returncode != 0:
+        return done.returncode
+    progress(f"dbt docs written to {out} (open index.html, or `dbt docs serve --target-path {out}`)")
+    return 0
+
+
+OPERATIONS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "refresh": refresh, "export": export_only, "backfill": backfill, "postgres": load_postgres, "docs": dbt_docs,
+}
+
+
+def add_operations_commands(commands) -> None:
+    def paths(p, postgres: bool = True):
+        p.add_argument("--warehouse", type=Path, default=None)
+        p.add_argument("--exports", type=Path, default=None)
+        if postgres:
+            p.add_argument("--postgres-dsn", default=None, help="also load the published snapshot into PostgreSQL")
+
+    p = commands.add_parser("refresh", help="the yearly refresh for one report year (extracts -> exports)")
+    p.add_argument("year", type=int)
+    p.add_argument("--extracts", type=Path, help="the folder with the year's extracts (default: demo municipality)")
+    p.add_argument("--small", action="store_true", help="use the small demo municipality")
+    paths(p)
+    p = commands.add_parser("export", help="only rebuild the exports schema, check it and publish")
+    p.add_argument("--report-year", type=int, default=2024)
+    paths(p)
+    p = commands.add_parser("backfill", help="publish each report year FIRST..LAST in turn (annex per year)")
+    p.add_argument("first", type=int)
+    p.add_argument("last", type=int)
+    paths(p)
+    p = commands.add_parser("postgres", help="load the published snapshot into PostgreSQL")
+    p.add_argument("--dsn", required=True, help="e.g. postgresql://user@host:5432/db")
+    p.add_argument("--schema", default="boligmonitor")
+    p.add_argument("--exports", type=Path, default=None)
+    p = commands.add_parser("docs", help="generate the dbt docs site")
+    p.add_argument("--warehouse", type=Path, default=None)
+    p.add_argument("--out", type=Path, default=None)

@@ -1,0 +1,190 @@
+"""Publishing on the small demo municipality: every file read back and compared with the
+warehouse's export relations; the read-only snapshot holds only those; a publish killed mid-way
+leaves the last good files; the workbooks are what an Excel user needs."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+from openpyxl import load_workbook
+
+from exports.labels import column_label
+from exports.publish import MANIFEST_FILE, STAGING_PREFIX
+from exports.snapshot import SNAPSHOT_FILE, verify_snapshot
+from publish_readback import canonical, mart_rows, relation_kinds
+
+
+def _manifest(exports: Path) -> dict:
+    return json.loads((exports / MANIFEST_FILE).read_text(encoding="utf-8"))
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_snapshot_holds_only_the_export_relations(published_demo):
+    manifest = _manifest(published_demo["exports"])
+    relations = {t["relation"] for t in manifest["tables"]}
+    warehouse = duckdb.connect(str(published_demo["warehouse"]), read_only=True)
+    exported = {r[0] for r in warehouse.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'exports'").fetchall()}
+    warehouse.close()
+    assert relations == exported and len(relations) >= 2
+    con = duckdb.connect(str(published_demo["exports"] / SNAPSHOT_FILE), read_only=True)
+    try:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        assert tables == relations | {"_snapshot", "_snapshot_tables"}
+        assert verify_snapshot(con) == manifest["snapshot_id"]
+        columns = [r[0].lower() for r in con.execute("SELECT column_name FROM information_schema.columns").fetchall()]
+        assert not any("person" in c or "cpr" in c for c in columns)
+        # a read-only file: a reader cannot change what was published
+        with pytest.raises(duckdb.Error):
+            con.execute("CREATE TABLE x (a INT)")
+    finally:
+        con.close()
+    assert manifest["data_vintage"]["report_year"] == 2024
+    assert manifest["data_vintage"]["latest_data_year"] >= 2024
+    assert manifest["code_version"] and manifest["code_version"] != "unknown"
+
+
+def test_every_export_reads_back_as_the_warehouse_holds_it(published_demo):
+    exports, warehouse = published_demo["exports"], published_demo["warehouse"]
+    manifest = _manifest(exports)
+    for table in manifest["tables"]:
+        relation = table["relation"]
+        kinds = relation_kinds(warehouse, relation)
+        expected = canonical(mart_rows(warehouse, relation), kinds)
+        assert len(expected) == table["rows"] > 0
+        parquet = exports / table["parquet_file"]
+        assert _sha(parquet) == table["parquet_sha256"]
+        assert _sha(exports / table["csv_file"]) == table["csv_sha256"]
+        # DuckDB
+        assert canonical(duckdb.sql(f"SELECT * FROM read_parquet('{parquet}')").fetchall(), kinds) == expected
+        # pyarrow, with the column names and order of the relation
+        arrow = pq.read_table(parquet)
+        assert arrow.column_names == [c for c, _ in kinds]
+        assert canonical(zip(*[arrow.column(c).to_pylist() for c, _ in kinds]), kinds) == expected
+        # CSV as Danish Excel reads it: BOM, semicolons, decimal comma
+        raw = (exports / table["csv_file"]).read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        reader = csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";")
+        header = next(reader)
+        assert header == [c for c, _ in kinds]
+        body = list(reader)
+        assert canonical(body, kinds) == expected
+        numeric_cells = [v for row in body for v, (_, k) in zip(row, kinds) if k == "num" and v]
+        assert numeric_cells and not any("." in v for v in numeric_cells)  # '1.234' would be read as thousands
+
+
+def _xlsx_rows(path: Path) -> tuple[list[tuple], dict]:
+    """Data rows of every sheet but 'Om data' (up to the first empty row) and the sheets."""
+    book = load_workbook(path)
+    rows, sheets = [], {}
+    for ws in book.worksheets:
+        if ws.title == "Om data":
+            continue
+        sheet_rows = []
+        for row in ws.iter_rows(min_row=2, values_only=True):
+            if all(v is None for v in row):
+                break
+            sheet_rows.append(row)
+        sheets[ws.title] = (ws, sheet_rows)
+        rows += [r[:-1] for r in sheet_rows]  # the last column is the footnote mark
+    return rows, sheets
+
+
+def test_workbook_per_plan_reads_back_with_danish_headers_and_footnotes(published_demo):
+    exports, warehouse = published_demo["exports"], published_demo["warehouse"]
+    manifest = _manifest(exports)
+    area = "export_area_indicator"
+    kinds = relation_kinds(warehouse, area)
+    names = [c for c, _ in kinds]
+    plans = {w["plan_code"]: w for w in manifest["workbooks"] if w["plan_code"]}
+    assert set(plans) == {"HP2017", "HP2025"}
+    for plan, info in plans.items():
+        path = exports / info["file"]
+        assert _sha(path) == info["sha256"]
+        rows, sheets = _xlsx_rows(path)
+        expected = canonical(mart_rows(warehouse, area, f"WHERE plan_code = '{plan}'"), kinds)
+        assert canonical(rows, kinds) == expected
+        # a sheet per indsatsområde (Excel cuts sheet names at 31 characters)
+        area_i = names.index("indsatsomraade")
+        for title, (_, sheet_rows) in sheets.items():
+            in_sheet = {r[area_i] for r in sheet_rows}
+            assert len(in_sheet) == 1, title
+            area_name = in_sheet.pop()
+            if area_name:
+                assert title == area_name or (title.endswith("…") and area_name.startswith(title[:-1]))
+        suppressed_seen = False
+        for title, (ws, sheet_rows) in sheets.items():
+            assert ws.freeze_panes == "A2", title
+            header = [c.value for c in ws[1]]
+            assert header == [column_label(c) for c in names] + ["Fodnote"]
+            assert "Indsatsområde" in header and "Værdi" in header
+            value_col = names.index("value") + 1
+            flag_col = names.index("flag_disclosure_suppressed") + 1
+            for r, row in enumerate(sheet_rows, start=2):
+                cell = ws.cell(r, value_col)
+                if cell.value is not None:
+                    assert cell.number_format == "#,##0.0"
+                if row[flag_col - 1] and cell.value is None:
+                    suppressed_seen = True
+                    assert cell.comment is not None and "Diskretioneret" in cell.comment.text
+                    assert row[-1] == "¹"
+            if any(r[flag_col - 1] for r in sheet_rows):
+                footnotes = [c.value for c in ws["A"] if isinstance(c.value, str) and c.value.startswith("¹ ")]
+                assert footnotes, title
+        assert suppressed_seen, plan
+    # relations without a plan get a sheet each in the other workbook
+    other = next(w for w in manifest["workbooks"] if not w["plan_code"])
+    rows, _ = _xlsx_rows(exports / other["file"])
+    lang_kinds = relation_kinds(warehouse, "export_language_assessment")
+    assert canonical(rows, lang_kinds) == canonical(mart_rows(warehouse, "export_language_assessment"), lang_kinds)
+
+
+PUBLISH_SCRIPT = """
+import sys
+from exports.publish import publish
+publish(sys.argv[1], sys.argv[2], report_year=2024)
+"""
+
+
+def test_a_publish_killed_midway_leaves_the_last_good_files(published_demo, tmp_path):
+    """SIGKILL while the new files are being written: the published folder is as it was, and the
+    next publish removes the abandoned staging folder and completes."""
+    import shutil
+
+    exports = tmp_path / "exports"
+    shutil.copytree(published_demo["exports"], exports)
+    before = {p.name: _sha(p) for p in exports.iterdir()}
+    publisher = subprocess.Popen([sys.executable, "-c", PUBLISH_SCRIPT, str(published_demo["warehouse"]), str(exports)],
+                                 cwd=Path(__file__).parent.parent)
+    deadline = time.monotonic() + 60
+    while not list(exports.glob(f"{STAGING_PREFIX}*/*.parquet")):
+        assert publisher.poll() is None, "publish finished before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    os.kill(publisher.pid, signal.SIGKILL)
+    publisher.wait()
+    assert list(exports.glob(f"{STAGING_PREFIX}*")), "the killed run left its staging folder"
+    assert {p.name: _sha(p) for p in exports.iterdir() if not p.name.startswith(STAGING_PREFIX)} == before
+    done = subprocess.run([sys.executable, "-c", PUBLISH_SCRIPT, str(published_demo["warehouse"]), str(exports)],
+                          cwd=Path(__file__).parent.parent, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert not list(exports.glob(f"{STAGING_PREFIX}*"))
+    after = _manifest(exports)
+    assert after["snapshot_id"] != _manifest(published_demo["exports"])["snapshot_id"]
+    # same data, same files: only the manifest and the snapshot's id row differ
+    assert {p.name: _sha(p) for p in exports.iterdir() if p.suffix not in (".json", ".duckdb")} == \
+        {k: v for k, v in before.items() if not k.endswith((".json", ".duckdb"))}

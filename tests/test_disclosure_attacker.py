@@ -248,6 +248,9 @@ def test_no_person_level_rows_and_no_cells_under_the_threshold(tables):
     with_outcome = (shares.participants_value * shares.n_participants / 100).round()
     assert len(shares) and not with_outcome.between(1, THRESHOLD - 1).any()
     assert not (shares.n_participants - with_outcome).between(1, THRESHOLD - 1).any()
+    comparison = shares.comparison_value * shares.n_comparison / 100
+    assert not comparison.between(0.5, THRESHOLD - 0.5).any()
+    assert not (shares.n_comparison - comparison).between(0.5, THRESHOLD - 0.5).any()
     language = tables["language"]
     assert (language["Antal vurderede"].dropna() >= THRESHOLD).all()
     for column in LANGUAGE_CATEGORIES.values():

@@ -27,6 +27,12 @@ cells as (
                  and ({{ is_small_count('participants_numerator') }}
                       or {{ is_small_count('n_participants - participants_numerator') }})
                 then 'færre end {{ var("small_n_threshold") }} deltagere med (eller uden) udfaldet'
+            -- the same for the comparison group: its share times its n gives its count back
+            -- (exactly where it is matched in one stratum, approximately otherwise)
+            when value_kind = 'share' and period_kind <> 'change'
+                 and ({{ is_small_count('comparison_value * n_comparison / 100') }}
+                      or {{ is_small_count('n_comparison - comparison_value * n_comparison / 100') }})
+                then 'færre end {{ var("small_n_threshold") }} i sammenligningsgruppen med (eller uden) udfaldet'
         end as primary_reason_da
     from mart
     -- a row without participants publishes no figure, so it is neither hidden nor a relation member

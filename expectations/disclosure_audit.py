@@ -6,8 +6,8 @@ The attacker is stronger than a real reader: it is assumed to know every denomin
 relation is linear in the hidden numerators, and a hidden cell counts as recovered when the
 published figures fix it, i.e. its unit vector lies in the row space of the system of relations
 (areas = all areas, all areas + municipality without the areas = municipality, nested plans,
-the years of a span = the span, generel + fokuseret + særlig = antal vurderede). Direct leaks
-are tried first: an interval, an n or a value left on a hidden row, a baseline or a change since
+the years of a span = the span, generel + fokuseret + særlig = antal vurderede, a cohort's
+before + change = after). Direct leaks are tried first: an interval, an n or a value left on a hidden row, a baseline or a change since
 baseline, or a target computed from a hidden cell.
 
 This is independent of the dbt macros that decide what to hide (macros/disclosure.sql): those
@@ -155,6 +155,39 @@ def attack_language(export: pd.DataFrame, geographies, plan_areas, hidden: set |
     return recovered
 
 
+# ---------------------------------------------------------------- population table
+
+POPULATION_KEY = ["plan_code", "activity_code", "cohort_year", "outcome_kind", "period_kind"]
+POPULATION_FIGURES = ["n_participants", "participants_value", "comparison_value", "difference", "ci_low", "ci_high"]
+
+
+def population_hidden(export: pd.DataFrame) -> set:
+    rows = export[export.flag_disclosure_suppressed]
+    return set(zip(*(rows[c] for c in POPULATION_KEY)))
+
+
+def attack_population(export: pd.DataFrame, hidden: set | None = None) -> set:
+    """Hidden (plan, activity, cohort, outcome, period) rows the attacker recovers: a figure left
+    on a hidden row, an effect or assessment that gives its difference away, or subtraction
+    within a cohort (before + change = after, taken as exact, as if the same persons were
+    measured in every period)."""
+    hidden = population_hidden(export) if hidden is None else hidden
+    by_key = {tuple(r[c] for c in POPULATION_KEY): r for r in export.to_dict("records")}
+    recovered = set()
+    for cell in hidden:
+        row = by_key[cell]
+        if any(pd.notna(row[c]) for c in POPULATION_FIGURES) or row["flag_effect"] \
+                or row["assessment"] != "kan ikke vurderes":
+            recovered.add(cell)
+    cells = {k for k, r in by_key.items() if pd.notna(r["participants_value"]) or k in hidden}
+    cohorts = defaultdict(dict)
+    for cell in cells:
+        cohorts[cell[:4]][cell[4]] = cell
+    equations = [[(periods["before"], 1), (periods["change"], 1), (periods["after"], -1)]
+                 for periods in cohorts.values() if {"before", "change", "after"} <= periods.keys()]
+    return recovered | determined(hidden - recovered, equations)
+
+
 def audit(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
     """Recovered hidden cells per export relation (empty lists when disclosure control holds)."""
     read = lambda sql: con.execute(sql).df()  # noqa: E731
@@ -164,7 +197,9 @@ def audit(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
     area = read("SELECT * FROM exports.export_area_indicator")
     hidden = set(zip(*(area[area.flag_disclosure_suppressed][c] for c in ("indicator_id", "period", "geography_code"))))
     language = read("SELECT * FROM exports.export_language_assessment")
+    population = read("SELECT * FROM exports.export_population_indicator")
     return {
         "export_area_indicator": sorted(attack_area_indicator(area, hidden, catalogue, geographies, plan_areas)),
         "export_language_assessment": sorted(attack_language(language, geographies, plan_areas)),
+        "export_population_indicator": sorted(attack_population(population)),
     }

@@ -3,9 +3,10 @@ yearly data report) and JSON for machines, written next to the exports.
 
 It lists every flag by plan, area and indicator, the hidden (suppressed) cells and why, and the
 rows quarantined at ingestion. It reads only what may leave the warehouse or says nothing about
-persons: the published export relation (whose flag reasons name no count), the disclosure
-decisions in the quality schema, and file/line/column/reason of quarantined rows (never their
-values). Both files are written beside their final names and renamed into place.
+persons: the published export relation (whose flag reasons name no count), which cells the
+disclosure models in the quality schema hide (never whether primary or secondary: that detail
+stays in the warehouse for the monitoring unit), and file/line/column/reason of quarantined
+rows (never their values). Both files are written beside their final names and renamed into place.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ FLAGS = {
     "flag_implausible_change": "Usandsynlig ændring",
     "flag_disclosure_suppressed": "Skjult af diskretionshensyn",
 }
+
+
+# the one reason the published report gives for every hidden cell
+HIDDEN_REASON = "Skjult af diskretionshensyn"
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
@@ -63,15 +68,20 @@ def collect(warehouse_path: str | Path, report_year: int | None = None) -> dict:
             FROM exports.export_area_indicator
             WHERE {flag_sql}
             ORDER BY plan_code, geography_code, indicator_id, period""")
-        suppressed = _rows(con, """
-            SELECT 'export_area_indicator' AS "table", d.indicator_id, d.geography_code, d.period,
-                   NULL AS category, CASE WHEN d.is_primary THEN 'primær' ELSE 'sekundær' END AS kind,
-                   d.suppression_reason_da AS reason_da
-            FROM quality.disclosure_area_indicator AS d WHERE d.is_suppressed
+        # only whether a cell is hidden leaves the warehouse: primary (1-2 persons behind it) or
+        # secondary stays in the quality schema, since telling them apart would point at persons
+        suppressed = _rows(con, f"""
+            SELECT 'export_area_indicator' AS "table", indicator_id, geography_code, period,
+                   NULL AS category, '{HIDDEN_REASON}' AS reason_da
+            FROM quality.disclosure_area_indicator WHERE is_suppressed
             UNION ALL
             SELECT 'export_language_assessment', 'HP2025_SPROGVURDERING', geography_code, CAST(assessment_year AS VARCHAR),
-                   category, CASE WHEN is_primary THEN 'primær' ELSE 'sekundær' END, suppression_reason_da
+                   category, '{HIDDEN_REASON}'
             FROM quality.disclosure_language_assessment WHERE is_suppressed
+            UNION ALL
+            SELECT 'export_population_indicator', activity_code || ' / ' || outcome_kind, plan_code,
+                   cohort_year || ' ' || period_kind, NULL, '{HIDDEN_REASON}'
+            FROM quality.disclosure_population_indicator WHERE is_suppressed
             ORDER BY 1, 2, 3, 4, 5""")
         quarantined = _quarantine(con)
     finally:
@@ -88,7 +98,7 @@ def collect(warehouse_path: str | Path, report_year: int | None = None) -> dict:
             "flagged_cells": len(flagged),
             "flags_by_kind": {label: by_kind.get(label, 0) for label in FLAGS.values()},
             "suppressed_cells": len(suppressed),
-            "suppressed_by_kind": dict(Counter(r["kind"] for r in suppressed)),
+            "suppressed_by_table": dict(Counter(r["table"] for r in suppressed)),
             "quarantined_rows": len(quarantined),
             "quarantined_by_source": dict(Counter(r["source"] for r in quarantined)),
         },
@@ -127,11 +137,12 @@ def render_html(report: dict) -> str:
         _table(["Plan", "Område", "Flag", "Antal tal"],
                [[r["plan_code"], r["geography_code"], r["flag"], r["cells"]] for r in report["flags_by_plan_area"]]),
         "<h2>Skjulte tal og hvorfor</h2>",
-        "<p>Primær: for få personer bag tallet. Sekundær: tallet skjules, fordi et skjult tal ellers kunne "
-        "regnes ud ved at trække de viste tal fra hinanden.</p>",
-        _table(["Tabel", "Indikator", "Område", "Periode", "Kategori", "Type", "Begrundelse"],
-               [[r["table"], r["indicator_id"], r["geography_code"], r["period"], r["category"], r["kind"],
-                 r["reason_da"]] for r in report["suppressed_cells"]]),
+        "<p>Et tal skjules, når der er for få personer bag det, eller når det ellers kunne regnes ud ved at "
+        "trække de viste tal fra hinanden. Rapporten siger ikke hvilken af de to grunde, der gælder for det "
+        "enkelte tal, for det ville udpege tal med meget få personer.</p>",
+        _table(["Tabel", "Indikator eller indsats", "Område eller plan", "Periode", "Kategori", "Begrundelse"],
+               [[r["table"], r["indicator_id"], r["geography_code"], r["period"], r["category"], r["reason_da"]]
+                for r in report["suppressed_cells"]]),
         "<h2>Rækker i karantæne</h2>",
         "<p>Rækker, hvis institutions- eller skolekode ikke findes i referencedata. De indgår ikke i tallene, "
         "før koden er rettet eller tilføjet.</p>",

@@ -113,7 +113,7 @@ def build_disclosure_check(key: dg.AssetKey) -> dg.AssetChecksDefinition:
     relation = key.path[-1]
 
     @dg.asset_check(asset=key, name="no_person_data_or_small_counts", blocking=True,
-                    description="No person key column or value, and no n or count ('Antal ...') of 1 or 2 persons.")
+                    description="No person key column or value, and no n, n_... or count ('Antal ...') of 1 or 2 persons.")
     def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.connect(read_only=True) as con:
             frame = con.execute(f'SELECT * FROM {EXPORT_SCHEMA}."{relation}"').df()
@@ -121,7 +121,7 @@ def build_disclosure_check(key: dg.AssetKey) -> dg.AssetChecksDefinition:
         person_columns = [c for c in frame.columns if PERSON_COLUMN.search(str(c))]
         text_columns = frame.select_dtypes(include=["object", "string"]).columns
         key_values = [c for c in text_columns if frame[c].dropna().astype(str).str.fullmatch(PERSON_KEY_PATTERN).any()]
-        counts = [c for c in frame.columns if c == "n" or str(c).lower().startswith("antal")]
+        counts = [c for c in frame.columns if c == "n" or str(c).startswith("n_") or str(c).lower().startswith("antal")]
         small = frame[frame[counts].apply(lambda s: s.between(1, threshold - 1)).any(axis=1)] if counts else frame.iloc[:0]
         return dg.AssetCheckResult(
             passed=not (person_columns or key_values or len(small)),
@@ -137,7 +137,7 @@ def build_disclosure_check(key: dg.AssetKey) -> dg.AssetChecksDefinition:
 def build_recovery_check(key: dg.AssetKey) -> dg.AssetChecksDefinition:
     """A blocking check that plays the attacker (expectations/disclosure_audit.py) on the tables
     about to be published: no hidden cell may be recoverable by any combination of relations.
-    Both audited tables are built by the one dbt step, so each check sees both."""
+    The audited tables are built by the one dbt step, so each check sees all of them."""
     relation = key.path[-1]
 
     @dg.asset_check(asset=key, name="no_hidden_cell_recoverable", blocking=True,
@@ -155,7 +155,7 @@ def build_recovery_check(key: dg.AssetKey) -> dg.AssetChecksDefinition:
     return _check
 
 
-AUDITED_RELATIONS = ("export_area_indicator", "export_language_assessment")
+AUDITED_RELATIONS = ("export_area_indicator", "export_language_assessment", "export_population_indicator")
 
 asset_checks = [
     language_categories_add_up,

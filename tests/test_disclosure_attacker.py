@@ -13,11 +13,14 @@ import pytest
 
 from expectations.disclosure_audit import (
     LANGUAGE_CATEGORIES,
+    POPULATION_KEY,
     attack_area_indicator,
     attack_language,
+    attack_population,
     audit,
     determined,
     language_cells,
+    population_hidden,
 )
 from ingestion.contract import PERSON_KEY_PATTERN
 
@@ -35,6 +38,9 @@ def tables(built_warehouse):
             "language": con.execute("SELECT * FROM exports.export_language_assessment").df(),
             "area_disclosure": con.execute("SELECT * FROM quality.disclosure_area_indicator").df(),
             "language_disclosure": con.execute("SELECT * FROM quality.disclosure_language_assessment").df(),
+            "population": con.execute("SELECT * FROM exports.export_population_indicator").df(),
+            "population_disclosure": con.execute("SELECT * FROM quality.disclosure_population_indicator").df(),
+            "population_mart": con.execute("SELECT * FROM marts.mart_population_indicator").df(),
             "mart": con.execute("SELECT indicator_id, period, geography_code, unit, numerator, denominator, n "
                                 "FROM marts.mart_area_indicator WHERE source_kind = 'computed'").df(),
             "catalogue": con.execute("SELECT indicator_id, target_reference_geography "
@@ -51,7 +57,8 @@ def tables(built_warehouse):
 def test_the_refresh_audit_finds_nothing(built_warehouse):
     con = duckdb.connect(str(built_warehouse), read_only=True)
     try:
-        assert audit(con) == {"export_area_indicator": [], "export_language_assessment": []}
+        assert audit(con) == {"export_area_indicator": [], "export_language_assessment": [],
+                              "export_population_indicator": []}
     finally:
         con.close()
 
@@ -121,6 +128,86 @@ def test_with_primary_suppression_only_the_attacker_recovers_cells(tables):
     assert hits > 0
 
 
+def _keys(frame: pd.DataFrame) -> list:
+    return list(zip(*(frame[c] for c in POPULATION_KEY)))
+
+
+def test_attacker_recovers_no_hidden_cell_of_the_population_table(tables):
+    population, disclosure = tables["population"], tables["population_disclosure"]
+    hidden = population_hidden(population)
+    decided = disclosure[disclosure.is_suppressed]
+    # the export hides exactly what the disclosure model decides, secondary cells included
+    assert hidden == set(_keys(decided)) and disclosure.is_secondary.any()
+    recovered = attack_population(population)
+    print(f"\npopulation: {len(hidden)} hidden cells, {len(recovered)} recovered")
+    assert recovered == set()
+
+
+def test_population_primary_only_leaks_through_before_change_after(tables):
+    """Show the secondary cells again (as primary suppression alone would): the attacker gets
+    primary cells back from their cohort's other two periods."""
+    population, disclosure, mart = tables["population"].copy(), tables["population_disclosure"], tables["population_mart"]
+    secondary = set(_keys(disclosure[disclosure.is_secondary]))
+    truth = mart.set_index(POPULATION_KEY)
+    shown = [k in secondary for k in _keys(population)]
+    for column in ("participants_value", "n_participants"):
+        population.loc[shown, column] = [truth.loc[k, column] for k in _keys(population[shown])]
+    population.loc[shown, "flag_disclosure_suppressed"] = False
+    primary_only = set(_keys(disclosure[disclosure.is_primary]))
+    recovered = attack_population(population, primary_only)
+    assert recovered and recovered <= primary_only
+
+
+def test_population_before_change_after_by_hand():
+    """A cohort whose five persons are measured in every period: with 'before' hidden alone,
+    after - change gives it back exactly; hiding the change too (what secondary suppression
+    does) leaves it undetermined."""
+    persons_before, persons_after = [0, 0, 1, 1, 0], [1, 1, 1, 1, 0]
+    values = {"before": 100 * sum(persons_before) / 5, "after": 100 * sum(persons_after) / 5}
+    values["change"] = 100 * sum(a - b for a, b in zip(persons_after, persons_before)) / 5
+    rows = [{"plan_code": "HP2025", "activity_code": "X", "cohort_year": 2026, "outcome_kind": "absence",
+             "period_kind": period, "n_participants": 5, "participants_value": value, "comparison_value": 10.0,
+             "difference": value - 10.0, "ci_low": None, "ci_high": None, "flag_effect": False,
+             "flag_disclosure_suppressed": False, "assessment": "ingen påviselig forskel"}
+            for period, value in values.items()]
+    frame = pd.DataFrame(rows)
+
+    def hide(periods):
+        out = frame.copy()
+        mask = out.period_kind.isin(periods)
+        out.loc[mask, ["n_participants", "participants_value", "comparison_value", "difference"]] = None
+        out.loc[mask, "flag_disclosure_suppressed"] = True
+        out.loc[mask, "assessment"] = "kan ikke vurderes"
+        return out
+
+    before = ("HP2025", "X", 2026, "absence", "before")
+    assert attack_population(hide(["before"])) == {before}
+    assert values["after"] - values["change"] == values["before"]  # the attacker's subtraction
+    assert attack_population(hide(["before", "change"])) == set()
+    # a figure left on a hidden row is a leak by itself
+    leaky = hide(["before", "change"])
+    leaky.loc[leaky.period_kind == "change", "difference"] = 1.0
+    assert attack_population(leaky) == {before, ("HP2025", "X", 2026, "absence", "change")}
+
+
+def test_hidden_cells_do_not_say_whether_they_are_primary(tables):
+    """'Few persons' on a hidden cell would tell a reader it holds 1-2 persons: every export
+    says the same about a primary and a secondary cell."""
+    area, disclosure = tables["area"], tables["area_disclosure"]
+    kind = dict(zip(zip(disclosure.indicator_id, disclosure.period, disclosure.geography_code), disclosure.is_primary))
+    hidden = area[area.flag_disclosure_suppressed]
+    assert not hidden.flag_small_n.any()
+    assert not hidden.flag_reasons_da.str.contains("personer bag tallet").any()
+    is_primary = [kind[k] for k in zip(hidden.indicator_id, hidden.period, hidden.geography_code)]
+    assert any(is_primary) and not all(is_primary)
+    population = tables["population"]
+    hidden = population[population.flag_disclosure_suppressed]
+    assert not hidden.flag_small_n.any() and set(hidden.assessment_reason) == {"Tallet er skjult af diskretionshensyn."}
+    language = tables["language"]
+    notes = set(language.Note.dropna()) - {"Ingen vurderede"}
+    assert notes and notes <= {"Skjult af diskretionshensyn", "Delvist skjult af diskretionshensyn"}
+
+
 def test_unit_level_primary_only_leaks_and_secondary_does_not():
     """The algebra on a table small enough to check by eye: areas A, B, C add up to T; A has 2
     persons. With A hidden alone, T - B - C gives it back; hiding the smallest other area too
@@ -150,6 +237,20 @@ def test_no_person_level_rows_and_no_cells_under_the_threshold(tables):
         (truth.unit != "mean") & truth.numerator.between(0.5, THRESHOLD - 0.5)
         & truth.unit.isin(["count", "pct"]))
     assert not small.any(), truth[small.to_numpy()].head()
+    population = tables["population"]
+    for column in ("n_cohort", "n_participants", "n_comparison"):
+        assert (population[column].dropna() >= THRESHOLD).all(), column
+    # a shown share gives its count back (share x n): neither those with nor those without the
+    # outcome may number 1-2
+    value_kind = dict(zip(tables["population_mart"].outcome_kind, tables["population_mart"].value_kind))
+    shares = population[population.participants_value.notna() & (population.period_kind != "change")
+                        & (population.outcome_kind.map(value_kind) == "share")]
+    with_outcome = (shares.participants_value * shares.n_participants / 100).round()
+    assert len(shares) and not with_outcome.between(1, THRESHOLD - 1).any()
+    assert not (shares.n_participants - with_outcome).between(1, THRESHOLD - 1).any()
+    comparison = shares.comparison_value * shares.n_comparison / 100
+    assert not comparison.between(0.5, THRESHOLD - 0.5).any()
+    assert not (shares.n_comparison - comparison).between(0.5, THRESHOLD - 0.5).any()
     language = tables["language"]
     assert (language["Antal vurderede"].dropna() >= THRESHOLD).all()
     for column in LANGUAGE_CATEGORIES.values():

@@ -28,3 +28,43 @@ def test_language_suite_passes_a_clean_table_and_stops_a_small_count():
     outcome = validate_frame("export_language_assessment", leaking)
     assert not outcome.success
     assert outcome.failures[0]["kwargs"]["column"] == "Antal vurderede"
+
+
+def _population_row(**changes):
+    row = {"plan_code": "HP2025", "activity_code": "FREMMOEDE", "activity_name_da": "Fremmøde i skolen",
+           "indsatsomraade": "Uddannelse", "outcome_kind": "absence", "outcome_name_da": "Fravær (%)", "unit": "pct",
+           "direction": "lower_is_better", "cohort_year": 2026, "period_kind": "change",
+           "period_name_da": "ændring (forskel i forskelle)", "period_label": "2025-2027", "is_primary_estimate": True,
+           "n_cohort": 14, "n_participants": 12.0, "participants_value": -2.0, "n_comparison": 90.0,
+           "comparison_value": 1.0, "difference": -3.0, "ci_low": -5.0, "ci_high": -1.0,
+           "flag_disclosure_suppressed": False, "flag_small_n": False, "flag_no_comparison": False,
+           "flag_not_yet_observed": False, "flag_missing": False, "flag_partial_coverage": False,
+           "flag_effect": True, "assessment": "bedre end sammenligningsgruppen", "assessment_reason": "Forskel -3,0."}
+    row.update(changes)
+    return row
+
+
+HIDDEN = {"n_participants": None, "participants_value": None, "n_comparison": None, "comparison_value": None,
+          "difference": None, "ci_low": None, "ci_high": None, "flag_disclosure_suppressed": True,
+          "flag_effect": False, "assessment": "kan ikke vurderes",
+          "assessment_reason": "Tallet er skjult af diskretionshensyn."}
+
+
+def test_population_suite_passes_a_clean_table_and_stops_leaks():
+    clean = pd.DataFrame([_population_row(), _population_row(cohort_year=2027, **HIDDEN)])
+    outcome = validate_frame("export_population_indicator", clean)
+    assert outcome.success, outcome.failures
+    cases = {
+        "n_participants": _population_row(n_participants=2.0),  # a group of two
+        "difference": _population_row(cohort_year=2027, **{**HIDDEN, "difference": -3.0}),  # a figure on a hidden row
+        "assessment_reason": _population_row(cohort_year=2027, **{**HIDDEN, "assessment_reason": "For få personer."}),
+        "flag_small_n": _population_row(cohort_year=2027, **{**HIDDEN, "flag_small_n": True}),
+        "ci_high": _population_row(ci_high=-4.0),  # the interval misses its difference
+    }
+    for column, row in cases.items():
+        outcome = validate_frame("export_population_indicator", pd.DataFrame([_population_row(), row]))
+        assert not outcome.success, column
+        failed = {f["kwargs"].get("column") or f["kwargs"].get("column_A") for f in outcome.failures}
+        assert column in failed, (column, outcome.failures)
+        # a failure names the row by its key
+        assert all(r.get("cohort_year") == str(row["cohort_year"]) for f in outcome.failures for r in f["rows"])

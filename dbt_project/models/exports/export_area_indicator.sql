@@ -20,7 +20,8 @@ catalogue as (
 
 rows_ as (
     select
-        m.*,
+        -- on a hidden cell 'few persons' would tell primary from secondary suppression
+        m.* replace (m.flag_small_n and h.is_suppressed is null as flag_small_n),
         h.is_suppressed is not null as is_suppressed,
         hb.is_suppressed is not null as is_baseline_suppressed,
         case

@@ -29,9 +29,10 @@ select
     case when not (s.saerlig_suppressed or s.total_suppressed) then round(m.pct_saerlig, 1) end as "Særlig indsats (%)",
     case
         when m.n_assessed = 0 then 'Ingen vurderede'
-        when m.n_assessed < {{ var('small_n_threshold') }} then 'Diskretioneret: færre end {{ var("small_n_threshold") }} børn'
-        when s.total_suppressed or s.any_category_suppressed
-            then 'Delvist diskretioneret: få børn, eller tallet kunne regnes ud fra andre tal'
+        -- one wording for every hidden figure: saying 'fewer than 3 children' would tell a reader
+        -- which hidden figures are primary (1-2 persons) and which are secondary
+        when s.total_suppressed then 'Skjult af diskretionshensyn'
+        when s.any_category_suppressed then 'Delvist skjult af diskretionshensyn'
     end as "Note",
     m.geography_code as geography_code
 from mart as m

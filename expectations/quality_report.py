@@ -15,7 +15,6 @@ import html
 import json
 import os
 from collections import Counter
-from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -93,7 +92,6 @@ def collect(warehouse_path: str | Path, report_year: int | None = None) -> dict:
     by_plan_area = Counter((row["plan_code"], row["geography_code"], label) for row in flagged for label in row["flags"])
     return {
         "report_year": report_year,
-        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "summary": {
             "flagged_cells": len(flagged),
             "flags_by_kind": {label: by_kind.get(label, 0) for label in FLAGS.values()},
@@ -128,7 +126,7 @@ def render_html(report: dict) -> str:
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}"
         "td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}</style></head><body>",
         f"<h1>Datakvalitetsrapport {year}</h1>",
-        f"<p>Dannet {html.escape(report['generated_at'])}. {s['flagged_cells']} tal har mindst ét flag, "
+        f"<p>Udgivet sammen med tabellerne; tidspunkt og version står i manifest.json. {s['flagged_cells']} tal har mindst ét flag, "
         f"{s['suppressed_cells']} tal er skjult af hensyn til diskretionen, og {s['quarantined_rows']} rækker "
         "er sat i karantæne ved indlæsningen.</p>",
         "<h2>Flag i alt</h2>",

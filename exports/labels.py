@@ -74,8 +74,19 @@ UNIT_LABELS_DA = {
     "kr": "kr.",
 }
 
-SUPPRESSED_FOOTNOTE_DA = ("Diskretioneret: tallet bygger på for få personer (eller er ikke offentliggjort af "
-                          "kilden) og vises ikke, så ingen enkeltperson kan genkendes.")
+# One wording for every hidden cell: saying which cells hide few persons (primary) and which
+# only protect them (secondary) would point a reader at the small cells.
+SUPPRESSED_FOOTNOTE_DA = ("Diskretioneret: tallet vises ikke, fordi det bygger på for få personer eller ville "
+                          "kunne regnes ud fra andre offentliggjorte tal (eller fordi kilden ikke har "
+                          "offentliggjort det), så ingen enkeltperson kan genkendes.")
+
+# Relations published as one sheet per plan under a Danish title; the indicator table itself
+# gets a sheet per indsatsområde.
+SHEET_PER_INDSATSOMRAADE = {"export_area_indicator"}
+RELATION_TITLES_DA = {
+    "export_population_indicator": "Indsatsernes deltagere",
+    "export_language_assessment": "Sprogvurderinger",
+}
 
 
 def is_flag(column: str) -> bool:

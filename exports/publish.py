@@ -130,6 +130,7 @@ def publish(warehouse_path: str | Path, export_dir: str | Path, *, report_year: 
     """Publish every export relation; returns the manifest that was written."""
     from exports.annex import write_annexes
     from exports.workbook import write_workbooks
+    from expectations.quality_report import HTML_NAME, JSON_NAME, write_report
 
     say = progress or (lambda message: None)
     export_dir = Path(export_dir)
@@ -162,6 +163,8 @@ def publish(warehouse_path: str | Path, export_dir: str | Path, *, report_year: 
             annexes = write_annexes(con, relations, staging, vintage)
         finally:
             con.close()
+        say("writing the data-quality report")
+        quality = write_report(warehouse_path, staging, report_year)
         say(f"building the read-only snapshot {SNAPSHOT_FILE}")
         snapshot_tables = build_snapshot(warehouse_path, relations, staging / SNAPSHOT_FILE, select_for=published_select,
                                          snapshot_id=snapshot_id,
@@ -184,6 +187,8 @@ def publish(warehouse_path: str | Path, export_dir: str | Path, *, report_year: 
             "workbooks": workbooks,
             "annexes": annexes,
             "snapshot": {"file": SNAPSHOT_FILE, "sha256": _sha256(staging / SNAPSHOT_FILE)},
+            "quality_report": {"files": {name: _sha256(staging / name) for name in (HTML_NAME, JSON_NAME)},
+                               "summary": quality},
         }
         (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         # Everything is complete: move it into place, the manifest last.

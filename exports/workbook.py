@@ -1,8 +1,8 @@
 """XLSX workbooks for Excel users: one per plan, a sheet per indsatsområde.
 
-Relations with a ``plan_code`` column go into the plan's workbook; when they also have an
-``indsatsomraade`` column, each indsatsområde gets its own sheet (rows without one are grouped
-by their level: overordnede mål, områdeprofil, ...). Relations without a plan go into
+Relations with a ``plan_code`` column go into the plan's workbook: the indicator table with a
+sheet per indsatsområde (rows without one are grouped by their level: overordnede mål,
+områdeprofil, ...), any other relation as one sheet under its Danish title. Relations without a plan go into
 ``boligmonitor_tabeller.xlsx``, a sheet each. Headers are Danish, the header row is frozen,
 numbers carry number formats (Excel shows them with the reader's Danish separators), and a
 figure withheld by disclosure control is an empty grey cell with a comment and footnote ¹.
@@ -22,6 +22,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from exports.labels import (
     LEVEL_LABELS_DA,
     PLAN_NAMES_DA,
+    RELATION_TITLES_DA,
+    SHEET_PER_INDSATSOMRAADE,
     SUPPRESSED_FOOTNOTE_DA,
     column_label,
     is_suppression_flag,
@@ -145,14 +147,14 @@ def write_workbooks(con: duckdb.DuckDBPyConnection, relations: list[str], out_di
             info["sheets"][title] = _write_sheet(wb, title, columns, rows)
             continue
         plan_i = names.index("plan_code")
-        area_i = names.index("indsatsomraade") if "indsatsomraade" in names else None
+        area_i = names.index("indsatsomraade") if relation in SHEET_PER_INDSATSOMRAADE else None
         level_i = names.index("level") if "level" in names else None
         for plan in sorted({r[plan_i] for r in rows if r[plan_i]}):
             wb, taken, info = book(workbook_name(plan), plan)
             info["plan_name"] = PLAN_NAMES_DA.get(plan, plan)
             plan_rows = [r for r in rows if r[plan_i] == plan]
             if area_i is None:
-                title = sheet_title(relation.removeprefix("export_"), taken)
+                title = sheet_title(RELATION_TITLES_DA.get(relation, relation.removeprefix("export_")), taken)
                 info["sheets"][title] = _write_sheet(wb, title, columns, plan_rows)
                 continue
 

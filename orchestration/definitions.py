@@ -4,14 +4,13 @@ import dagster as dg
 
 from orchestration.assets.dbt import warehouse_dbt_assets
 from orchestration.assets.exports import export_files
-from orchestration.assets.quality_report import quality_report
 from orchestration.assets.raw import raw_assets
 from orchestration.checks import asset_checks
 from orchestration.resources import build_resources
 from orchestration.schedules import publish_exports_job, yearly_refresh_job, yearly_refresh_schedule
 
 defs = dg.Definitions(
-    assets=[*raw_assets, warehouse_dbt_assets, export_files, quality_report],
+    assets=[*raw_assets, warehouse_dbt_assets, export_files],
     asset_checks=asset_checks,
     jobs=[yearly_refresh_job, publish_exports_job],
     schedules=[yearly_refresh_schedule],

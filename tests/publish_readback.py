@@ -23,6 +23,17 @@ def relation_kinds(warehouse: Path, relation: str) -> list[tuple[str, str]]:
     return [(c, "num" if t.startswith(NUMERIC_TYPES) else "bool" if t == "BOOLEAN" else "str") for c, t in columns]
 
 
+def export_relation_names(warehouse: Path) -> list[str]:
+    """Every relation of the warehouse's exports schema: all of them are published."""
+    from exports.publish import export_relations
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return export_relations(con)
+    finally:
+        con.close()
+
+
 def mart_rows(warehouse: Path, relation: str, where: str = "") -> list[tuple]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:

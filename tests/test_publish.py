@@ -20,6 +20,7 @@ import pytest
 from openpyxl import load_workbook
 
 from exports.labels import column_label
+from exports.workbook import FOOTNOTE_COLUMN
 from exports.publish import MANIFEST_FILE, STAGING_PREFIX
 from exports.snapshot import SNAPSHOT_FILE, verify_snapshot
 from publish_readback import canonical, mart_rows, relation_kinds
@@ -56,6 +57,10 @@ def test_snapshot_holds_only_the_export_relations(published_demo):
     assert manifest["data_vintage"]["report_year"] == 2024
     assert manifest["data_vintage"]["latest_data_year"] >= 2024
     assert manifest["code_version"] and manifest["code_version"] != "unknown"
+    # the data-quality report is published with the tables it describes, in the same swap
+    for name, digest in manifest["quality_report"]["files"].items():
+        assert _sha(published_demo["exports"] / name) == digest
+    assert set(manifest["quality_report"]["files"]) == {"datakvalitet.html", "datakvalitet.json"}
 
 
 def test_every_export_reads_back_as_the_warehouse_holds_it(published_demo):
@@ -87,12 +92,13 @@ def test_every_export_reads_back_as_the_warehouse_holds_it(published_demo):
         assert numeric_cells and not any("." in v for v in numeric_cells)  # '1.234' would be read as thousands
 
 
-def _xlsx_rows(path: Path) -> tuple[list[tuple], dict]:
-    """Data rows of every sheet but 'Om data' (up to the first empty row) and the sheets."""
+def _xlsx_rows(path: Path, header: list[str]) -> tuple[list[tuple], dict]:
+    """Data rows (up to the first empty row) of the sheets whose header is ``header`` plus the
+    footnote column, i.e. the sheets of one relation, and those sheets."""
     book = load_workbook(path)
     rows, sheets = [], {}
     for ws in book.worksheets:
-        if ws.title == "Om data":
+        if [c.value for c in ws[1]] != header + [FOOTNOTE_COLUMN]:
             continue
         sheet_rows = []
         for row in ws.iter_rows(min_row=2, values_only=True):
@@ -115,7 +121,8 @@ def test_workbook_per_plan_reads_back_with_danish_headers_and_footnotes(publishe
     for plan, info in plans.items():
         path = exports / info["file"]
         assert _sha(path) == info["sha256"]
-        rows, sheets = _xlsx_rows(path)
+        rows, sheets = _xlsx_rows(path, [column_label(c) for c in names])
+        assert sheets, "no sheet of the indicator table"
         expected = canonical(mart_rows(warehouse, area, f"WHERE plan_code = '{plan}'"), kinds)
         assert canonical(rows, kinds) == expected
         # a sheet per indsatsområde (Excel cuts sheet names at 31 characters)
@@ -148,9 +155,18 @@ def test_workbook_per_plan_reads_back_with_danish_headers_and_footnotes(publishe
         assert suppressed_seen, plan
     # relations without a plan get a sheet each in the other workbook
     other = next(w for w in manifest["workbooks"] if not w["plan_code"])
-    rows, _ = _xlsx_rows(exports / other["file"])
     lang_kinds = relation_kinds(warehouse, "export_language_assessment")
+    rows, _ = _xlsx_rows(exports / other["file"], [column_label(c) for c, _ in lang_kinds])
     assert canonical(rows, lang_kinds) == canonical(mart_rows(warehouse, "export_language_assessment"), lang_kinds)
+    # any other relation with a plan is one sheet per plan under its Danish title
+    population = "export_population_indicator"
+    pop_kinds = relation_kinds(warehouse, population)
+    pop_rows = []
+    for plan, info in plans.items():
+        rows, sheets = _xlsx_rows(exports / info["file"], [column_label(c) for c, _ in pop_kinds])
+        assert list(sheets) == ["Indsatsernes deltagere"], plan
+        pop_rows += rows
+    assert canonical(pop_rows, pop_kinds) == canonical(mart_rows(warehouse, population), pop_kinds)
 
 
 PUBLISH_SCRIPT = """

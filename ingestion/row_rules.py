@@ -45,7 +45,8 @@ DATE_ORDER = [
     ("dagtilbud", "INDMELDT", "UDMELDT"),
 ]
 ABSENCE_COLUMNS = ("FRAVAER_SYGDOM", "FRAVAER_LOVLIGT", "FRAVAER_ULOVLIGT")
-EARLIEST_BIRTH = pd.Timestamp("1890-01-01")
+# Nobody in Denmark has lived to 116: an older resident is a wrong birth date.
+MAX_AGE_YEARS = 115
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,8 @@ def row_problems(frame: pd.DataFrame, source: Source, file: str, year: int | Non
     if source.name == "cpr_befolkning":
         born = pd.to_datetime(frame["FOEDSELSDATO"], format=source.date_format)
         latest = pd.Timestamp(year=year, month=12, day=31) if year else pd.Timestamp.today()
-        impossible = (born > latest) | (born < EARLIEST_BIRTH)
+        earliest = pd.Timestamp(year=latest.year - MAX_AGE_YEARS, month=1, day=1)
+        impossible = (born > latest) | (born < earliest)
         problems += [Problem(file, line, "FOEDSELSDATO", f"impossible birth date for a resident in {year or 'this file'}",
                              frame["FOEDSELSDATO"].iloc[line - 2]) for line in _lines(impossible)[:20]]
     return problems

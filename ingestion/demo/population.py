@@ -608,7 +608,39 @@ def simulate(config: DemoConfig) -> Population:
     _mothers_elsewhere(np.random.default_rng([config.seed, 1031]), pop)
     # the job-centre figures are calibrated on the benefit months, which jobcenter spreads
     jobcenter.calibrate_benefits(pop)
+    _cap_ages(pop)
     return pop
+
+
+MAX_AGE = 100
+
+
+def _cap_ages(pop: Population) -> None:
+    """Households that outlive the horizon keep their elderly alive, so a few residents would
+    reach 110-160. Move such a birth date forward by whole years so the person is 95-100 on
+    1 January of the last year in the register. No draw is made, and the person stays within
+    the 65+ band every year, the only band of any published figure they are in."""
+    years = pop.residence.groupby("person_key").year.agg(["min", "max"])
+    persons = pop.persons.set_index("person_key")
+    birth = persons.birth_date.reindex(years.index)
+    age_last = years["max"] - birth.dt.year - 1  # completed age on 1 January, to within a year
+    too_old = age_last > MAX_AGE
+    if not too_old.any():
+        return
+    target = MAX_AGE - (np.arange(too_old.sum()) % 6)
+    shift = (age_last[too_old] - target).to_numpy()
+    new_birth = birth[too_old] + pd.to_timedelta(0, "D")
+    new_birth = pd.Series([b.replace(year=b.year + int(k)) if not (b.month == 2 and b.day == 29)
+                           else b.replace(year=b.year + int(k), day=28) for b, k in zip(new_birth, shift)],
+                          index=new_birth.index)
+    assert ((years.loc[too_old.index[too_old], "min"] - new_birth.dt.year - 1) >= 65).all()
+    children_born = pd.concat([pop.persons.set_index("mother_key").birth_date,
+                               pop.persons.set_index("father_key").birth_date]).groupby(level=0).min()
+    youngest_child = children_born.reindex(new_birth.index)
+    ok = youngest_child.isna() | (new_birth <= youngest_child - pd.DateOffset(years=16))
+    new_birth = new_birth[ok]
+    index = pop.persons.person_key.isin(new_birth.index)
+    pop.persons.loc[index, "birth_date"] = pop.persons.loc[index, "person_key"].map(new_birth).to_numpy()
 
 
 def _present(persons: pd.DataFrame, t: pd.DataFrame, date: int) -> pd.DataFrame:

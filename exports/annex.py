@@ -96,6 +96,7 @@ def build_annex(rows: list[dict], plan_code: str, year: int, vintage: dict) -> d
             "status_reason": latest.get("status_reason") or "",
             "suppressed": suppressed and latest["value"] is None,
             "flags": [flag_label(c) for c in flag_columns if latest.get(c) and not is_suppression_flag(c)],
+            "flag_reasons": latest.get("flag_reasons_da") or "",
             "smiley": Markup(smiley(latest["status"])),
             "trend": Markup(sparkline([(r["period"], r["value"]) for r in history], latest.get("target_value"),
                                       decimals)),
@@ -171,7 +172,7 @@ data-status="{{ r.status }}">
 <td class="status" title="{{ r.status_reason }}">{{ r.smiley }} {{ r.status }}</td>
 <td class="num v-n">{{ r.n }}</td>
 <td class="trend">{{ r.trend }}</td>
-<td class="flags">{{ r.flags | join(", ") }}</td>
+<td class="flags" title="{{ r.flag_reasons }}">{{ r.flags | join(", ") }}</td>
 </tr>
 {% endfor %}
 </tbody></table>

@@ -38,7 +38,10 @@ COLUMN_LABELS_DA = {
     "target_year": "Målår",
     "status": "Status",
     "status_reason": "Begrundelse for status",
+    "flag_reasons_da": "Begrundelse for flag",
 }
+# The flags' reasons in words: text beside the flags, not a flag itself.
+FLAG_REASONS_COLUMN = "flag_reasons_da"
 
 FLAG_LABELS_DA = {
     "flag_disclosure_suppressed": "Diskretioneret",
@@ -46,6 +49,8 @@ FLAG_LABELS_DA = {
     "flag_small_n": "Få personer",
     "flag_partial_coverage": "Delvis dækning",
     "flag_missing": "Mangler",
+    "flag_stale": "Forældet",
+    "flag_implausible_change": "Usandsynlig ændring",
 }
 
 # Levels without an indsatsområde get a sheet / section of their own.
@@ -90,7 +95,7 @@ RELATION_TITLES_DA = {
 
 
 def is_flag(column: str) -> bool:
-    return column.startswith(FLAG_PREFIX)
+    return column.startswith(FLAG_PREFIX) and column != FLAG_REASONS_COLUMN
 
 
 def is_suppression_flag(column: str) -> bool:

@@ -78,3 +78,19 @@ def timed(fn, *args, **kwargs):
         result = fn(*args, **kwargs)
         seconds = time.perf_counter() - started
     return result, seconds, peak.mib
+
+
+def run_child(cmd: list[str], log: Path | None = None, env: dict | None = None) -> tuple[int, float, float]:
+    """Run a command, sampling its process tree: (return code, seconds, peak MiB)."""
+    import subprocess
+
+    out = open(log, "w") if log else subprocess.DEVNULL
+    try:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+        with PeakMemory(proc.pid) as peak:
+            code = proc.wait()
+        return code, time.perf_counter() - started, peak.mib
+    finally:
+        if log:
+            out.close()

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import time
 from pathlib import Path
 
 import duckdb
@@ -33,18 +31,21 @@ def load_raw(extract_dir: Path, warehouse: Path, only: set[str] | None = None) -
 
 
 def dbt(args: list[str], warehouse: Path, target_path: Path, project_dir: Path = DBT_PROJECT_DIR) -> dict:
-    """Run one dbt command against ``warehouse``; returns wall seconds and per-node timings."""
+    """Run one dbt command against ``warehouse``: wall seconds, peak MiB of the dbt process
+    tree and per-node execution times (from run_results.json)."""
+    from bench.memory import run_child
+
+    target_path.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, ENV_WAREHOUSE: str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
            "DBT_TARGET_PATH": str(target_path)}
-    started = time.perf_counter()
-    proc = subprocess.run([str(dbt_executable()), *args, "--profiles-dir", str(project_dir)],
-                          cwd=project_dir, env=env, capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    if proc.returncode != 0:
-        raise RuntimeError(f"dbt {' '.join(args)} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}")
+    log = target_path / "bench_dbt.log"
+    code, seconds, peak = run_child([str(dbt_executable()), *args, "--profiles-dir", str(project_dir),
+                                     "--project-dir", str(project_dir)], log=log, env=env)
+    if code != 0:
+        raise RuntimeError(f"dbt {' '.join(args)} failed (see {log}):\n{log.read_text()[-4000:]}")
     results = json.loads((target_path / "run_results.json").read_text())["results"]
     nodes = {r["unique_id"]: r["execution_time"] for r in results}
-    return {"seconds": seconds, "nodes": nodes}
+    return {"seconds": seconds, "peak_mib": peak, "nodes": nodes}
 
 
 def connect(warehouse: Path, read_only: bool = True) -> duckdb.DuckDBPyConnection:

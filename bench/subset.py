@@ -202,7 +202,8 @@ def mart_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ids = ", ".join(f"'{i}'" for i in SUBSET_INDICATORS)
     return normalise(con.execute(
         f"select indicator_id as measure, geography_code, period, n, value from marts.mart_area_indicator "
-        f"where indicator_id in ({ids}) and value is not null and not regexp_full_match(period, '\\d{{4}}-\\d{{4}}')"
+        f"where indicator_id in ({ids}) and source_kind = 'computed' and value is not null "
+        f"and not regexp_full_match(period, '\\d{{4}}-\\d{{4}}')"
     ).df())
 
 

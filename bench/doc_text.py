@@ -1,0 +1,61 @@
+"""The prose of docs/performance.md around the measured figures (bench/report.py fills them in)."""
+
+INTRO = """# Performance: the refresh measured against the DuckDB floor and a pandas peer
+
+This file is written by the bench: `make bench` (= `.venv/bin/python -m bench`) from a fresh
+clone regenerates the demo extracts it needs, runs every measurement and rewrites this page
+and `docs/performance.json` (every figure, machine-readable). Nothing below is typed by hand
+except the text between the tables.
+
+What is measured:
+
+- **Full refresh** at Randers scale: the product's Dagster job (raw files → exports, every dbt
+  test and asset check) in a fresh process, wall time per stage and the peak resident memory
+  of the whole process tree (the job and its dbt subprocess, sampled every 50 ms from /proc).
+- **The indicator subset**, computed three ways from the same raw tables (text as delivered)
+  and the same area model: *ours* (the dbt models, `dbt run` of the subset's models and
+  everything upstream of them), the *floor* (one hand-written DuckDB query) and the *pandas
+  peer* (the script an analyst would write). The subset: the absence percentage and the share
+  with more than 10 % absence (0.-10. klasse, months-weighted), full-time kontanthjælp
+  recipients per 18-64-year-old, and the Sprogvurdering categories (assessed, generel,
+  fokuseret, særlig) — every geography residents count towards (areas, plan totals, the
+  municipality, the municipality without each plan's areas). The bench checks that the three
+  give the same rows before it reports a time; at Randers scale it also checks the floor
+  against `marts.mart_area_indicator`. `tests/test_bench.py` checks the same on the small
+  municipality in the test suite.
+- **Adding one year** to an existing warehouse, against the full refresh.
+- **National scale** (see below for how national areas are represented)."""
+
+NATIONAL_DESIGN = """## How national areas are represented
+
+The warehouse's area model is a set of dbt seeds for Randers: `area_address_ranges` (the
+printed address ranges), `plan_areas`, `geographies`. The national demo
+(`ingestion/demo/national/`) writes, next to the extracts, national versions of those three
+seeds: about 1,000 housing areas, each a set of address ranges on its own streets, in about
+100 municipalities; each municipality's areas form one plan (`plan_total` geography per
+municipality). The bench copies the dbt project to `var/bench/national/dbt_project`,
+replaces those three seeds and runs the subset's models there; the floor and the pandas peer
+read the same seed tables. The product's own project is not changed.
+
+Two things do not carry over and are stated rather than hidden:
+
+- The models place everyone in one municipality geography, hard-coded `RANDERS`; nationally
+  that row is the whole country. A national warehouse needs the municipality as a column of
+  the residence (DST's KOM code) and a municipality geography per code.
+- `int_person__geography_year` writes one row per person, year and geography. Randers has two
+  `municipality_excl_plan` geographies; with one plan per municipality the same design would
+  write ~100 rows per person-year, so the national seeds have no such geography. This is the
+  model's scaling limit, not the data's.
+
+The national extracts cover the sources the subset needs (`cpr_befolkning`, `skolefravaer`,
+`sprogvurdering`, `jobcenter_ydelser`); the other 18 sources are loaded as empty tables.
+They are loaded with DuckDB's CSV reader into the same `raw` tables (every column as text,
+with the lineage columns): the product's pandera loader holds a whole yearly file in pandas,
+which at 6 million rows does not fit the 4 GiB budget and takes many minutes per source; its
+cost is measured on one national CPR file and reported separately."""
+
+NEXT_STEPS = ""
+
+
+def national_section(n: dict, subset_table, s, mib, met, targets) -> list[str]:
+    return ["## National scale", "", "(not measured yet)", ""]

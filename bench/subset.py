@@ -33,6 +33,8 @@ LANGUAGE_MEASURES = {
     "LANG_N_SAERLIG": "n_saerlig",
 }
 KEY = ["measure", "geography_code", "period"]
+# The raw sources the subset reads (the national demo writes these).
+SUBSET_SOURCES = ("cpr_befolkning", "skolefravaer", "sprogvurdering", "jobcenter_ydelser")
 
 # The dbt models the subset needs, with everything upstream (dbt selection syntax). The
 # product cannot build fewer: int_indicator__computed_values stacks every person-level model.

@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 from bench import measure, report
@@ -27,7 +26,7 @@ def run_randers(work: Path, small: bool, add_year: bool) -> dict:
     work = work / scale
     work.mkdir(parents=True, exist_ok=True)
     extracts = work / "extracts"
-    result = {"scale": scale, "started": _now(), "load_before": os.getloadavg()}
+    result = {"scale": scale, "started": measure.now(), "load_before": os.getloadavg()}
     _say(f"{scale}: demo extracts in {extracts}")
     result["demo"] = measure.generate_randers_demo(extracts, small)
     _say(f"{scale}: full refresh (Dagster job: ingestion, dbt build, checks, exports)")
@@ -46,10 +45,6 @@ def run_national(work: Path, residents: int | None) -> dict:
     from bench import national
 
     return national.run(work / "national", residents)
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _say(message: str) -> None:

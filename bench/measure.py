@@ -129,3 +129,9 @@ def machine() -> dict:
         "duckdb_memory_limit": os.environ.get("BOLIGMONITOR_DUCKDB_MEMORY", "1GB"),
         "versions": {p: version(p) for p in ("duckdb", "dbt-core", "dbt-duckdb", "dagster", "pandas", "pandera")},
     }
+
+
+def now() -> str:
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

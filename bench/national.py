@@ -1,0 +1,148 @@
+"""The national-scale part of the bench (python -m bench --only national).
+
+    python -m bench.national load EXTRACTS WAREHOUSE    # the bench's bulk loader (child process)
+    python -m bench.national probe FILE                 # the product's loader on one file (child process)
+
+The national demo (ingestion/demo/national) covers the sources of the indicator subset. Its
+raw tables are loaded by DuckDB's CSV reader into exactly the product's raw layout (every
+column text, lineage columns); the product's pandera loader is timed on one national CPR file
+(``probe``) to show what it would cost. The subset's dbt models run in a copy of the dbt
+project whose area-model seeds are the national ones (see docs/performance.md)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from bench import measure, stages, subset
+from bench.memory import run_child
+from orchestration.settings import DBT_PROJECT_DIR, duckdb_config
+
+PY = sys.executable
+# Nationally DuckDB gets 3 GB (warehouse, dbt and floor alike), leaving room under 4 GiB.
+NATIONAL_DUCKDB_MEMORY = "3GB"
+
+
+def _say(message: str) -> None:
+    print(f"[bench] {time.strftime('%H:%M:%S')} {message}", flush=True)
+
+
+def load_fast(extracts: Path, warehouse: Path) -> dict[str, int]:
+    from ingestion.contract import SOURCES
+    from ingestion.loader import LINEAGE_COLUMNS, load_source, raw_table_ddl
+    from ingestion.readers import find_files
+
+    warehouse.unlink(missing_ok=True)
+    con = duckdb.connect(str(warehouse), config=duckdb_config())
+    rows = {}
+    try:
+        con.execute("create schema raw")
+        for s in SOURCES:
+            files = find_files(extracts, s) if s.name in subset.SUBSET_SOURCES else {}
+            if s.encoding.lower() != "utf-8" or not files:
+                rows[s.name] = load_source(con, s, files)  # small or empty: the product's loader
+                continue
+            con.execute(raw_table_ddl(s))
+            columns = ", ".join(f'"{c}"' for c in s.column_names + list(LINEAGE_COLUMNS))
+            selected = ", ".join(f'"{c}"' for c in s.column_names)
+            for year, path in sorted(files.items()):
+                con.execute(
+                    f"insert into raw.{s.name} ({columns}) select {selected}, {year}, '{path.name}', "
+                    f"row_number() over (), now()::timestamp from read_csv('{path}', delim='{s.delimiter}', "
+                    "header=true, all_varchar=true, quote='\"')")
+            rows[s.name] = con.execute(f"select count(*) from raw.{s.name}").fetchone()[0]
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return rows
+
+
+def probe_product_loader(path: Path) -> None:
+    """The product's read + pandera validation + insert of one file, into a scratch warehouse."""
+    from ingestion.contract import SOURCES_BY_NAME
+    from ingestion.loader import load_source
+
+    s = SOURCES_BY_NAME[path.stem.rsplit("_", 1)[0]]
+    scratch = path.parent.parent.parent / "probe.duckdb"
+    scratch.unlink(missing_ok=True)
+    con = duckdb.connect(str(scratch), config=duckdb_config())
+    try:
+        load_source(con, s, {int(path.stem.rsplit("_", 1)[1]): path})
+    finally:
+        con.close()
+        scratch.unlink(missing_ok=True)
+
+
+def national_dbt_project(work: Path, area_model: Path) -> Path:
+    project = work / "dbt_project"
+    shutil.rmtree(project, ignore_errors=True)
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
+    for seed in area_model.glob("*.csv"):
+        shutil.copyfile(seed, project / "seeds" / seed.name)
+    return project
+
+
+def run(work: Path, residents: int | None) -> dict:
+    from ingestion.demo.national.config import NationalConfig
+    from ingestion.demo.national.generate import is_current
+    from ingestion.demo.national.seeds import AREA_MODEL_DIR
+
+    os.environ.setdefault("BOLIGMONITOR_DUCKDB_MEMORY", NATIONAL_DUCKDB_MEMORY)
+    config = NationalConfig(residents=residents) if residents else NationalConfig()
+    work.mkdir(parents=True, exist_ok=True)
+    extracts = work / "extracts"
+    result: dict = {"started": measure.now(),
+                    "load_before": os.getloadavg(), "config": config.as_dict(),
+                    "duckdb_memory_limit": os.environ["BOLIGMONITOR_DUCKDB_MEMORY"]}
+    if is_current(config, extracts):
+        result["demo"] = {"cached": True}
+    else:
+        _say(f"national: generating the demo ({config.residents:,} residents) in {extracts}")
+        code, seconds, peak = run_child([PY, "-m", "ingestion.demo.national", str(extracts), "--residents",
+                                         str(config.residents)], log=work / "generate.log")
+        if code:
+            raise RuntimeError(f"the national generator failed (see {work / 'generate.log'})")
+        result["demo"] = {"cached": False, "seconds": seconds, "peak_mib": peak}
+    result["extract_gib"] = sum(p.stat().st_size for p in extracts.rglob("*.csv")) / 2**30
+
+    warehouse = work / "national.duckdb"
+    _say("national: bulk-loading the raw tables")
+    code, seconds, peak = run_child([PY, "-m", "bench.national", "load", str(extracts), str(warehouse)],
+                                    log=work / "load.log")
+    if code:
+        raise RuntimeError(f"the national load failed (see {work / 'load.log'})")
+    con = stages.connect(warehouse)
+    try:
+        rows = {s: con.execute(f"select count(*) from raw.{s}").fetchone()[0] for s in subset.SUBSET_SOURCES}
+        stock = con.execute("select count(*) / count(distinct _extract_year) from raw.cpr_befolkning").fetchone()[0]
+    finally:
+        con.close()
+    result["load"] = {"seconds": seconds, "peak_mib": peak, "rows": rows, "residents_per_stock": stock}
+
+    probe_file = extracts / "kommune" / f"cpr_befolkning_{config.last_year}.csv"
+    _say(f"national: the product's loader on {probe_file.name}")
+    code, seconds, peak = run_child([PY, "-m", "bench.national", "probe", str(probe_file)], log=work / "probe.log")
+    result["product_loader_one_cpr_file"] = {"ok": code == 0, "seconds": seconds, "peak_mib": peak,
+                                             "file": probe_file.name}
+
+    project = national_dbt_project(work, extracts / AREA_MODEL_DIR)
+    _say("national: dbt seed (the national area model)")
+    result["seed_seconds"] = stages.dbt(["seed"], warehouse, work / "target-seed", project)["seconds"]
+    _say("national: indicator subset: ours, floor, pandas")
+    result["subset"] = measure.indicator_subset(warehouse, work / "subset", project, with_marts=False)
+    result["load_after"] = os.getloadavg()
+    return result
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "load":
+        print(load_fast(Path(sys.argv[2]), Path(sys.argv[3])))
+    elif sys.argv[1] == "probe":
+        probe_product_loader(Path(sys.argv[2]))
+    else:
+        raise SystemExit(__doc__)

@@ -41,10 +41,10 @@ def run_randers(work: Path, small: bool, add_year: bool) -> dict:
     return result
 
 
-def run_national(work: Path, residents: int | None) -> dict:
+def run_national(work: Path, residents: int | None, prepare_only: bool = False) -> dict:
     from bench import national
 
-    return national.run(work / "national", residents)
+    return national.run(work / "national", residents, prepare_only)
 
 
 def _say(message: str) -> None:
@@ -58,11 +58,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", choices=("randers", "small"), default="randers")
     parser.add_argument("--national-residents", type=int, default=None)
     parser.add_argument("--no-add-year", action="store_true")
+    parser.add_argument("--prepare-national", action="store_true",
+                        help="only generate and load the national warehouse (kept for the next run)")
     parser.add_argument("--work", type=Path, default=REPO_ROOT / "var" / "bench")
     parser.add_argument("--results", type=Path, default=REPO_ROOT / "docs" / "performance.json")
     parser.add_argument("--doc", type=Path, default=REPO_ROOT / "docs" / "performance.md")
     args = parser.parse_args(argv)
 
+    if args.prepare_national:
+        print(json.dumps(run_national(args.work, args.national_residents, prepare_only=True), indent=2))
+        return 0
     results = json.loads(args.results.read_text()) if args.results.exists() else {}
     results["machine"] = measure.machine()
     command = "python -m bench" + (f" {' '.join(argv)}" if argv else "")

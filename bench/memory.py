@@ -80,8 +80,10 @@ def timed(fn, *args, **kwargs):
     return result, seconds, peak.mib
 
 
-def run_child(cmd: list[str], log: Path | None = None, env: dict | None = None) -> tuple[int, float, float]:
-    """Run a command, sampling its process tree: (return code, seconds, peak MiB)."""
+def run_child(cmd: list[str], log: Path | None = None, env: dict | None = None,
+              timeout: float | None = None) -> tuple[int | None, float, float]:
+    """Run a command, sampling its process tree: (return code, seconds, peak MiB). After
+    ``timeout`` seconds the command is killed and the return code is None."""
     import subprocess
 
     out = open(log, "w") if log else subprocess.DEVNULL
@@ -89,7 +91,12 @@ def run_child(cmd: list[str], log: Path | None = None, env: dict | None = None) 
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
         with PeakMemory(proc.pid) as peak:
-            code = proc.wait()
+            try:
+                code = proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()  # only the child we started; DuckDB's threads go with it
+                proc.wait()
+                code = None
         return code, time.perf_counter() - started, peak.mib
     finally:
         if log:

@@ -31,14 +31,17 @@ def _checks(checks: dict) -> list[str]:
 
 def _subset_table(sub: dict) -> list[str]:
     ours, floor = sub["ours"], sub["floor"]
+    more = "> " if ours.get("timed_out") else ""
     rows = [
         "| way | computing | process wall (with start-up) | peak memory (process tree) | × floor (computing) |",
         "|---|---:|---:|---:|---:|",
         f"| DuckDB floor (one hand-written query, bench/subset.py) | {_s(floor['compute_seconds'])} | "
         f"{_s(floor['process_seconds'])} | {_mib(floor['peak_mib'])} | 1.0 |",
-        f"| ours: `dbt run --select {' '.join(_sel())}` ({ours['models']} models) | {_s(ours['compute_seconds'])} | "
-        f"{_s(ours['process_seconds'])} (of which dbt's fixed start-up {_s(ours['overhead_seconds'])}) | "
-        f"{_mib(ours['peak_mib'])} | {ours['compute_seconds'] / floor['compute_seconds']:.1f} |",
+        f"| ours: `dbt run --select {' '.join(_sel())}`"
+        + (" — stopped at its time budget" if more else f" ({ours['models']} models)")
+        + f" | {more}{_s(ours['compute_seconds'])} | "
+        f"{more}{_s(ours['process_seconds'])} (of which dbt's fixed start-up {_s(ours['overhead_seconds'])}) | "
+        f"{_mib(ours['peak_mib'])} | {more}{ours['compute_seconds'] / floor['compute_seconds']:.1f} |",
     ]
     if "pandas" in sub:
         p = sub["pandas"]
@@ -46,8 +49,9 @@ def _subset_table(sub: dict) -> list[str]:
                     f"{_mib(p['peak_mib'])} | {p['compute_seconds'] / floor['compute_seconds']:.1f} |")
     rows += ["", f"Rows compared: {sub['rows']} (measure × geography × period).", ""]
     rows += _checks(sub["checks"])
-    rows += ["", "Where ours spends its time (dbt's execution time per model, 2 threads):", ""]
-    rows += [f"- `{name}` {_s(sec)}" for name, sec in ours["slowest_models"]]
+    if ours["slowest_models"]:
+        rows += ["", "Where ours spends its time (dbt's execution time per model, 2 threads):", ""]
+        rows += [f"- `{name}` {_s(sec)}" for name, sec in ours["slowest_models"]]
     return rows
 
 

@@ -30,7 +30,8 @@ def load_raw(extract_dir: Path, warehouse: Path, only: set[str] | None = None) -
         con.close()
 
 
-def dbt(args: list[str], warehouse: Path, target_path: Path, project_dir: Path = DBT_PROJECT_DIR) -> dict:
+def dbt(args: list[str], warehouse: Path, target_path: Path, project_dir: Path = DBT_PROJECT_DIR,
+        timeout: float | None = None) -> dict:
     """Run one dbt command against ``warehouse``: wall seconds, peak MiB of the dbt process
     tree and per-node execution times (from run_results.json)."""
     from bench.memory import run_child
@@ -40,7 +41,9 @@ def dbt(args: list[str], warehouse: Path, target_path: Path, project_dir: Path =
            "DBT_TARGET_PATH": str(target_path)}
     log = target_path / "bench_dbt.log"
     code, seconds, peak = run_child([str(dbt_executable()), *args, "--profiles-dir", str(project_dir),
-                                     "--project-dir", str(project_dir)], log=log, env=env)
+                                     "--project-dir", str(project_dir)], log=log, env=env, timeout=timeout)
+    if code is None:
+        return {"seconds": seconds, "peak_mib": peak, "nodes": {}, "timed_out": True}
     if code != 0:
         raise RuntimeError(f"dbt {' '.join(args)} failed (see {log}):\n{log.read_text()[-4000:]}")
     results = json.loads((target_path / "run_results.json").read_text())["results"]

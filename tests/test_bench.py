@@ -68,3 +68,30 @@ def test_differences_notices_a_changed_value_and_a_missing_row(ours):
     changed.loc[0, "value"] = changed.loc[0, "value"] + 0.001
     assert any("value differs" in p for p in subset.differences(ours, changed))
     assert any("missing" in p for p in subset.differences(ours, ours.iloc[1:]))
+
+
+def test_national_demo_writes_valid_extracts_and_its_area_model_places_residents(tmp_path):
+    """The national generator's files pass the product's reader (encoding, header, pandera),
+    and its area model places about the configured share of residents in an area."""
+    import duckdb
+
+    from ingestion.contract import source
+    from ingestion.demo.national.config import NationalConfig
+    from ingestion.demo.national.generate import generate
+    from ingestion.demo.national.seeds import AREA_MODEL_DIR
+    from ingestion.readers import read_source
+
+    config = NationalConfig.tiny()
+    out = generate(config, tmp_path / "national")
+    frames = {name: read_source(out, source(name)) for name in subset.SUBSET_SOURCES}
+    assert all(sorted(f) == list(config.years) for f in frames.values())
+    stock = frames["cpr_befolkning"][config.last_year]
+    assert abs(len(stock) - config.residents) < 0.1 * config.residents
+    assert stock["PNR_PSEUDO"].is_unique
+
+    con = duckdb.connect()
+    ranges = con.execute(f"select * from read_csv('{out / AREA_MODEL_DIR / 'area_address_ranges.csv'}')").df()
+    assert ranges["area_code"].nunique() == config.areas
+    placed = stock.merge(ranges, left_on="VEJNAVN", right_on="street_name")
+    in_area = placed["PNR_PSEUDO"].nunique() / len(stock)
+    assert 0.15 < in_area < 0.45

@@ -100,6 +100,37 @@ def _randers(r: dict, title: str) -> list[str]:
     return lines
 
 
+def _summary(results: dict) -> list[str]:
+    rows = []
+    r = results.get("randers")
+    if r:
+        full = r["full_refresh"]
+        rows.append(("Randers: raw files → exports, all checks, ≤ 60 s wall", _s(full["process_seconds"]),
+                     full["process_seconds"] <= TARGETS["randers_wall"]))
+        rows.append(("Randers: ≤ 1 GiB peak memory", _mib(full["peak_mib"]), full["peak_mib"] <= TARGETS["randers_peak_mib"]))
+        if "add_year" in r:
+            share = r["add_year"]["share_of_full_refresh"]
+            rows.append(("Adding a year ≤ 25 % of a full refresh", f"{100 * share:.0f} %", share <= TARGETS["add_year_share"]))
+    n = results.get("national")
+    if n and "subset" in n:
+        sub = n["subset"]
+        ours, floor = sub["ours"], sub["floor"]
+        more = "> " if ours.get("timed_out") else ""
+        ratio = ours["compute_seconds"] / floor["compute_seconds"]
+        rows.append(("National: indicator computation ≤ 3× the DuckDB floor", f"{more}{ratio:.1f}×",
+                     not ours.get("timed_out") and ratio <= TARGETS["national_vs_floor"]))
+        peaks = [ours["peak_mib"], floor["peak_mib"], n["load"]["peak_mib"]]
+        rows.append(("National: ≤ 4 GiB peak memory", _mib(max(peaks)), max(peaks) <= TARGETS["national_peak_mib"]))
+        if "pandas" in sub:
+            p = sub["pandas"]["compute_seconds"] / ours["compute_seconds"]
+            rows.append(("National: ≥ 10× faster than pandas", f"pandas {'< ' if more else ''}{p:.1f}× ours",
+                         not ours.get("timed_out") and p >= TARGETS["pandas_vs_ours"]))
+    if not rows:
+        return []
+    return (["## Targets at a glance", "", "| target | measured | |", "|---|---:|---|"]
+            + [f"| {t} | {v} | {_met(ok)} |" for t, v, ok in rows] + [""])
+
+
 def render(results: dict) -> str:
     from bench.doc_text import INTRO, NATIONAL_DESIGN, NEXT_STEPS, national_section
 
@@ -107,8 +138,9 @@ def render(results: dict) -> str:
     lines = [INTRO, "",
              "## Machine", "",
              f"{m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB memory, {m['os']}, Python {m['python']}; "
-             f"DuckDB memory limit {m['duckdb_memory_limit']} (BOLIGMONITOR_DUCKDB_MEMORY) for the warehouse, dbt "
-             f"and the floor alike. " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()) + ".", ""]
+             f"DuckDB memory limit at Randers scale {m['duckdb_memory_limit']} (BOLIGMONITOR_DUCKDB_MEMORY, the "
+             f"product's default) for the refresh, dbt and the floor alike. " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()) + ".", ""]
+    lines += _summary(results)
     if "randers" in results:
         lines += _randers(results["randers"], "Randers scale (about 100,000 residents, 2011-2025)")
     if "national" in results:

@@ -41,10 +41,12 @@ def run_randers(work: Path, small: bool, add_year: bool) -> dict:
     return result
 
 
-def run_national(work: Path, residents: int | None, prepare_only: bool = False) -> dict:
+def run_national(work: Path, residents: int | None, prepare_only: bool = False, budget: float | None = None) -> dict:
     from bench import national
 
-    return national.run(work / "national", residents, prepare_only)
+    if budget is None:
+        budget = national.OURS_BUDGET_VS_FLOOR
+    return national.run(work / "national", residents, prepare_only, budget)
 
 
 def _say(message: str) -> None:
@@ -58,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", choices=("randers", "small"), default="randers")
     parser.add_argument("--national-residents", type=int, default=None)
     parser.add_argument("--no-add-year", action="store_true")
+    parser.add_argument("--ours-budget", type=float, default=None,
+                        help="nationally, stop dbt after this many times the floor's time (default 3, 0: no limit)")
     parser.add_argument("--prepare-national", action="store_true",
                         help="only generate and load the national warehouse (kept for the next run)")
     parser.add_argument("--work", type=Path, default=REPO_ROOT / "var" / "bench")
@@ -77,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         results[key]["command"] = command
         _save(args, results)
     if args.only != "randers":
-        results["national"] = run_national(args.work, args.national_residents)
+        results["national"] = run_national(args.work, args.national_residents, budget=args.ours_budget)
         results["national"]["command"] = command
         _save(args, results)
     _say(f"wrote {args.doc}")

@@ -143,7 +143,8 @@ def prepare(work: Path, config) -> dict:
     return prepared
 
 
-def run(work: Path, residents: int | None, prepare_only: bool = False) -> dict:
+def run(work: Path, residents: int | None, prepare_only: bool = False,
+        ours_budget_vs_floor: float | None = OURS_BUDGET_VS_FLOOR) -> dict:
     from ingestion.demo.national.config import NationalConfig
     from ingestion.demo.national.seeds import AREA_MODEL_DIR
 
@@ -157,7 +158,7 @@ def run(work: Path, residents: int | None, prepare_only: bool = False) -> dict:
     project = national_dbt_project(work, work / "extracts" / AREA_MODEL_DIR)
     _say("national: indicator subset: floor, pandas, ours")
     result["subset"] = measure.indicator_subset(work / "national.duckdb", work / "subset", project, with_marts=False,
-                                                ours_budget_vs_floor=OURS_BUDGET_VS_FLOOR)
+                                                ours_budget_vs_floor=ours_budget_vs_floor or None)
     result["subset_load_after"] = os.getloadavg()
     return result
 

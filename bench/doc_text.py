@@ -57,7 +57,17 @@ cost is measured on one national CPR file and reported separately."""
 NEXT_STEPS = """## What the measurements say should be made fast (issue step 3, not done yet)
 
 In the order of the time they would save, judged from the per-model times above and the
-difference between ours and the floor, which computes the same rows:
+difference between ours and the floor, which computes the same rows.
+
+At national scale the bench stops dbt at three times the floor. One run without that limit
+(`python -m bench --only national --ours-budget 0`, 2026-11-23 05:16-05:30 UTC, at nice 19
+while other work ran, so only indicative) shows where the time goes: the person-level models
+took 9.5 minutes before the last one started (`int_indicator__labour_market` 205 s,
+`int_indicator__person_values` 155 s, `int_indicator__population_profile` 121 s,
+`int_person__geography_year` 51 s, `int_person__residence_year` 45 s,
+`int_indicator__kontanthjaelp` 44 s), and `int_indicator__computed_values` then spilled its
+join to disk until the disk was full (about 30 GB free) and failed after 139 s. The floor
+computes the same rows in well under a minute within the same 3 GB.
 
 1. **Aggregate per area before the geography roll-up.** `int_indicator__computed_values`
    joins every person-level row to `int_person__geography_year` (one row per person, year and

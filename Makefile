@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run run-small test ui demo clean system-deps
+.PHONY: run run-small test ui demo clean system-deps bench
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ ui: $(STAMP)
 	$(BIN)/boligmonitor prepare
 	mkdir -p var/dagster_home
 	DAGSTER_HOME=$(CURDIR)/var/dagster_home $(BIN)/dagster dev -w workspace.yaml
+
+# Measure the refresh (Randers and national scale) and rewrite docs/performance.md.
+bench: $(STAMP)
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf var exports/published dbt_project/target

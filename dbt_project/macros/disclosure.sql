@@ -178,3 +178,18 @@
     from pairs as p
     join geo as g on g.geography_type = 'municipality_excl_plan' and g.plan_code in (p.plan_code, p.sub_plan_code)
 {%- endmacro %}
+
+
+{#- The decision columns every disclosure model ends with: cells ``c`` (with primary_reason_da)
+    joined to the suppression rounds ``s``; the reason says primary or secondary (kept in the
+    quality schema for the monitoring unit, never published). -#}
+{% macro disclosure_decision_columns(c, s) -%}
+    {{ s }}.is_primary,
+    {{ s }}.is_secondary,
+    {{ s }}.is_suppressed,
+    case
+        when {{ s }}.is_primary then 'Primær: ' || {{ c }}.primary_reason_da || '.'
+        when {{ s }}.is_secondary then 'Sekundær: ellers kunne et skjult tal regnes ud (' || {{ s }}.suppressed_by_relation || ').'
+    end as suppression_reason_da,
+    {{ s }}.unsafe_relations
+{%- endmacro %}

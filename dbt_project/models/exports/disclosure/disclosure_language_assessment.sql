@@ -53,13 +53,6 @@ select
     c.geography_code,
     c.assessment_year,
     c.category,
-    s.is_primary,
-    s.is_secondary,
-    s.is_suppressed,
-    case
-        when s.is_primary then 'Primær: ' || c.primary_reason_da || '.'
-        when s.is_secondary then 'Sekundær: ellers kunne et skjult tal regnes ud (' || s.suppressed_by_relation || ').'
-    end as suppression_reason_da,
-    s.unsafe_relations
+    {{ disclosure_decision_columns('c', 's') }}
 from cells as c
 join suppression as s using (cell_id)

@@ -19,19 +19,13 @@ from pathlib import Path
 
 import duckdb
 
+from exports.labels import FLAG_LABELS_DA
+
 HTML_NAME = "datakvalitet.html"
 JSON_NAME = "datakvalitet.json"
 
-# flag column in export_area_indicator -> Danish label
-FLAGS = {
-    "flag_source_suppressed": "Diskretioneret af kilden",
-    "flag_small_n": "Få personer",
-    "flag_partial_coverage": "Delvis dækning",
-    "flag_missing": "Manglende tal",
-    "flag_stale": "Forældet",
-    "flag_implausible_change": "Usandsynlig ændring",
-    "flag_disclosure_suppressed": "Skjult af diskretionshensyn",
-}
+# flag column in export_area_indicator -> the Danish label every published file uses
+FLAGS = FLAG_LABELS_DA
 
 
 # the one reason the published report gives for every hidden cell

@@ -43,8 +43,9 @@ COLUMN_LABELS_DA = {
 # The flags' reasons in words: text beside the flags, not a flag itself.
 FLAG_REASONS_COLUMN = "flag_reasons_da"
 
+# One label per flag for every published file (workbooks, annex, data-quality report).
 FLAG_LABELS_DA = {
-    "flag_disclosure_suppressed": "Diskretioneret",
+    "flag_disclosure_suppressed": "Skjult af diskretionshensyn",
     "flag_source_suppressed": "Diskretioneret af kilden",
     "flag_small_n": "Få personer",
     "flag_partial_coverage": "Delvis dækning",

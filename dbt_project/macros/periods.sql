@@ -37,6 +37,29 @@
     make_date({{ end_year_col }}, 9, 30) as period_end
 {%- endmacro %}
 
+{#- period, period_start, period_end of a calendar year (a flow counted over the year). -#}
+{% macro calendar_year_columns(year_col) -%}
+    cast({{ year_col }} as varchar) as period,
+    make_date({{ year_col }}, 1, 1) as period_start,
+    make_date({{ year_col }}, 12, 31) as period_end
+{%- endmacro %}
+
+{#- period, period_start, period_end of a 1 January stock: a point in time. -#}
+{% macro stock_1jan_columns(year_col) -%}
+    cast({{ year_col }} as varchar) as period,
+    make_date({{ year_col }}, 1, 1) as period_start,
+    make_date({{ year_col }}, 1, 1) as period_end
+{%- endmacro %}
+
+{#- period, period_start, period_end of a year by its catalogue period_kind: a 1 January stock
+    is a point in time, anything else yearly covers the calendar year. -#}
+{% macro year_columns_by_kind(year_col, period_kind_col) -%}
+    cast({{ year_col }} as varchar) as period,
+    make_date({{ year_col }}, 1, 1) as period_start,
+    case when {{ period_kind_col }} = 'stock_1jan' then make_date({{ year_col }}, 1, 1)
+         else make_date({{ year_col }}, 12, 31) end as period_end
+{%- endmacro %}
+
 {#- Age in completed years on a date. -#}
 {% macro age_on(birth_date_col, date_col) -%}
     date_sub('year', {{ birth_date_col }}, {{ date_col }})

@@ -14,9 +14,7 @@ published as (
     select
         c.indicator_id,
         num.geography_code,
-        cast(num.extract_year as varchar) as period,
-        make_date(num.extract_year, 1, 1) as period_start,
-        make_date(num.extract_year, 12, 31) as period_end,
+        {{ calendar_year_columns('num.extract_year') }},
         num.value as numerator,
         den.value as denominator,
         coalesce(num.value_marker, den.value_marker) as source_marker,

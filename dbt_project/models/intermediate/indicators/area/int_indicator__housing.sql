@@ -102,14 +102,13 @@ municipality as (
 )
 
 select
-    indicator_id,
-    geography_code,
-    cast(year as varchar) as period,
-    make_date(year, 1, 1) as period_start,
-    case when indicator_id = 'HP2025_PROFIL_LEJEMAAL' then make_date(year, 1, 1) else make_date(year, 12, 31) end as period_end,
-    numerator,
-    denominator,
-    cast(coalesce(denominator, numerator) as bigint) as n,
-    areas_missing
-from (select * from in_plan union all select * from municipality)
-where year in (select year from lease_years)
+    v.indicator_id,
+    v.geography_code,
+    {{ year_columns_by_kind('v.year', 'c.period_kind') }},
+    v.numerator,
+    v.denominator,
+    cast(coalesce(v.denominator, v.numerator) as bigint) as n,
+    v.areas_missing
+from (select * from in_plan union all select * from municipality) as v
+join {{ ref('int_catalogue__indicators') }} as c using (indicator_id)
+where v.year in (select year from lease_years)

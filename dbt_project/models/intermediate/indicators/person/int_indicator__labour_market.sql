@@ -94,9 +94,7 @@ foertidspension as (
     select
         'HP2017_OM_FOERTIDSPENSION' as indicator_id,
         a.person_key,
-        cast(a.year as varchar) as period,
-        make_date(a.year, 1, 1) as period_start,
-        make_date(a.year, 12, 31) as period_end,
+        {{ calendar_year_columns('a.year') }},
         a.year as membership_year,
         1.0 as weight,
         case when y.has_foertidspension then 1.0 else 0.0 end as value
@@ -110,9 +108,7 @@ foertidspension_share as (
     select
         'HP2025_PROFIL_FOERTIDSPENSION_ANDEL' as indicator_id,
         a.person_key,
-        cast(a.year as varchar) as period,
-        make_date(a.year, 1, 1) as period_start,
-        make_date(a.year, 12, 31) as period_end,
+        {{ calendar_year_columns('a.year') }},
         a.year as membership_year,
         y.all_fulltime as weight,
         coalesce(y.fp_fulltime, 0.0) / y.all_fulltime as value

@@ -5,9 +5,7 @@
 select
     'HP2025_SPROGVURDERING' as indicator_id,
     person_key,
-    cast(assessment_year as varchar) as period,
-    make_date(assessment_year, 1, 1) as period_start,
-    make_date(assessment_year, 12, 31) as period_end,
+    {{ calendar_year_columns('assessment_year') }},
     assessment_year as membership_year,
     1.0 as weight,
     case when result_category in ('fokuseret', 'saerlig') then 1.0 else 0.0 end as value

@@ -25,8 +25,7 @@ flagged as (
     left join placement_years as p using (person_key, year)
 )
 
-select 'HP2017_OM_ANBRAGTE_BOERN' as indicator_id, person_key, cast(year as varchar) as period,
-       make_date(year, 1, 1) as period_start, make_date(year, 12, 31) as period_end,
+select 'HP2017_OM_ANBRAGTE_BOERN' as indicator_id, person_key, {{ calendar_year_columns('year') }},
        year as membership_year, 1.0 as weight, 1.0 as value
 from flagged where placed
 union all

@@ -18,9 +18,7 @@ indicators as (
 select
     indicator_id,
     person_key,
-    cast(year as varchar) as period,
-    make_date(year, 1, 1) as period_start,
-    make_date(year, 1, 1) as period_end,
+    {{ stock_1jan_columns('year') }},
     year as membership_year,
     1.0 as weight,
     value

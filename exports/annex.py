@@ -22,6 +22,7 @@ from exports.labels import (
     LEVEL_LABELS_DA,
     PLAN_NAMES_DA,
     SUPPRESSED_FOOTNOTE_DA,
+    date_da,
     UNIT_LABELS_DA,
     decimals_for,
     flag_label,
@@ -110,7 +111,7 @@ def build_annex(rows: list[dict], plan_code: str, year: int, vintage: dict) -> d
     assessed = [r for r in plan_total if r["status"] in ("opfyldt", "ikke opfyldt endnu")]
     return {
         "plan_code": plan_code, "plan_name": PLAN_NAMES_DA.get(plan_code, plan_code), "year": year,
-        "vintage": vintage,
+        "vintage": vintage, "as_of_date": date_da(vintage["as_of_date"]) if vintage.get("as_of_date") else None,
         "sections": [{"name": name, "indicators": items} for (_, name), items in sorted(sections.items())],
         "summary": {"met": sum(r["status"] == "opfyldt" for r in assessed), "assessed": len(assessed),
                     "not_assessed": len(plan_total) - len(assessed)},
@@ -142,6 +143,7 @@ td.suppressed { color: #777; } .flags { color: #8a5a00; font-size: 11px; }
 <body data-plan="{{ a.plan_code }}" data-year="{{ a.year }}">
 <h1>Resultater på indsatsområderne {{ a.year }}</h1>
 <p><strong>{{ a.plan_name }}</strong> · bilag til årsrapporten · rapportår {{ a.year }}
+{%- if a.vintage.as_of_date %} · tal kendt pr. {{ a.as_of_date }}{% endif %}
 {%- if a.vintage.latest_data_year %} · data til og med {{ a.vintage.latest_data_year }}{% endif %}</p>
 <p class="legend">Nedenfor fremgår status på succeskriterierne for indsatsområderne. Resultatet for {{ a.year }}
 er fremhævet og efterfulgt af en grøn eller gul smiley. {{ green }} Den grønne smiley signalerer, at målet på

@@ -128,6 +128,12 @@ def format_number_da(value: float | int | None, decimals: int = 1) -> str:
     return text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
 
 
+def date_da(iso_date: str) -> str:
+    """'2021-12-31' -> '31.12.2021' (the Danish way of writing a date)."""
+    year, month, day = iso_date.split("-")
+    return f"{day}.{month}.{year}"
+
+
 def period_end_year(period: str | None) -> int | None:
     """The calendar year a period ends in: '2018' and '2018-05' -> 2018, '2018/19' -> 2019,
     '2014-2018' -> 2018, '2023-10..2024-09' -> 2024."""

@@ -32,11 +32,17 @@ from exports.labels import period_end_year
 from exports.snapshot import EXPORT_SCHEMA, SNAPSHOT_FILE, build_snapshot
 
 MANIFEST_FILE = "manifest.json"
+# one row: the report year the marts were built for and their as-of date (dbt_project/macros/as_of.sql)
+REPORT_YEAR_RELATION = "marts.mart_report_year"
 STAGING_PREFIX = ".staging-"
 _BOM = "\ufeff".encode()
 _FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
 
 Progress = Callable[[str], None]
+
+
+class ReportYearError(RuntimeError):
+    """The export relations hold periods after the report year they are to be published under."""
 
 
 def export_relations(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -119,6 +125,38 @@ def _earlier_annexes(export_dir: Path, written: set[str]) -> list[dict]:
     return earlier
 
 
+def built_for(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """The report year and as-of date the marts were built for; None for a warehouse without them."""
+    try:
+        row = con.execute(f"SELECT report_year, as_of_date FROM {REPORT_YEAR_RELATION}").fetchall()
+    except duckdb.CatalogException:
+        return None
+    return {"report_year": row[0][0], "as_of_date": row[0][1].isoformat()} if len(row) == 1 else None
+
+
+def check_report_year(latest_years: dict[str, int | None], report_year: int | None, built: dict | None) -> None:
+    """Refuse to publish figures under another report year than the one the marts were built for
+    (dbt var report_year): they keep only the periods that had ended by then, so a later year's
+    build would publish today's figures under an earlier year's name, and an earlier build would
+    pass old figures off as new. A warehouse that does not say its year is judged by its periods."""
+    if report_year is None:
+        return
+    if built and built["report_year"] != report_year:
+        raise ReportYearError(
+            f"Not published: the marts were built for report year {built['report_year']} (as of "
+            f"{built['as_of_date']}), not {report_year}. Rebuild them with dbt var report_year={report_year} "
+            f"(`boligmonitor export --report-year {report_year}` or `boligmonitor backfill`). The published files "
+            "are unchanged.")
+    later = {relation: year for relation, year in latest_years.items() if year and year > report_year}
+    if later:
+        found = ", ".join(f"{relation} up to {year}" for relation, year in sorted(later.items()))
+        raise ReportYearError(
+            f"Not published: the export relations hold periods after report year {report_year} ({found}); they "
+            f"were built for a later year. Rebuild the marts and exports with dbt var report_year={report_year} "
+            f"(`boligmonitor export --report-year {report_year}` or `boligmonitor backfill`). The published files "
+            "are unchanged.")
+
+
 def remove_abandoned_staging(export_dir: Path) -> None:
     """A killed run leaves its staging folder behind; it was never published, so it goes."""
     for stale in export_dir.glob(f"{STAGING_PREFIX}*"):
@@ -144,19 +182,23 @@ def publish(warehouse_path: str | Path, export_dir: str | Path, *, report_year: 
         con = duckdb.connect(str(warehouse_path), read_only=True)
         try:
             relations = export_relations(con)
+            latest_by_relation = {relation: _latest_data_year(con, relation) for relation in relations}
+            built = built_for(con)
+            check_report_year(latest_by_relation, report_year, built)
             entries, latest_years = [], []
             for relation in relations:
                 say(f"writing {relation} (Parquet, CSV)")
                 con.execute(f"COPY ({published_select(con, relation)}) TO '{staging / (relation + '.parquet')}' "
                             "(FORMAT parquet)")
                 _write_csv(con, relation, staging / f"{relation}.csv")
-                latest = _latest_data_year(con, relation)
+                latest = latest_by_relation[relation]
                 latest_years.append(latest)
                 entries.append({"relation": relation,
                                 "rows": con.execute(f'SELECT count(*) FROM {EXPORT_SCHEMA}."{relation}"').fetchone()[0],
                                 "latest_data_year": latest})
             vintage = {"report_year": report_year,
-                       "latest_data_year": max((y for y in latest_years if y), default=None)}
+                       "latest_data_year": max((y for y in latest_years if y), default=None),
+                       "as_of_date": built["as_of_date"] if built else None}
             say("writing the XLSX workbooks")
             workbooks = write_workbooks(con, relations, staging, vintage)
             say("writing the indicator annex")

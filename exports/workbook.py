@@ -26,6 +26,7 @@ from exports.labels import (
     SHEET_PER_INDSATSOMRAADE,
     SUPPRESSED_FOOTNOTE_DA,
     column_label,
+    date_da,
     is_suppression_flag,
 )
 
@@ -119,6 +120,9 @@ def _save(wb: Workbook, path: Path, vintage: dict) -> None:
     about.append(["Boligmonitor: offentliggjorte tal efter diskretionering"])
     about["A1"].font = _HEADER_FONT
     about.append(["Rapportår", vintage.get("report_year")])
+    if vintage.get("as_of_date"):
+        # every figure is as known on this date: periods ending later are not included
+        about.append(["Tal kendt pr.", date_da(vintage["as_of_date"])])
     about.append(["Seneste dataår", vintage.get("latest_data_year")])
     about.append([f"{FOOTNOTE_MARK} {SUPPRESSED_FOOTNOTE_DA}"])
     about.column_dimensions["A"].width = 40

@@ -7,8 +7,8 @@
     boligmonitor prepare                  # only parse the dbt project (manifest for Dagster)
     boligmonitor load --extracts DIR      # only validate and load the raw schema (development)
     boligmonitor refresh 2025 --extracts DIR   # the yearly refresh for report year 2025
-    boligmonitor export [--report-year Y]      # only rebuild the exports schema, check and publish
-    boligmonitor backfill 2019 2024            # publish the annex of each report year from the warehouse
+    boligmonitor export [--report-year Y]      # only rebuild marts + exports for year Y, check and publish
+    boligmonitor backfill 2019 2024            # publish each report year as known at its end, annex per year
     boligmonitor postgres --dsn DSN            # load the published snapshot into PostgreSQL
     boligmonitor docs                          # dbt docs (static HTML) into var/dbt_docs
 """
@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from orchestration.operations import ENV_POSTGRES_DSN, OPERATIONS, add_operations_commands
+from orchestration.operations import ENV_POSTGRES_DSN, OPERATIONS, add_operations_commands, default_report_year
 from orchestration.settings import (
     DBT_PROJECT_DIR,
     ENV_EXPORTS,
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--extracts", type=Path, help="a real extract folder (default: the demo municipality)")
     run.add_argument("--small", action="store_true", help="use the small demo municipality")
     run.add_argument("--regenerate", action="store_true", help="regenerate the demo even if present")
-    run.add_argument("--report-year", type=int, default=2024)
+    run.add_argument("--report-year", type=int, default=default_report_year())
     run.add_argument("--warehouse", type=Path, default=None)
     run.add_argument("--exports", type=Path, default=None)
     demo = commands.add_parser("demo", help="write the demo municipality's extracts")

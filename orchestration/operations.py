@@ -22,7 +22,16 @@ from orchestration.settings import (
     default_warehouse_path,
 )
 
-__all__ = ["ENV_POSTGRES_DSN", "OPERATIONS", "add_operations_commands"]
+__all__ = ["ENV_POSTGRES_DSN", "OPERATIONS", "add_operations_commands", "default_report_year"]
+
+
+def default_report_year() -> int:
+    """The dbt var report_year as dbt_project.yml sets it: the one default for dbt, the Dagster
+    configs and the command line (the September refresh reports the year before)."""
+    import yaml
+
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    return int(project["vars"]["report_year"])
 
 
 class Progress:
@@ -61,7 +70,8 @@ def refresh(args) -> int:
 
 
 def _publish_only(report_year: int, progress: Progress) -> bool:
-    """One partition (report year) of the Dagster job publish_exports, in this process."""
+    """One partition (report year) of the Dagster job publish_exports, in this process: the marts
+    and exports rebuilt with dbt var report_year, checked, published."""
     import dagster as dg
 
     from orchestration.definitions import defs
@@ -70,7 +80,8 @@ def _publish_only(report_year: int, progress: Progress) -> bool:
     if str(report_year) not in REPORT_YEARS:
         progress(f"report year {report_year} is outside {REPORT_YEARS[0]}-{REPORT_YEARS[-1]}", advance=False)
         return False
-    progress(f"report year {report_year}: rebuilding the exports schema, checking it and publishing ...")
+    progress(f"report year {report_year}: rebuilding the marts and exports as of 31 December {report_year}, "
+             "checking them and publishing ...")
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "var" / "dagster_home")))
     home.mkdir(parents=True, exist_ok=True)
     result = defs.resolve_job_def("publish_exports").execute_in_process(
@@ -79,7 +90,8 @@ def _publish_only(report_year: int, progress: Progress) -> bool:
 
 
 def export_only(args) -> int:
-    """Rebuild only the exports schema from the marts as they are, run its checks, publish."""
+    """Rebuild the marts and the exports schema for the report year from the intermediate models
+    as they are (no extract is read), run their checks, publish."""
     from orchestration.cli import prepare_dbt
 
     warehouse, exports = _paths(args)
@@ -100,7 +112,8 @@ def export_only(args) -> int:
 
 
 def backfill(args) -> int:
-    """The exports and annex for each report year in turn, from the warehouse as it stands."""
+    """The exports and annex for each report year in turn: the marts cut as of that year, from the
+    intermediate models as they stand. The warehouse and the exports are left at the last year."""
     from orchestration.cli import prepare_dbt
 
     warehouse, exports = _paths(args)
@@ -167,10 +180,11 @@ def add_operations_commands(commands) -> None:
     p.add_argument("--extracts", type=Path, help="the folder with the year's extracts (default: demo municipality)")
     p.add_argument("--small", action="store_true", help="use the small demo municipality")
     paths(p)
-    p = commands.add_parser("export", help="only rebuild the exports schema, check it and publish")
-    p.add_argument("--report-year", type=int, default=2024)
+    p = commands.add_parser("export", help="only rebuild the marts and exports for a report year, check, publish")
+    p.add_argument("--report-year", type=int, default=default_report_year())
     paths(p)
-    p = commands.add_parser("backfill", help="publish each report year FIRST..LAST in turn (annex per year)")
+    p = commands.add_parser("backfill", help="publish each report year FIRST..LAST in turn, each as known at its "
+                            "end (annex per year)")
     p.add_argument("first", type=int)
     p.add_argument("last", type=int)
     paths(p)

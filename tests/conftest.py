@@ -25,42 +25,53 @@ def pytest_sessionstart(session):
 
 
 @pytest.fixture(scope="session")
-def built_warehouse(small_demo, tmp_path_factory) -> Path:
-    """The small demo loaded and built by dbt (no Dagster run): for tests that read the
-    marts, the quality schema and the exports schema. Read-only for the tests: copy it to change it."""
-    import os
-    import subprocess
-
-    from orchestration.cli import load_raw
-    from orchestration.settings import DBT_PROJECT_DIR, ENV_WAREHOUSE, dbt_executable
-
-    work = tmp_path_factory.mktemp("built")
-    warehouse = work / "warehouse.duckdb"
-    load_raw(small_demo, warehouse)
-    env = {**os.environ, ENV_WAREHOUSE: str(warehouse), "DBT_TARGET_PATH": str(work / "target"),
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    # one thread: two big models side by side can exceed DuckDB's 1 GB cap in one process
-    done = subprocess.run([str(dbt_executable()), "build", "--threads", "1", "--exclude", "test_type:unit", "--profiles-dir",
-                           str(DBT_PROJECT_DIR)], cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout[-3000:]
-    return warehouse
+def built_warehouse(published_demo) -> Path:
+    """The warehouse of the session's refresh (marts, quality and exports schemas built), for
+    tests that read it. Read-only for the tests: copy it to change it."""
+    return published_demo["warehouse"]
 
 
 @pytest.fixture(scope="session")
 def published_demo(small_demo, tmp_path_factory) -> dict:
-    """One `boligmonitor run` (a subprocess, as the monitoring unit runs it) on the small demo:
-    its warehouse, published exports and console output. For the publishing tests."""
+    """The one refresh of the small demo per test session: `boligmonitor run` (a subprocess, as
+    the monitoring unit runs it, default report year) with its own Dagster instance. Its
+    warehouse, published exports, Dagster home and console output are shared by every test that
+    only reads them; a test that changes the warehouse or the exports copies them into its
+    tmp_path first (a file copy takes well under a second, a refresh minutes)."""
     import os
     import subprocess
 
+    from orchestration.operations import default_report_year
+
     work = tmp_path_factory.mktemp("published")
     paths = {"work": work, "warehouse": work / "warehouse.duckdb", "exports": work / "exports",
-             "extracts": small_demo}
-    env = {**os.environ, "DAGSTER_HOME": str(work / "dagster_home")}
-    (work / "dagster_home").mkdir()
+             "extracts": small_demo, "dagster_home": work / "dagster_home", "report_year": default_report_year()}
+    env = {**os.environ, "DAGSTER_HOME": str(paths["dagster_home"])}
+    paths["dagster_home"].mkdir()
     done = subprocess.run([str(Path(sys.executable).with_name("boligmonitor")), "run", "--extracts", str(small_demo),
-                           "--warehouse", str(paths["warehouse"]), "--exports", str(paths["exports"]),
-                           "--report-year", "2024"], env=env, capture_output=True, text=True)
+                           "--warehouse", str(paths["warehouse"]), "--exports", str(paths["exports"])],
+                          env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    paths["stdout"] = done.stdout
+    return paths
+
+
+@pytest.fixture(scope="session")
+def backfilled_2021(published_demo, tmp_path_factory) -> dict:
+    """`boligmonitor backfill 2021 2021` on a copy of the session's warehouse and exports: the
+    marts rebuilt as known at the end of 2021 and published over the default year's files."""
+    import os
+    import shutil
+    import subprocess
+
+    work = tmp_path_factory.mktemp("backfill")
+    paths = {"warehouse": work / "warehouse.duckdb", "exports": work / "exports", "report_year": 2021}
+    shutil.copy(published_demo["warehouse"], paths["warehouse"])
+    shutil.copytree(published_demo["exports"], paths["exports"])
+    env = {**os.environ, "DAGSTER_HOME": str(work / "dagster_home")}
+    done = subprocess.run([str(Path(sys.executable).with_name("boligmonitor")), "backfill", "2021", "2021",
+                           "--warehouse", str(paths["warehouse"]), "--exports", str(paths["exports"])],
+                          env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     paths["stdout"] = done.stdout
     return paths

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.settings import ENV_EXPORTS, ENV_EXTRACTS, ENV_WAREHOUSE
+from orchestration.settings import ENV_WAREHOUSE
 
 # Plan 2025-29, delmål "Bedre sprogkompetencer ved overgang til skole", 2023 (seed 003 lines 968-1030).
 PUBLISHED_LANGUAGE_2023 = {
@@ -26,35 +26,31 @@ PUBLISHED_LANGUAGE_2023 = {
 
 
 @pytest.fixture(scope="module")
-def refreshed(small_demo, tmp_path_factory):
-    """Run the yearly refresh job once, in-process, against a fresh warehouse."""
-    work = tmp_path_factory.mktemp("refresh")
-    env = {ENV_EXTRACTS: str(small_demo), ENV_WAREHOUSE: str(work / "warehouse.duckdb"),
-           ENV_EXPORTS: str(work / "exports")}
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    from orchestration.definitions import defs
-
-    result = defs.resolve_job_def("yearly_refresh").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
-    )
-    yield result, work
-    for key, value in old.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+def refreshed(published_demo):
+    """The session's yearly refresh (one `boligmonitor run`, tests/conftest.py): its Dagster run
+    as the run's instance recorded it, and its folder (warehouse.duckdb, exports/). Read-only:
+    tests that change the warehouse copy it."""
+    instance = dg.DagsterInstance.from_config(str(published_demo["dagster_home"]))
+    runs = instance.get_runs()
+    assert [r.job_name for r in runs] == ["yearly_refresh"]
+    yield (instance, runs[0]), published_demo["work"]
+    instance.dispose()
 
 
 def test_every_asset_and_check_materialises(refreshed):
-    result, _ = refreshed
-    assert result.success
+    (instance, run), _ = refreshed
+    assert run.status == dg.DagsterRunStatus.SUCCESS
     from orchestration.definitions import defs
 
+    def events(kind: dg.DagsterEventType) -> list:
+        records = instance.get_records_for_run(run.run_id, of_type=kind, limit=100_000).records
+        return [r.event_log_entry.dagster_event for r in records]
+
     graph = defs.resolve_asset_graph()
-    materialised = {e.asset_key for e in result.get_asset_materialization_events()}
+    materialised = {e.asset_key for e in events(dg.DagsterEventType.ASSET_MATERIALIZATION)}
     assert materialised == set(graph.get_all_asset_keys())
-    evaluations = result.get_asset_check_evaluations()
+    evaluations = [e.event_specific_data for e in events(dg.DagsterEventType.ASSET_CHECK_EVALUATION)]
+    assert evaluations
     failed_blocking = [e.check_name for e in evaluations if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]
     assert not failed_blocking
 

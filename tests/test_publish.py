@@ -54,8 +54,9 @@ def test_snapshot_holds_only_the_export_relations(published_demo):
             con.execute("CREATE TABLE x (a INT)")
     finally:
         con.close()
-    assert manifest["data_vintage"]["report_year"] == 2024
-    assert manifest["data_vintage"]["latest_data_year"] >= 2024
+    assert manifest["data_vintage"]["report_year"] == published_demo["report_year"]
+    # the demo's extracts reach the report year, and nothing after it is published
+    assert manifest["data_vintage"]["latest_data_year"] == published_demo["report_year"]
     assert manifest["code_version"] and manifest["code_version"] != "unknown"
     # the data-quality report is published with the tables it describes, in the same swap
     for name, digest in manifest["quality_report"]["files"].items():
@@ -172,7 +173,7 @@ def test_workbook_per_plan_reads_back_with_danish_headers_and_footnotes(publishe
 PUBLISH_SCRIPT = """
 import sys
 from exports.publish import publish
-publish(sys.argv[1], sys.argv[2], report_year=2024)
+publish(sys.argv[1], sys.argv[2], report_year=int(sys.argv[3]))
 """
 
 
@@ -184,7 +185,8 @@ def test_a_publish_killed_midway_leaves_the_last_good_files(published_demo, tmp_
     exports = tmp_path / "exports"
     shutil.copytree(published_demo["exports"], exports)
     before = {p.name: _sha(p) for p in exports.iterdir()}
-    publisher = subprocess.Popen([sys.executable, "-c", PUBLISH_SCRIPT, str(published_demo["warehouse"]), str(exports)],
+    publisher = subprocess.Popen([sys.executable, "-c", PUBLISH_SCRIPT, str(published_demo["warehouse"]), str(exports),
+                                  str(published_demo["report_year"])],
                                  cwd=Path(__file__).parent.parent)
     deadline = time.monotonic() + 60
     while not list(exports.glob(f"{STAGING_PREFIX}*/*.parquet")):
@@ -195,7 +197,8 @@ def test_a_publish_killed_midway_leaves_the_last_good_files(published_demo, tmp_
     publisher.wait()
     assert list(exports.glob(f"{STAGING_PREFIX}*")), "the killed run left its staging folder"
     assert {p.name: _sha(p) for p in exports.iterdir() if not p.name.startswith(STAGING_PREFIX)} == before
-    done = subprocess.run([sys.executable, "-c", PUBLISH_SCRIPT, str(published_demo["warehouse"]), str(exports)],
+    done = subprocess.run([sys.executable, "-c", PUBLISH_SCRIPT, str(published_demo["warehouse"]), str(exports),
+                                  str(published_demo["report_year"])],
                           cwd=Path(__file__).parent.parent, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
     assert not list(exports.glob(f"{STAGING_PREFIX}*"))

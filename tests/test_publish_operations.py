@@ -1,9 +1,11 @@
 """Yearly operations: the Dagster job publish_exports is partitioned by report year (a backfill
-over years), an earlier report year's annex holds only periods up to that year and stays listed
-after later publishes, the CLI's backfill runs each year with progress, dbt docs are generated."""
+over years) and rebuilds the marts as of each year; a warehouse built for a later year is not
+published under an earlier one; the CLI's backfill runs each year with progress, an earlier
+year's annex stays listed after later publishes, dbt docs are generated."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -12,7 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from exports.publish import publish
+import pytest
+
+from exports.publish import ReportYearError, check_report_year, publish
 
 BOLIGMONITOR = str(Path(sys.executable).with_name("boligmonitor"))
 
@@ -28,44 +32,52 @@ def test_publish_job_is_partitioned_by_report_year():
     assert config["ops"]["published__export_files"]["config"]["report_year"] == 2019
     assert config["ops"]["warehouse_dbt_assets"]["config"]["report_year"] == 2019
     selected = {k.to_user_string() for k in job.asset_layer.executable_asset_keys}
-    assert "published/export_files" in selected and "exports/export_area_indicator" in selected
-    assert not any(k.startswith(("raw/", "staging/", "marts/")) for k in selected)
+    # the marts are cut as of the partition's year, so they are rebuilt with it, from the
+    # intermediate models as they stand; the backtest against the documents is not published
+    assert {"published/export_files", "exports/export_area_indicator", "marts/mart_area_indicator",
+            "marts/mart_language_assessment", "quality/disclosure_area_indicator"} <= selected
+    assert not any(k.startswith(("raw/", "staging/", "intermediate/")) for k in selected)
+    assert "quality/fidelity_published_values" not in selected
 
 
-def test_an_earlier_report_year_has_its_own_annex(published_demo, tmp_path):
+def test_a_later_years_warehouse_is_not_published_under_an_earlier_year(published_demo, tmp_path):
     exports = tmp_path / "exports"
     shutil.copytree(published_demo["exports"], exports)
-    publish(published_demo["warehouse"], exports, report_year=2019)
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in exports.iterdir()}
+    built = published_demo["report_year"]
+    with pytest.raises(ReportYearError, match=rf"built for report year {built} \(as of {built}-12-31\), not 2019"):
+        publish(published_demo["warehouse"], exports, report_year=2019)
+    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in exports.iterdir()} == before
+    # a warehouse that does not say which year it was built for is judged by its latest periods
+    with pytest.raises(ReportYearError, match=r"after report year 2019 \(export_area_indicator up to 2025\)"):
+        check_report_year({"export_area_indicator": 2025, "export_population_indicator": None}, 2019, None)
+    check_report_year({"export_area_indicator": 2019}, 2019, {"report_year": 2019, "as_of_date": "2019-12-31"})
+
+
+def test_cli_backfill_one_report_year_and_dbt_docs(backfilled_2021, published_demo, tmp_path):
+    exports, year, default = backfilled_2021["exports"], backfilled_2021["report_year"], published_demo["report_year"]
+    stdout = backfilled_2021["stdout"]
+    assert "[2/2" in stdout and f"report year {year}" in stdout  # numbered progress steps
     manifest = json.loads((exports / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["data_vintage"]["report_year"] == year
+    # the default year's annexes, published before, stay listed beside the backfilled year's
     years = {(a["plan_code"], a["year"]) for a in manifest["annexes"]}
-    assert {("HP2017", 2019), ("HP2017", 2024), ("HP2025", 2024)} <= years
-    assert manifest["data_vintage"]["report_year"] == 2019
-    html = (exports / "bilag_HP2017_2019.html").read_text(encoding="utf-8")
+    assert {("HP2017", year), ("HP2025", year), ("HP2017", default), ("HP2025", default)} <= years
+    assert all((exports / a["file"]).exists() for a in manifest["annexes"])
+    html = (exports / f"bilag_HP2017_{year}.html").read_text(encoding="utf-8")
     periods = re.findall(r'data-period="([^"]+)"', html)
     assert periods
     for period in periods:
         years_in = [int(y) for y in re.findall(r"\d{4}", period)]
         end = years_in[0] + 1 if re.fullmatch(r"\d{4}/\d{2}", period) else max(years_in)
-        assert end <= 2019, period
-    assert "Resultater på indsatsområderne 2019" in html
+        assert end <= year, period
+    assert f"Resultater på indsatsområderne {year}" in html
 
-
-def test_cli_backfill_one_report_year_and_dbt_docs(published_demo, tmp_path):
-    warehouse, exports = tmp_path / "warehouse.duckdb", tmp_path / "exports"
-    shutil.copy(published_demo["warehouse"], warehouse)
-    shutil.copytree(published_demo["exports"], exports)
-    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster_home")}
-    done = subprocess.run([BOLIGMONITOR, "backfill", "2021", "2021", "--warehouse", str(warehouse),
-                           "--exports", str(exports)], env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert "[2/2" in done.stdout and "report year 2021" in done.stdout  # numbered progress steps
-    manifest = json.loads((exports / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["data_vintage"]["report_year"] == 2021
-    assert (exports / "bilag_HP2017_2021.html").exists() and (exports / "bilag_HP2025_2024.html").exists()
-
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(backfilled_2021["warehouse"], warehouse)
     out = tmp_path / "dbt_docs"
     done = subprocess.run([BOLIGMONITOR, "docs", "--warehouse", str(warehouse), "--out", str(out)],
-                          env={**env, "DBT_TARGET_PATH": str(out)}, capture_output=True, text=True)
+                          env={**os.environ, "DBT_TARGET_PATH": str(out)}, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     catalog = json.loads((out / "catalog.json").read_text(encoding="utf-8"))
     assert (out / "index.html").exists()

@@ -37,6 +37,11 @@
     make_date({{ end_year_col }}, 9, 30) as period_end
 {%- endmacro %}
 
+{#- The end of a calendar year and the date of a 1 January stock, for models that keep a year
+    column instead of the period columns below. -#}
+{% macro calendar_year_end(year_col) -%} make_date({{ year_col }}, 12, 31) {%- endmacro %}
+{% macro stock_1jan_date(year_col) -%} make_date({{ year_col }}, 1, 1) {%- endmacro %}
+
 {#- period, period_start, period_end of a calendar year (a flow counted over the year). -#}
 {% macro calendar_year_columns(year_col) -%}
     cast({{ year_col }} as varchar) as period,

@@ -15,10 +15,11 @@
 {%- endmacro %}
 
 {#- The year a refresh expects as the latest for a source kind: a refresh for report_year
-    expects the municipality's own registers to cover that year, while Danmarks Statistik and
-    LBF publish with a lag (var published_source_lag_years). -#}
+    expects the municipality's own registers to cover that year (the latest year complete by the
+    as-of date, macros/as_of.sql), while Danmarks Statistik and LBF publish with a lag (var
+    published_source_lag_years). -#}
 {% macro expected_latest_year(source_kind_col) -%}
-    ({{ var('report_year') }} - case when {{ source_kind_col }} = 'published' then {{ var('published_source_lag_years', 1) }} else 0 end)
+    ({{ latest_complete_year() }} - case when {{ source_kind_col }} = 'published' then {{ var('published_source_lag_years', 1) }} else 0 end)
 {%- endmacro %}
 
 {#- Stale: the latest yearly value of an indicator and geography is older than the refresh

@@ -9,6 +9,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration.dbt_project import dbt_project
+from orchestration.operations import default_report_year
 from orchestration.resources import Warehouse
 
 
@@ -37,7 +38,8 @@ def model_keys_in_schema(schema: str) -> list[dg.AssetKey]:
 
 
 class DbtRefreshConfig(dg.Config):
-    report_year: int = 2024
+    # dbt var report_year: the marts keep the periods that had ended by 31 December of it
+    report_year: int = default_report_year()
 
 
 @dbt_assets(

@@ -8,11 +8,13 @@ import dagster as dg
 from exports.postgres import ENV_POSTGRES_DSN
 from exports.publish import EXPORT_SCHEMA, publish
 from orchestration.assets.dbt import model_keys_in_schema
+from orchestration.operations import default_report_year
 from orchestration.resources import Warehouse
 
 
 class PublishConfig(dg.Config):
-    report_year: int = 2024
+    # the year the dbt step cut the marts at (the same partition or run config sets both)
+    report_year: int = default_report_year()
 
 
 @dg.asset(

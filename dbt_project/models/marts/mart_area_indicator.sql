@@ -28,9 +28,12 @@ values_ as (
 ),
 
 periods as (
+    -- only the periods that had ended by the report year's as-of date (macros/as_of.sql): every
+    -- row, latest value, previous period, baseline, status and flag below is as known then
     select indicator_id, period, min(period_start) as period_start, max(period_end) as period_end
     from values_
     group by indicator_id, period
+    having {{ is_known_as_of('max(period_end)') }}
 ),
 
 scaffold as (

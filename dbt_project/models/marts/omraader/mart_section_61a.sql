@@ -5,9 +5,11 @@
 -- of year Y (residents on 1 January Y) and, for the two-year criteria, the average of the
 -- tables of Y-1 and Y.
 with cells as (
+    -- the list of year Y rests on the 1 January Y table: known by the as-of date of report year Y
     select geography_code, extract_year as year, measure, value, value_marker
     from {{ ref('int_published__cells') }}
     where source = 'dst_boligomraader'
+      and {{ is_known_as_of(stock_1jan_date('extract_year')) }}
 ),
 
 wide as (

@@ -3,8 +3,10 @@
 -- per geography and calendar year. Every plan area gets a row every year, 0 if nobody was
 -- assessed, so a missing area is visible rather than silently absent.
 with assessments as (
+    -- calendar years that had ended by the report year's as-of date (macros/as_of.sql)
     select * from {{ ref('int_language__assessments') }}
     where is_presumed_need
+      and {{ is_known_as_of(calendar_year_end('assessment_year')) }}
 ),
 
 membership as (

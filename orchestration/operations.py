@@ -80,7 +80,7 @@ def _publish_only(report_year: int, progress: Progress) -> bool:
     if str(report_year) not in REPORT_YEARS:
         progress(f"report year {report_year} is outside {REPORT_YEARS[0]}-{REPORT_YEARS[-1]}", advance=False)
         return False
-    progress(f"report year {report_year}: rebuilding the marts and exports as of 31 December {report_year}, "
+    progress(f"report year {report_year}: rebuilding the marts and exports as known at the report year's end, "
              "checking them and publishing ...")
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "var" / "dagster_home")))
     home.mkdir(parents=True, exist_ok=True)

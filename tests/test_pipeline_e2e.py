@@ -167,8 +167,9 @@ def test_status_follows_the_data(refreshed, tmp_path):
         con = duckdb.connect(str(warehouse))
         con.execute("UPDATE raw.sprogvurdering SET RESULTAT = ? WHERE _extract_year = 2025", [result])
         con.close()
-        _dbt(DBT_PROJECT_DIR, warehouse, tmp_path / "target", "build", "--select", "int_language__assessments+",
-             "--exclude", "test_type:unit")
+        # only the models from the assessments to the mart the status is read from
+        _dbt(DBT_PROJECT_DIR, warehouse, tmp_path / "target", "build", "--select",
+             "int_language__assessments+,+mart_area_indicator", "--exclude", "test_type:unit")
         con = duckdb.connect(str(warehouse), read_only=True)
         try:
             return con.execute(

@@ -38,7 +38,8 @@ def model_keys_in_schema(schema: str) -> list[dg.AssetKey]:
 
 
 class DbtRefreshConfig(dg.Config):
-    # dbt var report_year: the marts keep the periods that had ended by 31 December of it
+    # dbt var report_year: the marts keep the periods that had ended by its as-of date
+    # (dbt_project/macros/as_of.sql)
     report_year: int = default_report_year()
 
 

@@ -46,6 +46,13 @@ by_area as (
     join residence as r
         on r.person_key = v.person_key
         and r.year = v.membership_year
+    {#- --vars '{indicator_ids: [...]}' computes only those indicators (the bench's subset): the
+        filter reaches the person views' branches by their constant indicator_id, so the
+        others are never computed. Default: every indicator. #}
+    {%- set only = var('indicator_ids', none) %}
+    {%- if only %}
+    where v.indicator_id in ({% for id in only %}'{{ id }}'{% if not loop.last %}, {% endif %}{% endfor %})
+    {%- endif %}
     group by all
 ),
 

@@ -97,7 +97,7 @@ def indicator_subset(warehouse: Path, work: Path, project_dir: Path = DBT_PROJEC
     budget = None
     if ours_budget_vs_floor:
         budget = ours_budget_vs_floor * result["floor"]["compute_seconds"] + idle["seconds"]
-    ours = stages.dbt(["run", "--select", *subset.OURS_SELECTION], warehouse, work / "target-ours", project_dir,
+    ours = stages.dbt(["run", "--select", *subset.OURS_SELECTION, *subset.OURS_VARS], warehouse, work / "target-ours", project_dir,
                       timeout=budget)
     slowest = sorted(ours["nodes"].items(), key=lambda kv: -kv[1])[:8]
     result["ours"] = {"process_seconds": ours["seconds"], "peak_mib": ours["peak_mib"],

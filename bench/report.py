@@ -56,9 +56,9 @@ def _subset_table(sub: dict) -> list[str]:
 
 
 def _sel() -> list[str]:
-    from bench.subset import OURS_SELECTION
+    from bench.subset import OURS_SELECTION, OURS_VARS
 
-    return OURS_SELECTION
+    return [*OURS_SELECTION, OURS_VARS[0], f"'{OURS_VARS[1]}'"]
 
 
 def _randers(r: dict, title: str) -> list[str]:

@@ -22,6 +22,8 @@ geographies, which is the fastest plan a person who knows DuckDB would write.
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pandas as pd
 
@@ -39,6 +41,10 @@ SUBSET_SOURCES = ("cpr_befolkning", "skolefravaer", "sprogvurdering", "jobcenter
 # The dbt models the subset needs, with everything upstream (dbt selection syntax). The
 # product cannot build fewer: int_indicator__computed_values stacks every person-level model.
 OURS_SELECTION = ["+int_indicator__computed_values", "+mart_language_assessment"]
+# ...and the subset's indicators only: every person-level indicator is a view stacked into
+# int_indicator__computed_values, and its var indicator_ids keeps the others from being
+# computed, so ours computes what the floor computes (without it: every indicator of both plans).
+OURS_VARS = ["--vars", json.dumps({"indicator_ids": list(SUBSET_INDICATORS)})]
 
 FLOOR_SQL = r"""
 with ranges as (

@@ -24,8 +24,8 @@ def subset_warehouse(small_demo, tmp_path_factory) -> Path:
             (extracts / path.parent.name / path.name).symlink_to(path)
     warehouse = work / "warehouse.duckdb"
     stages.load_raw(extracts, warehouse, only=set(subset.SUBSET_SOURCES))
-    stages.dbt(["build", "--select", *subset.OURS_SELECTION, "--resource-type", "seed", "--resource-type", "model"],
-               warehouse, work / "target")
+    stages.dbt(["build", "--select", *subset.OURS_SELECTION, "--resource-type", "seed", "--resource-type", "model",
+                *subset.OURS_VARS], warehouse, work / "target")
     return warehouse
 
 

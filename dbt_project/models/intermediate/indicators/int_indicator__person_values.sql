@@ -1,5 +1,6 @@
--- Every person-level indicator model, stacked. Each model (tag person_indicator) returns one
--- row per person and period with the same columns:
+-- Every person-level indicator model, stacked (a view, as the models are: the rows are only
+-- aggregated, in int_indicator__computed_values, which counts them as persons). Each model
+-- (tag person_indicator) returns exactly one row per person and period with the same columns:
 --   indicator_id, person_key, period, period_start, period_end,
 --   membership_year  the 1 January stock that places the person in geographies,
 --   weight           the person's contribution to the denominator (1, or e.g. months enrolled),

@@ -13,15 +13,20 @@ ranges as (
     select * from {{ ref('int_area__address_ranges') }}
 )
 
+-- (address, area) pairs made distinct first: counting them is the distinct count of areas,
+-- without a distinct aggregate per address (millions of addresses nationally).
 select
-    a.street_name,
-    a.house_number,
-    a.house_letter,
-    min(r.area_code) as area_code,
+    street_name,
+    house_number,
+    house_letter,
+    min(area_code) as area_code,
     -- More than one area for an address would mean overlapping ranges: surfaced by a test.
-    count(distinct r.area_code) as n_matching_areas
-from addresses as a
-left join ranges as r
-    on r.street_key = lower(trim(a.street_name))
-    and {{ address_in_range('a.house_number', 'a.house_letter', 'r') }}
+    count(area_code) as n_matching_areas
+from (
+    select distinct a.street_name, a.house_number, a.house_letter, r.area_code
+    from addresses as a
+    left join ranges as r
+        on r.street_key = lower(trim(a.street_name))
+        and {{ address_in_range('a.house_number', 'a.house_letter', 'r') }}
+)
 group by all

@@ -12,10 +12,23 @@
 --   HP2025_PROFIL_FOERTIDSPENSION_ANDEL   førtidspension's share of the full-time persons on a
 --       benefit (the residents outside employment), 18-64, calendar year.
 with benefits as (
-    select person_key, benefit_month, year, month, window_end_year,
+    select person_key, year, month, window_end_year,
            benefit_type, least(fulltime_fraction, 1.0) as fulltime_fraction
     from {{ ref('int_jobcenter__benefit_months') }}
     where benefit_type <> 'Fleksjob'
+),
+
+-- The benefit months are scanned once, into one row per person and month; the window, the
+-- year and the month indicators are read from that.
+person_months as (
+    select person_key, year, month, window_end_year,
+           -- several benefits in one month add up, but a person is at most one full-time person
+           least(sum(fulltime_fraction), 1.0) as month_fulltime,
+           bool_or(benefit_type = 'Førtidspension') as has_foertidspension,
+           sum(fulltime_fraction) filter (where benefit_type = 'Førtidspension') as fp_fulltime,
+           sum(fulltime_fraction) as all_fulltime
+    from benefits
+    group by all
 ),
 
 residents as (
@@ -27,20 +40,20 @@ adults as (
     select person_key, year from residents where age between 18 and 64
 ),
 
+months as (
+    select distinct year, month from person_months
+),
+
 benefit_years as (
-    select distinct year from benefits
+    select distinct year from months
 ),
 
 -- the window ending in September of year y (October y-1 .. September y)
 window_fulltime as (
     select person_key,
            window_end_year,
-           -- several benefits in one month add up, but a person is at most one full-time person
-           least(sum(fulltime_fraction), 12.0) / 12.0 as fulltime_persons
-    from (
-        select person_key, window_end_year, year, month, least(sum(fulltime_fraction), 1.0) as fulltime_fraction
-        from benefits group by all
-    )
+           least(sum(month_fulltime), 12.0) / 12.0 as fulltime_persons
+    from person_months
     group by all
 ),
 
@@ -58,12 +71,21 @@ outside_window as (
     where a.year - 1 in (select year from benefit_years) and a.year in (select year from benefit_years)
 ),
 
-months as (
-    select distinct year, month from benefits
+year_benefits as (
+    select person_key, year,
+           -- bit m set: a benefit in month m (the month indicator joins this, not every month row)
+           bit_or(cast(1 as bigint) << month) as benefit_month_bits,
+           bool_or(has_foertidspension) as has_foertidspension,
+           sum(fp_fulltime) / 12.0 as fp_fulltime,
+           sum(all_fulltime) / 12.0 as all_fulltime
+    from person_months
+    group by all
 ),
 
-on_benefit_month as (
-    select distinct person_key, year, month from benefits
+adult_years as (
+    select a.person_key, a.year, y.benefit_month_bits, y.has_foertidspension, y.fp_fulltime, y.all_fulltime
+    from adults as a
+    left join year_benefits as y using (person_key, year)
 ),
 
 outside_month as (
@@ -75,19 +97,9 @@ outside_month as (
         last_day(make_date(m.year, m.month, 1)) as period_end,
         a.year as membership_year,
         1.0 as weight,
-        case when b.person_key is not null then 1.0 else 0.0 end as value
-    from adults as a
+        case when coalesce(a.benefit_month_bits, 0) & (cast(1 as bigint) << m.month) <> 0 then 1.0 else 0.0 end as value
+    from adult_years as a
     join months as m on m.year = a.year
-    left join on_benefit_month as b on b.person_key = a.person_key and b.year = m.year and b.month = m.month
-),
-
-year_benefits as (
-    select person_key, year,
-           bool_or(benefit_type = 'Førtidspension') as has_foertidspension,
-           sum(fulltime_fraction) filter (where benefit_type = 'Førtidspension') / 12.0 as fp_fulltime,
-           sum(fulltime_fraction) / 12.0 as all_fulltime
-    from benefits
-    group by all
 ),
 
 foertidspension as (
@@ -97,9 +109,8 @@ foertidspension as (
         {{ calendar_year_columns('a.year') }},
         a.year as membership_year,
         1.0 as weight,
-        case when y.has_foertidspension then 1.0 else 0.0 end as value
-    from adults as a
-    left join year_benefits as y using (person_key, year)
+        case when a.has_foertidspension then 1.0 else 0.0 end as value
+    from adult_years as a
     where a.year in (select year from benefit_years)
 ),
 
@@ -110,11 +121,10 @@ foertidspension_share as (
         a.person_key,
         {{ calendar_year_columns('a.year') }},
         a.year as membership_year,
-        y.all_fulltime as weight,
-        coalesce(y.fp_fulltime, 0.0) / y.all_fulltime as value
-    from adults as a
-    join year_benefits as y using (person_key, year)
-    where y.all_fulltime > 0
+        a.all_fulltime as weight,
+        coalesce(a.fp_fulltime, 0.0) / a.all_fulltime as value
+    from adult_years as a
+    where a.all_fulltime > 0
 )
 
 select * from outside_window

@@ -16,6 +16,8 @@ not know go to raw.<source>__quarantine with the reason (ingestion.row_rules).
 from __future__ import annotations
 
 import hashlib
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -110,7 +112,6 @@ def _delivered(con: duckdb.DuckDBPyConnection, source: Source) -> dict[int, tupl
 
 def _load(con: duckdb.DuckDBPyConnection, source: Source, files: dict[int, Path], rebuild: bool) -> LoadResult:
     loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
-    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     digests = {year: sha256_of(path) for year, path in files.items()}
     recorded = None if rebuild else _delivered(con, source)
     if recorded is None:
@@ -124,8 +125,10 @@ def _load(con: duckdb.DuckDBPyConnection, source: Source, files: dict[int, Path]
         return LoadResult(rows, skipped=skipped)  # nothing changed: nothing is written
 
     problems: list[Problem] = []
+    writer = _Writer()
     con.execute("BEGIN TRANSACTION")
     try:
+        con.execute("CREATE SCHEMA IF NOT EXISTS raw")
         con.execute(DELIVERIES_DDL)
         if rebuild:
             for quarantined in (False, True):
@@ -141,26 +144,61 @@ def _load(con: duckdb.DuckDBPyConnection, source: Source, files: dict[int, Path]
         rows = dict.fromkeys(to_load, 0)
         try:
             for chunk in validate_files([(year, Path(files[year])) for year in to_load], source):
-                rows[chunk.year] += _insert(con, source, chunk, chunk.year, chunk.path, loaded_at)
+                writer.submit(_insert, con, source, chunk, loaded_at)
+                rows[chunk.year] += chunk.table.num_rows
         except ExtractError as exc:
             problems.extend(exc.problems)  # every problem of every file: nothing is committed
+        writer.wait()
+        if problems:
+            raise ExtractError(problems)
         for year in to_load:
             con.execute(f"INSERT INTO {DELIVERIES} VALUES (?, ?, ?, ?, ?, ?)",
                         [source.name, year, Path(files[year]).name, digests[year], rows[year], loaded_at])
-        if problems:
-            raise ExtractError(problems)
         con.execute("COMMIT")
-    except Exception:
+    except BaseException:
+        writer.close()  # the connection is free again before the rollback
         con.execute("ROLLBACK")
         raise
+    finally:
+        writer.close()
     rows = con.execute(f"SELECT count(*) FROM raw.{source.name}").fetchone()[0]
     return LoadResult(rows, loaded=[Path(files[y]).name for y in to_load], skipped=skipped, withdrawn=withdrawn)
 
 
-def _insert(con: duckdb.DuckDBPyConnection, source: Source, chunk: ValidChunk, year: int, path: Path,
-            loaded_at: datetime) -> int:
-    """One validated chunk into raw.<source> (its quarantined rows beside it); returns the rows
-    the chunk holds (loaded + quarantined), as the delivery's row count."""
+class _Writer:
+    """Inserts validated chunks on a second thread, in order, while the main thread validates
+    the next ones (DuckDB works without Python's lock). At most two chunks wait, which bounds
+    memory; only one thread uses the connection at a time."""
+
+    def __init__(self, depth: int = 2):
+        self.pool: ThreadPoolExecutor | None = None
+        self.pending: deque[Future] = deque()
+        self.depth = depth
+
+    def submit(self, fn, *args) -> None:
+        while len(self.pending) >= self.depth:
+            self.pending.popleft().result()  # an insert's error surfaces here
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="raw-insert")
+        self.pending.append(self.pool.submit(fn, *args))
+
+    def wait(self) -> None:
+        while self.pending:
+            self.pending.popleft().result()
+
+    def close(self) -> None:
+        """Wait for the thread to stop (errors are the caller's already, or moot after one)."""
+        for future in self.pending:
+            future.cancel()
+        self.pending.clear()
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+            self.pool = None
+
+
+def _insert(con: duckdb.DuckDBPyConnection, source: Source, chunk: ValidChunk, loaded_at: datetime) -> None:
+    """One validated chunk into raw.<source>, its quarantined rows beside it."""
+    year, path = chunk.year, chunk.path
     n = chunk.table.num_rows
     # _source_row is the 1-based data row in the file (line - 1)
     table = chunk.table.append_column("_source_row", pa.array(np.arange(chunk.first_row + 1, chunk.first_row + n + 1,
@@ -178,4 +216,3 @@ def _insert(con: duckdb.DuckDBPyConnection, source: Source, chunk: ValidChunk, y
     con.register("incoming", table.filter(pa.array(~held)) if held.any() else table)
     con.execute(f"INSERT INTO raw.{source.name} SELECT {quoted}, {lineage} FROM incoming", [path.name, loaded_at])
     con.unregister("incoming")
-    return n

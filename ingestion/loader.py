@@ -15,6 +15,8 @@ not know go to raw.<source>__quarantine with the reason (ingestion.row_rules).
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -57,6 +59,31 @@ def raw_table_ddl(source: Source, quarantined: bool = False) -> str:
         columns += [f"{name} {kind}" for name, kind in QUARANTINE_COLUMNS.items()]
     name = quarantine_table(source) if quarantined else source.name
     return f"CREATE TABLE raw.{name} ({', '.join(columns)})"
+
+
+# after a chunk this big, freed memory is handed back to the system (see release_memory)
+RELEASE_AFTER_ROWS = 100_000
+
+
+def release_memory() -> None:
+    """Hand memory freed by validated chunks back to the system. Arrow's allocator and glibc's
+    keep freed pages for reuse; on a big file they add up to a gigabyte the process holds
+    while DuckDB commits, and, in the refresh, while dbt (a subprocess) runs."""
+    pa.default_memory_pool().release_unused()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _glibc():
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim  # noqa: B018 -- only glibc has it
+        return libc
+    except (OSError, AttributeError):
+        return None
+
+
+_LIBC = _glibc()
 
 
 def sha256_of(path: Path) -> str:
@@ -146,9 +173,12 @@ def _load(con: duckdb.DuckDBPyConnection, source: Source, files: dict[int, Path]
             for chunk in validate_files([(year, Path(files[year])) for year in to_load], source):
                 writer.submit(_insert, con, source, chunk, loaded_at)
                 rows[chunk.year] += chunk.table.num_rows
+                if chunk.table.num_rows >= RELEASE_AFTER_ROWS:
+                    release_memory()
         except ExtractError as exc:
             problems.extend(exc.problems)  # every problem of every file: nothing is committed
         writer.wait()
+        release_memory()  # before DuckDB writes the table out at the commit
         if problems:
             raise ExtractError(problems)
         for year in to_load:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pandera.errors as pa_errors
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ingestion.contract import Source
 from ingestion.cpr_guard import CprScan, cpr_headers, cpr_positions
@@ -184,13 +185,37 @@ def _finish(state: _File, source: Source) -> None:
     elif state.cpr.hits:
         state.problems = state.cpr.problems()  # no value is echoed from a file with CPR numbers
     elif state.keys and not state.problems:
-        key_frame = _frame(pa.concat_tables(state.keys))
-        state.keys = []
-        try:
-            key_schema_for(source.name).validate(key_frame, lazy=True)
-        except pa_errors.SchemaErrors as exc:
-            state.problems += _problems_from_pandera(exc, state.file)
+        keys, state.keys = pa.concat_tables(state.keys), []
+        candidates = _rows_with_repeated_keys(keys)
+        if len(candidates):
+            # pandera checks the key on every row that shares its key with another: the same
+            # failures as on the whole file, without hashing millions of keys in pandas
+            frame = _frame(keys.take(pa.array(candidates)))
+            frame.index = pd.Index(candidates)
+            try:
+                key_schema_for(source.name).validate(frame, lazy=True)
+            except pa_errors.SchemaErrors as exc:
+                state.problems += _problems_from_pandera(exc, state.file)
     state.problems.sort(key=lambda p: (p.line or 0, p.column or ""))
+
+
+def _rows_with_repeated_keys(keys: pa.Table) -> np.ndarray:
+    """Positions of the rows whose key another row has too: the keys sorted (Arrow), then
+    neighbours compared. Memory is the sort's indices and one sorted copy of the keys."""
+    order = pc.sort_indices(keys, sort_keys=[(c, "ascending") for c in keys.column_names])
+    ordered = keys.take(order)
+    n = keys.num_rows
+    same = np.ones(max(n - 1, 0), dtype=bool)
+    for column in ordered.columns:
+        values = column.combine_chunks()
+        after, before = values.slice(1), values.slice(0, n - 1)
+        equal = pc.fill_null(pc.equal(after, before), False)
+        both_missing = pc.and_(pc.is_null(after), pc.is_null(before))
+        same &= pc.or_(equal, both_missing).to_numpy(zero_copy_only=False)
+    repeated = np.zeros(n, dtype=bool)
+    repeated[1:] |= same
+    repeated[:-1] |= same
+    return np.sort(order.to_numpy()[repeated])
 
 
 def _validate_batch(batch: list[_Segment], source: Source, clean: bool) -> Iterator[ValidChunk]:

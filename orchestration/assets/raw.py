@@ -4,30 +4,14 @@ raw.<source> up to date (ingestion.loader.refresh_source: unchanged files are sk
 The assets are generated from the data contract, so a new source is a new contract entry."""
 
 
-import ctypes
-import ctypes.util
 from pathlib import Path
 
 import dagster as dg
-import pyarrow as pa
 
 from ingestion.contract import SOURCES, Source
-from ingestion.loader import refresh_source
+from ingestion.loader import refresh_source, release_memory
 from ingestion.readers import find_files
 from orchestration.resources import Warehouse
-
-
-def release_memory() -> None:
-    """Hand the memory of the loaded chunks back to the system. The refresh runs in one
-    process, and dbt (a subprocess) runs next: freed pages kept by the allocators would count
-    towards the refresh's peak while dbt works."""
-    pa.default_memory_pool().release_unused()
-    libc = ctypes.util.find_library("c")
-    if libc:
-        try:
-            ctypes.CDLL(libc).malloc_trim(0)  # glibc keeps freed heap pages otherwise
-        except (OSError, AttributeError):
-            pass  # not glibc: nothing to trim
 
 
 def raw_asset_key(source: Source) -> dg.AssetKey:
@@ -52,6 +36,8 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
                 # validates every new or changed file; on any problem raises ExtractError and writes nothing
                 result = refresh_source(con, source, files)
         finally:
+            # the refresh runs in this one process and dbt (a subprocess) runs next: what the
+            # load freed must not count towards the refresh's peak while dbt works
             release_memory()
         if result.skipped:
             context.log.info(f"{source.name}: {len(result.skipped)} file(s) unchanged since they were loaded, skipped")

@@ -9,31 +9,58 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from ingestion.errors import Problem
+from ingestion.schemas import text_matches
 
 _CPR_SHAPE = r"^(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}-?\d{4}$"
 _CPR_HEADER = re.compile(r"(^|_)(CPR|PERSONNUMMER|PNR)(_?NR)?$", re.IGNORECASE)
 
 
+def cpr_headers(columns: list[str], file: str) -> list[Problem]:
+    return [Problem(file, 1, str(c), "column header names a raw CPR number; deliver pseudonymised keys")
+            for c in columns if _CPR_HEADER.search(str(c))]
+
+
+def cpr_positions(values: pd.Series) -> np.ndarray:
+    """Positions of the values shaped like a CPR number. Only a value of 10 or 11 characters can
+    be one, so the regular expression runs on few values."""
+    candidates = values.str.len().isin((10, 11)).fillna(False).to_numpy(bool).nonzero()[0]
+    if not len(candidates):
+        return candidates
+    hits = text_matches(values.iloc[candidates], _CPR_SHAPE).to_numpy(bool)
+    return candidates[hits]
+
+
+class CprScan:
+    """Values shaped like a CPR number in one file, per column, over the file's chunks."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.hits: dict[str, list[int]] = {}  # column -> [first line, rows]
+
+    def record(self, column: str, first_line: int, rows: int) -> None:
+        seen = self.hits.setdefault(column, [first_line, 0])
+        seen[0] = min(seen[0], first_line)
+        seen[1] += rows
+
+    def add(self, frame: pd.DataFrame) -> None:
+        """A frame indexed by 0-based data row (its line is index + 2)."""
+        for column in frame.columns:
+            if not _CPR_HEADER.search(str(column)):  # a CPR-named column is reported by its header
+                found = cpr_positions(frame[column])
+                if len(found):
+                    self.record(str(column), int(frame.index[found[0]]) + 2, len(found))
+
+    def problems(self) -> list[Problem]:
+        return [Problem(self.file, line, column, f"looks like a raw CPR number in {rows} row(s); the value is not "
+                        "shown. Deliver the pseudonymised person key instead") for column, (line, rows) in self.hits.items()]
+
+
 def find_cpr_numbers(frame: pd.DataFrame, file: str) -> list[Problem]:
-    problems: list[Problem] = []
-    for column in frame.columns:
-        if _CPR_HEADER.search(str(column)):
-            problems.append(Problem(file, 1, str(column), "column header names a raw CPR number; deliver pseudonymised keys"))
-            continue
-        values = frame[column]
-        hits = values.str.fullmatch(_CPR_SHAPE, na=False)
-        if hits.any():
-            first = int(hits.to_numpy().nonzero()[0][0])
-            problems.append(
-                Problem(
-                    file,
-                    first + 2,
-                    str(column),
-                    f"looks like a raw CPR number in {int(hits.sum())} row(s); the value is not shown. "
-                    "Deliver the pseudonymised person key instead",
-                )
-            )
-    return problems
+    """CPR-named headers and CPR-shaped values in one frame (index = 0-based data row)."""
+    scan = CprScan(file)
+    scan.add(frame)
+    return cpr_headers(list(frame.columns), file) + scan.problems()

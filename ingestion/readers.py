@@ -1,26 +1,34 @@
 """Read and validate one source's extract files.
 
-Every file is checked completely before anything is loaded: encoding, delimiter, header,
-row shape, the CPR guard, the pandera schema, then the rules across columns and against
-reference data (ingestion.row_rules). Problems are collected and reported with
-file, line and column; a source with any problem is not loaded at all.
+Every file is checked completely: encoding, delimiter, header, row shape, the CPR guard, the
+pandera schema, then the rules across columns and against reference data (ingestion.row_rules).
+A big file is checked a chunk of rows at a time (ingestion.csv_text), so memory is bounded;
+problems are collected and reported with file, line and column, and a source with any problem
+is not loaded at all (the loader rolls back).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
+import numpy as np
 import pandas as pd
 import pandera.errors as pa_errors
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ingestion.contract import Source
-from ingestion.cpr_guard import find_cpr_numbers
+from ingestion.cpr_guard import CprScan, cpr_headers, cpr_positions
+from ingestion.csv_text import CHUNK_ROWS, ShapeProblems, check_encoding, read_header, text_chunks
 from ingestion.errors import ExtractError, Problem
-from ingestion.row_rules import row_problems
-from ingestion.schemas import schema_for
+from ingestion.row_rules import Quarantined, quarantine, row_problems
+from ingestion.schemas import key_schema_for, row_schema_for
+
+# past this many problems in a file the remaining chunks are not validated: the report is long enough
+MAX_PROBLEMS = 1000
 
 
 def find_files(extract_dir: Path, source: Source) -> dict[int, Path]:
@@ -48,93 +56,243 @@ def find_files(extract_dir: Path, source: Source) -> dict[int, Path]:
     return files
 
 
-def _decode(path: Path, source: Source) -> str:
-    data = path.read_bytes()
-    if source.encoding.lower().replace("-", "") in ("utf8",) and data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]  # a byte-order mark is harmless
-    if source.encoding.lower() != "utf-8" and not data.isascii():
-        # UTF-8 text decodes as Windows-1252 without error, only as mojibake ("SÃ¦rlig"):
-        # a file that is valid UTF-8 with non-ASCII characters is taken as the wrong encoding.
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
-            first = next(i for i, b in enumerate(data) if b > 127)
-            raise ExtractError([Problem(str(path), data[:first].count(b"\n") + 1, None,
-                                        f"the file is UTF-8; the contract says this source is delivered in {source.encoding}")])
-    try:
-        return data.decode(source.encoding)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ExtractError(
-            [Problem(str(path), line, None, f"not valid {source.encoding} text (byte {data[exc.start]:#04x}); "
-                     f"the contract says this source is delivered in {source.encoding}")]
-        ) from None
+@dataclass(frozen=True)
+class ValidChunk:
+    """Rows of one file that passed every check: ``first_row`` is the 0-based data row of the
+    first (line first_row + 2); ``table`` the contract's columns as text (null where empty);
+    ``held`` the rows (positions in the chunk) the reference data do not know."""
+
+    year: int | None
+    path: Path
+    first_row: int
+    table: pa.Table
+    held: list[Quarantined]
 
 
-def _rows_with_wrong_field_count(text: str, delimiter: str, expected: int) -> list[tuple[int, int]]:
-    """(line, fields) of rows whose field count differs from the header's. pandas pads short
-    rows silently, so a truncated file has to be caught here."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    next(reader, None)
-    return [(reader.line_num, len(row)) for row in reader if row and len(row) != expected]
+def _frame(table: pa.Table, first_row: int = 0) -> pd.DataFrame:
+    """Arrow text -> pandas text columns (Arrow-backed: no copy), indexed by data row."""
+    frame = table.to_pandas(types_mapper=lambda t: pd.StringDtype() if t in (pa.string(), pa.large_string()) else None)
+    frame.index = pd.RangeIndex(first_row, first_row + len(frame))
+    return frame
 
 
-def read_extract(path: Path, source: Source) -> pd.DataFrame:
-    """One file -> DataFrame of text (None for empty fields), validated against the contract."""
-    text = _decode(path, source)
+def _check_header(path: Path, source: Source) -> list[str]:
     file = str(path)
-    if not text.strip():
-        raise ExtractError([Problem(file, 1, None, "the file is empty (no header, no rows)")])
-    header_line = text.split("\n", 1)[0].rstrip("\r")
-    header = header_line.split(source.delimiter)
+    header = read_header(path, source)
     expected = source.column_names
     if len(header) == 1 and len(expected) > 1:
         raise ExtractError(
             [Problem(file, 1, None, f"the header has a single column; the contract says the delimiter is "
-                     f"{source.delimiter!r} (got {header_line[:80]!r})")]
+                     f"{source.delimiter!r} (got {source.delimiter.join(header)[:80]!r})")]
         )
     # a header naming a CPR number says so, rather than only "not in the contract"
-    cpr_headers = find_cpr_numbers(pd.DataFrame(columns=header, dtype="string"), file)
+    named_cpr = cpr_headers(header, file)
     problems = [Problem(file, 1, c, "required column is missing (renamed?)") for c in expected if c not in header]
-    problems += cpr_headers
+    problems += named_cpr
     problems += [Problem(file, 1, c, "column is not in the contract") for c in header
-                 if c not in expected and c not in {p.column for p in cpr_headers}]
+                 if c not in expected and c not in {p.column for p in named_cpr}]
+    problems += [Problem(file, 1, c, "column appears more than once in the header") for c in sorted(set(header))
+                 if header.count(c) > 1]
     if problems:
         raise ExtractError(problems)
-    # before the parser, which would report a row of the wrong shape without its line
-    short = _rows_with_wrong_field_count(text, source.delimiter, len(expected))
-    if short:
-        raise ExtractError([Problem(file, line, None, f"row has {n} fields, the header has {len(expected)} "
-                                    f"({'truncated file?' if n < len(expected) else 'an unquoted delimiter in a value?'})")
-                            for line, n in short[:20]])
+    return header
+
+
+class _File:
+    """One file being validated: its problems, and what is checked once it has been read."""
+
+    def __init__(self, year: int | None, path: Path, source: Source):
+        self.year, self.path, self.file = year, Path(path), str(path)
+        self.shape = ShapeProblems(len(source.columns))
+        self.cpr = CprScan(self.file)
+        self.problems: list[Problem] = []
+        self.keys: list[pa.Table] = []  # key columns, when the file spans batches
+        self.rows = 0
+        self.read = False  # every row has been read
+        self.batches = 0  # batches of its rows validated so far
+        self.finished = False
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems or self.shape.count or self.cpr.hits)
+
+
+@dataclass
+class _Segment:
+    owner: _File
+    first_row: int  # 0-based data row of the file
+    table: pa.Table
+
+
+def validate_files(files: list[tuple[int | None, Path]], source: Source) -> Iterator[ValidChunk]:
+    """Every row of every file checked against the contract: encoding, header, row shape, the
+    CPR guard, the pandera schema (the key unique within each file), the rules across columns.
+
+    Rows are validated in batches of about CHUNK_ROWS: a big file in several, many small files
+    together (pandera's cost per call is paid once, not per file). Chunks are yielded while no
+    problem has been met in any file; at the end ExtractError lists every problem of every file,
+    so a caller writing the chunks must roll back."""
+    states: list[_File] = []
+    pending: list[_Segment] = []
+    pending_rows = 0
+
+    def flush() -> Iterator[ValidChunk]:
+        nonlocal pending, pending_rows
+        batch, pending, pending_rows = pending, [], 0
+        yield from _validate_batch(batch, source, clean=not any(s.failed for s in states))
+        for state in states:
+            if state.read and not state.finished:
+                _finish(state, source)
+
+    for year, path in files:
+        state = _File(year, path, source)
+        states.append(state)
+        try:
+            check_encoding(state.path, source)
+            header = _check_header(state.path, source)
+            for chunk in text_chunks(state.path, source, header, state.shape):
+                state.rows += chunk.table.num_rows
+                if state.failed and len(state.problems) > MAX_PROBLEMS or state.shape.count or state.cpr.hits:
+                    continue  # refused already: the rest is only read for its shape
+                if chunk.table.num_rows:
+                    pending.append(_Segment(state, chunk.first_row, chunk.table))
+                    pending_rows += chunk.table.num_rows
+                if pending_rows >= CHUNK_ROWS:
+                    yield from flush()
+        except ExtractError as exc:
+            state.problems += exc.problems
+        except pa.ArrowInvalid as exc:
+            state.problems.append(Problem(state.file, None, None, f"rows do not have the header's shape: {exc}"))
+        state.read = True
+        if not any(seg.owner is state for seg in pending):
+            _finish(state, source)  # every row validated already, or none to validate
+    if pending:
+        yield from flush()
+    problems = [p for state in states for p in state.problems]
+    if problems:
+        raise ExtractError(problems)
+
+
+def _finish(state: _File, source: Source) -> None:
+    """The checks of a whole file, once every row has been read and validated."""
+    state.finished = True
+    if state.problems and not state.rows and not state.shape.count:
+        return  # refused before its rows (encoding, header)
+    if state.shape.count:
+        state.problems = state.shape.problems(state.file)  # the values' lines would be off
+    elif state.rows == 0:
+        state.problems = [Problem(state.file, 2, None, "the file has a header but no rows (an empty year?)")]
+    elif state.cpr.hits:
+        state.problems = state.cpr.problems()  # no value is echoed from a file with CPR numbers
+    elif state.keys and not state.problems:
+        keys, state.keys = pa.concat_tables(state.keys), []
+        candidates = _rows_with_repeated_keys(keys)
+        if len(candidates):
+            # pandera checks the key on every row that shares its key with another: the same
+            # failures as on the whole file, without hashing millions of keys in pandas
+            frame = _frame(keys.take(pa.array(candidates)))
+            frame.index = pd.Index(candidates)
+            try:
+                key_schema_for(source.name).validate(frame, lazy=True)
+            except pa_errors.SchemaErrors as exc:
+                state.problems += _problems_from_pandera(exc, state.file)
+    state.problems.sort(key=lambda p: (p.line or 0, p.column or ""))
+
+
+def _rows_with_repeated_keys(keys: pa.Table) -> np.ndarray:
+    """Positions of the rows whose key another row has too: the keys sorted (Arrow), then
+    neighbours compared. Memory is the sort's indices and one sorted copy of the keys."""
+    order = pc.sort_indices(keys, sort_keys=[(c, "ascending") for c in keys.column_names])
+    ordered = keys.take(order)
+    n = keys.num_rows
+    same = np.ones(max(n - 1, 0), dtype=bool)
+    for column in ordered.columns:
+        values = column.combine_chunks()
+        after, before = values.slice(1), values.slice(0, n - 1)
+        equal = pc.fill_null(pc.equal(after, before), False)
+        both_missing = pc.and_(pc.is_null(after), pc.is_null(before))
+        same &= pc.or_(equal, both_missing).to_numpy(zero_copy_only=False)
+    repeated = np.zeros(n, dtype=bool)
+    repeated[1:] |= same
+    repeated[:-1] |= same
+    return np.sort(order.to_numpy()[repeated])
+
+
+def _validate_batch(batch: list[_Segment], source: Source, clean: bool) -> Iterator[ValidChunk]:
+    """One pandera validation for the rows of several files (or part of a big one). The batch's
+    frame is indexed by position; a failure's position gives its file and line."""
+    starts = np.cumsum([0] + [seg.table.num_rows for seg in batch])
+    frame = _frame(pa.concat_tables([seg.table for seg in batch]))
+    owner = np.searchsorted(starts, np.arange(len(frame)), side="right") - 1  # segment of each row
+
+    for column in frame.columns:
+        found = cpr_positions(frame[column])
+        for index in np.unique(owner[found]) if len(found) else ():
+            mine = found[owner[found] == index]
+            seg = batch[index]
+            seg.owner.cpr.record(column, seg.first_row + int(mine[0] - starts[index]) + 2, len(mine))
+    checked = np.array([not seg.owner.cpr.hits for seg in batch])[owner]
+    rows = frame if checked.all() else frame[checked]
+    failed_segments: set[int] = set()
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=source.delimiter,
-            dtype="string",
-            keep_default_na=False,
-            na_values=[],
-            on_bad_lines="error",
-        )
-    except pd.errors.ParserError as exc:
-        raise ExtractError([Problem(file, None, None, f"rows do not have the header's shape: {exc}")]) from None
-    if frame.empty:
-        raise ExtractError([Problem(file, 2, None, "the file has a header but no rows (an empty year?)")])
-    cpr = find_cpr_numbers(frame, file)
-    if cpr:
-        raise ExtractError(cpr)
-    frame = frame[expected].mask(frame[expected] == "")
-    try:
-        schema_for(source.name).validate(frame, lazy=True)
+        row_schema_for(source.name).validate(rows, lazy=True)
     except pa_errors.SchemaErrors as exc:
-        raise ExtractError(_problems_from_pandera(exc, file)) from None
+        for problem in _problems_from_pandera(exc, ""):
+            failed_segments.add(_assign(problem, batch, starts))
+    if source.keys:
+        _check_keys(frame, batch, starts, owner, checked, source, failed_segments)
+    for index, seg in enumerate(batch):
+        seg.owner.batches += 1
+        if index in failed_segments or seg.owner.cpr.hits:
+            continue
+        part = frame.iloc[starts[index]:starts[index + 1]]
+        part.index = pd.RangeIndex(seg.first_row, seg.first_row + len(part))
+        seg.owner.problems += row_problems(part, source, seg.owner.file, seg.owner.year)
+        if clean and not any(s.owner.failed for s in batch):
+            yield ValidChunk(seg.owner.year, seg.owner.path, seg.first_row, seg.table, quarantine(part, source))
+
+
+def _assign(problem: Problem, batch: list[_Segment], starts: np.ndarray) -> int:
+    """Give a problem found at a batch position (its 'line' is position + 2) its file and line."""
+    position = problem.line - 2 if problem.line is not None else 0
+    index = int(np.searchsorted(starts, position, side="right")) - 1
+    seg = batch[index]
+    line = seg.first_row + position - int(starts[index]) + 2 if problem.line is not None else None
+    seg.owner.problems.append(Problem(seg.owner.file, line, problem.column, problem.check, problem.value))
+    return index
+
+
+def _check_keys(frame, batch, starts, owner, checked, source, failed_segments) -> None:
+    """The key unique within each file: files wholly in this batch are checked here together
+    (the file is part of the key), the others once all their rows are in (_finish)."""
+    whole = np.array([seg.owner.read and not seg.owner.batches for seg in batch])
+    for index, seg in enumerate(batch):
+        if not whole[index] and checked[starts[index]]:
+            seg.owner.keys.append(seg.table.select(list(source.keys)))
+    mask = whole[owner] & checked
+    if not mask.any():
+        return
+    # a file's number in the batch: the first of its segments
+    file_of = np.array([next(i for i, other in enumerate(batch) if other.owner is seg.owner) for seg in batch])
+    keys = frame.loc[mask, list(source.keys)].assign(_file=file_of[owner[mask]])
+    try:
+        key_schema_for(source.name, by_file=True).validate(keys, lazy=True)
+    except pa_errors.SchemaErrors as exc:
+        for problem in _problems_from_pandera(exc, ""):
+            if problem.column != "_file":
+                failed_segments.add(_assign(problem, batch, starts))
+
+
+def validated_chunks(path: Path, source: Source) -> Iterator[ValidChunk]:
+    """The rows of one file, validated (see validate_files)."""
     year = re.search(r"_(\d{4})\.csv$", Path(path).name)
-    problems = row_problems(frame, source, file, int(year.group(1)) if year else None)
-    if problems:
-        raise ExtractError(problems)
-    return frame
+    return validate_files([(int(year.group(1)) if year else None, Path(path))], source)
+
+
+def read_extract(path: Path, source: Source) -> pd.DataFrame:
+    """One file -> DataFrame of text (missing for empty fields), validated against the contract."""
+    chunks = list(validated_chunks(path, source))
+    return _frame(pa.concat_tables([c.table for c in chunks]))
 
 
 def _problems_from_pandera(exc: pa_errors.SchemaErrors, file: str) -> list[Problem]:
@@ -150,7 +308,6 @@ def _problems_from_pandera(exc: pa_errors.SchemaErrors, file: str) -> list[Probl
             check = "duplicate key: the same key appears more than once in the file"
         value = None if pd.isna(row.failure_case) else str(row.failure_case)
         problems.append(Problem(file, line, None if pd.isna(row.column) else str(row.column), check, value))
-    problems.sort(key=lambda p: (p.line or 0, p.column or ""))
     return problems
 
 

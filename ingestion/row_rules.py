@@ -20,7 +20,7 @@ import pandas as pd
 
 from ingestion.contract import Source
 from ingestion.errors import Problem
-from ingestion.schemas import parse_decimal
+from ingestion.schemas import parse_dates, parse_decimal
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
 
@@ -72,7 +72,9 @@ def area_names() -> frozenset[str]:
 
 
 def _lines(mask: pd.Series) -> list[int]:
-    return [int(i) + 2 for i in mask.to_numpy().nonzero()[0]]
+    """Lines in the file of the rows where mask holds: the frame's index is the 0-based data
+    row (a chunk of a big file starts past 0), and the header is line 1."""
+    return [int(i) + 2 for i in mask.index[mask.fillna(False).to_numpy(bool)]]
 
 
 def row_problems(frame: pd.DataFrame, source: Source, file: str, year: int | None) -> list[Problem]:
@@ -82,30 +84,30 @@ def row_problems(frame: pd.DataFrame, source: Source, file: str, year: int | Non
         if name == source.name:
             unknown = frame[column].notna() & ~frame[column].isin(area_names())
             problems += [Problem(file, line, column, "unknown area: not a geography or alias in the reference data",
-                                 frame[column].iloc[line - 2]) for line in _lines(unknown)[:20]]
+                                 frame[column].loc[line - 2]) for line in _lines(unknown)[:20]]
     for name, start, end in DATE_ORDER:
         if name == source.name:
-            begins = pd.to_datetime(frame[start], format=source.date_format)
-            ends = pd.to_datetime(frame[end], format=source.date_format)
-            problems += [Problem(file, line, end, f"ends before it starts ({start} is later)", frame[end].iloc[line - 2])
+            begins = parse_dates(frame[start], source.date_format)
+            ends = parse_dates(frame[end], source.date_format)
+            problems += [Problem(file, line, end, f"ends before it starts ({start} is later)", frame[end].loc[line - 2])
                          for line in _lines(ends < begins)[:20]]
     if source.name == "skolefravaer":
         absent = sum(parse_decimal(frame[c], source) for c in ABSENCE_COLUMNS)
         days = parse_decimal(frame["SKOLEDAGE"], source)
         problems += [Problem(file, line, "FRAVAER_SYGDOM", "absence (sickness + lawful + unlawful) above the school days "
-                             f"SKOLEDAGE ({frame['SKOLEDAGE'].iloc[line - 2]})") for line in _lines(absent > days)[:20]]
+                             f"SKOLEDAGE ({frame['SKOLEDAGE'].loc[line - 2]})") for line in _lines(absent > days)[:20]]
     if source.name == "cpr_befolkning":
-        born = pd.to_datetime(frame["FOEDSELSDATO"], format=source.date_format)
+        born = parse_dates(frame["FOEDSELSDATO"], source.date_format)
         latest = pd.Timestamp(year=year, month=12, day=31) if year else pd.Timestamp.today()
         earliest = pd.Timestamp(year=latest.year - MAX_AGE_YEARS, month=1, day=1)
         impossible = (born > latest) | (born < earliest)
         problems += [Problem(file, line, "FOEDSELSDATO", f"impossible birth date for a resident in {year or 'this file'}",
-                             frame["FOEDSELSDATO"].iloc[line - 2]) for line in _lines(impossible)[:20]]
+                             frame["FOEDSELSDATO"].loc[line - 2]) for line in _lines(impossible)[:20]]
     return problems
 
 
 def quarantine(frame: pd.DataFrame, source: Source) -> list[Quarantined]:
-    """Rows whose institution or school the reference data do not know."""
+    """Rows whose institution or school the reference data do not know (positions in the frame)."""
     out = []
     for name, column in INSTITUTION_COLUMNS:
         if name == source.name:

@@ -236,3 +236,14 @@ from result as r
 {% macro t_quantile_975(df) -%}
     (1.959964 + 2.372346 / ({{ df }}) + 2.822499 / power({{ df }}, 2) + 2.555 / power({{ df }}, 3))
 {%- endmacro %}
+
+
+{#- Data test: a spell delivered open in one year's file and closed in a later one (the file of a
+    later vintage) keeps its end and completion once deduplicated; `keys` identify a spell. -#}
+{% test spell_end_kept(model, staging, keys, end_column='end_date', completed_column='is_completed') %}
+select m.*
+from {{ model }} as m
+join {{ staging }} as s using ({{ keys | join(', ') }})
+where (s.{{ end_column }} is not null and m.{{ end_column }} is null)
+   or (s.{{ completed_column }} is not null and m.{{ completed_column }} is null)
+{% endtest %}

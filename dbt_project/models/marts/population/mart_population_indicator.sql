@@ -146,7 +146,9 @@ select
         else 'Forskel ' || {{ danish_number('f.difference', 1) }} || ' (95 %-interval '
              || {{ danish_number('f.ci_low', 1) }} || ' til ' || {{ danish_number('f.ci_high', 1) }}
              || case when f.excludes_zero then '); intervallet udelukker 0.' else '); intervallet omfatter 0.' end
-    end as assessment_reason
+    end as assessment_reason,
+    -- periods ending after this day are not counted (macros/data_vintage.sql)
+    {{ population_as_of() }} as as_of_date
 from flagged as f
 join catalogue as c on c.plan_code = f.plan_code and c.activity_code = f.activity_code
 join outcomes as o on o.outcome_kind = f.outcome_kind

@@ -4,9 +4,9 @@
     `panel` names a CTE of the calling model with one row per person and outcome year:
     (person_key, outcome_year, period_label, period_end, value), value on the display scale (a
     share as 0/100, so a mean of it is a percentage); period_end is the day the measurement period
-    ends (a school year, an October-September window, a status date, an assessment). A period
-    counts only if it has ended by population_as_of() (macros/data_vintage.sql): the end of the
-    report year, or the data vintage if earlier. `level` is an SQL expression over `{v}` (the value
+    ends (a school year, an October-September window, a status date, an assessment). An
+    after-period counts only if it has ended by population_as_of() (macros/data_vintage.sql): the
+    end of the report year, or the data vintage if earlier. `level` is an SQL expression over `{v}` (the value
     before the start year) giving the starting level; no value before = 'ingen måling'.
 
     For every cohort year Y, every resident on 1 January Y is placed in a stratum: area, age band
@@ -21,7 +21,8 @@
     persons are unmatched and left out of both sides (counted in n_unmatched). -#}
 {% macro cohort_outcome(outcome_kind, panel, level) -%}
 , measured as (
-    -- only periods that have ended by the as-of date (report year, capped by the data vintage)
+    -- after-periods count only once ended by the as-of date (report year, capped by the data
+    -- vintage); a before-period of a cohort up to the report year has always ended by then
     select * from {{ panel }} where period_end <= {{ population_as_of() }}
 ),
 
@@ -55,7 +56,7 @@ before_ as (
         arg_max(p.value, p.outcome_year) as value,
         arg_max(p.period_label, p.outcome_year) as period_label
     from pool
-    join measured as p on p.person_key = pool.person_key
+    join {{ panel }} as p on p.person_key = pool.person_key
     cross join outcome as o
     where p.outcome_year between pool.cohort_year - o.lookback_years and pool.cohort_year - 1
     group by pool.person_key, pool.cohort_year
@@ -237,13 +238,3 @@ from result as r
     (1.959964 + 2.372346 / ({{ df }}) + 2.822499 / power({{ df }}, 2) + 2.555 / power({{ df }}, 3))
 {%- endmacro %}
 
-
-{#- Data test: a spell delivered open in one year's file and closed in a later one (the file of a
-    later vintage) keeps its end and completion once deduplicated; `keys` identify a spell. -#}
-{% test spell_end_kept(model, staging, keys, end_column='end_date', completed_column='is_completed') %}
-select m.*
-from {{ model }} as m
-join {{ staging }} as s using ({{ keys | join(', ') }})
-where (s.{{ end_column }} is not null and m.{{ end_column }} is null)
-   or (s.{{ completed_column }} is not null and m.{{ completed_column }} is null)
-{% endtest %}

@@ -58,6 +58,11 @@ def _read(out_dir: Path, name: str, year: int) -> pd.DataFrame:
     return pd.read_csv(path, sep=src.delimiter, encoding=src.encoding, dtype=str, keep_default_na=False)
 
 
+def _member(keys: np.ndarray, values) -> np.ndarray:
+    """keys (person keys) in values, by hashing (numpy's isin sorts object arrays: minutes at scale)."""
+    return pd.Series(keys, dtype=object).isin(pd.Index(list(values), dtype=object)).to_numpy()
+
+
 def _rng(pop: Population, name: str) -> np.random.Generator:
     return C.rng_for(pop, f"vintage:{name}")
 
@@ -117,7 +122,7 @@ def benefit_months(pop: Population, st: _Stock, out_dir: Path) -> pd.DataFrame:
     starters = by_person[by_person["min"] > 1]
     adult = (st.age >= 18) & (st.age <= 64)
     recipients = set(dec.PNR_PSEUDO)
-    free = adult & ~np.isin(st.key, list(recipients))
+    free = adult & ~_member(st.key, recipients)
     rates = {}
     for is_area in (True, False):
         pool = adult & ((st.group < C.N_AREAS) == is_area)
@@ -299,7 +304,7 @@ def _eligible(st: _Stock, act: Activity) -> tuple[np.ndarray, np.ndarray]:
     elif act.who == "mothers":
         kids = (st.age >= act.child_ages[0]) & (st.age <= act.child_ages[1])
         mothers = set(st.mother[kids & (st.mother != None)])  # noqa: E711 (object array)
-        ok &= np.isin(st.key, list(mothers)) & (st.sex == "K")
+        ok &= _member(st.key, mothers) & (st.sex == "K")
     in_area = st.group < C.N_AREAS
     return np.flatnonzero(ok & in_area), np.flatnonzero(ok & ~in_area)
 
@@ -312,13 +317,12 @@ def participation(pop: Population, st: _Stock) -> pd.DataFrame:
     rng = _rng(pop, "indsatsdeltagelse")
     jan1, last = C.day(st.year), st.extract
     share = ((last - jan1).astype(int) + 1) / 153  # the 2025 volumes are for August-December
-    taken = set(zip(again.PNR_PSEUDO, again.AKTIVITET))
     new = []
     for code, (act, per_5_months) in HP2025.items():
         n = int(round(per_5_months * share * rng.uniform(0.85, 1.15)))
         area, other = _eligible(st, act)
-        area = area[[(k, code) not in taken for k in st.key[area]]] if len(area) else area
-        other = other[[(k, code) not in taken for k in st.key[other]]] if len(other) else other
+        already = again.PNR_PSEUDO[again.AKTIVITET == code]  # a second spell only in another activity
+        area, other = area[~_member(st.key[area], already)], other[~_member(st.key[other], already)]
         n_other = min(int(round(n * act.reach)), len(other))
         n_area = min(n - n_other, len(area))
         idx = np.concatenate([rng.choice(area, n_area, replace=False), rng.choice(other, n_other, replace=False)])

@@ -2,13 +2,16 @@
     per outcome kind (models/intermediate/cohorts/int_cohort_outcome__*.sql).
 
     `panel` names a CTE of the calling model with one row per person and outcome year:
-    (person_key, outcome_year, period_label, value), value on the display scale (a share as
-    0/100, so a mean of it is a percentage). `level` is an SQL expression over `{v}` (the value
+    (person_key, outcome_year, period_label, period_end, value), value on the display scale (a
+    share as 0/100, so a mean of it is a percentage); period_end is the day the measurement period
+    ends (a school year, an October-September window, a status date, an assessment). An
+    after-period counts only if it has ended by population_as_of() (macros/data_vintage.sql): the
+    end of the report year, or the data vintage if earlier. `level` is an SQL expression over `{v}` (the value
     before the start year) giving the starting level; no value before = 'ingen måling'.
 
     For every cohort year Y, every resident on 1 January Y is placed in a stratum: area, age band
     and starting level, with the latest value in [Y - lookback, Y - 1] ("before") and the first
-    in [Y + 1, Y + lookahead] ("after") from the seed activities_outcomes. Participants are compared
+    in [Y + after_from, Y + lookahead] ("after") from the seed activities_outcomes. Participants are compared
     with the non-participants of the same stratum (exact matching; a person who was ever followed
     in the activity is never a comparison), the comparison's stratum means weighted by the
     participants' distribution over the strata (the effect on the treated). Per period
@@ -17,7 +20,13 @@
     var = s_p^2 / n_p + sum_s w_s^2 s_c(s)^2 / n_c(s) (Agresti-Caffo-adjusted for 0/100 shares). Strata with fewer than two comparison
     persons are unmatched and left out of both sides (counted in n_unmatched). -#}
 {% macro cohort_outcome(outcome_kind, panel, level) -%}
-, outcome as (
+, measured as (
+    -- after-periods count only once ended by the as-of date (report year, capped by the data
+    -- vintage); a before-period of a cohort up to the report year has always ended by then
+    select * from {{ panel }} where period_end <= {{ population_as_of() }}
+),
+
+outcome as (
     select * from {{ ref('activities_outcomes') }} where outcome_kind = '{{ outcome_kind }}'
 ),
 
@@ -60,9 +69,9 @@ after_ as (
         arg_min(p.value, p.outcome_year) as value,
         arg_min(p.period_label, p.outcome_year) as period_label
     from pool
-    join {{ panel }} as p on p.person_key = pool.person_key
+    join measured as p on p.person_key = pool.person_key
     cross join outcome as o
-    where p.outcome_year between pool.cohort_year + 1 and pool.cohort_year + o.lookahead_years
+    where p.outcome_year between pool.cohort_year + o.after_from_years and pool.cohort_year + o.lookahead_years
     group by pool.person_key, pool.cohort_year
 ),
 
@@ -208,7 +217,7 @@ result as (
 
 select
     r.* exclude (participants_var_of_mean, comparison_var_of_mean),
-    (select max(outcome_year) from {{ panel }}) as last_outcome_year,
+    (select max(outcome_year) from measured) as last_outcome_year,
     r.participants_value - r.comparison_value as difference,
     sqrt(r.participants_var_of_mean + r.comparison_var_of_mean) as difference_se
 from result as r
@@ -228,3 +237,4 @@ from result as r
 {% macro t_quantile_975(df) -%}
     (1.959964 + 2.372346 / ({{ df }}) + 2.822499 / power({{ df }}, 2) + 2.555 / power({{ df }}, 3))
 {%- endmacro %}
+

@@ -66,7 +66,9 @@ REST_CODE = N_AREAS
 NOT_RESIDENT = -1
 RESULTS = np.array(["Generel indsats", "Fokuseret indsats", "Særlig indsats"], dtype=object)
 NO_DATE = np.datetime64("2200-01-01", "D")
-EXTRACT_DATE = np.datetime64("2025-12-31", "D")  # spells still open then are delivered without an end
+# The delivery of the full years (files up to DemoConfig.last_year): spells still open then are
+# delivered without an end. A later vintage (ingestion/demo/vintage.py) delivers the year after.
+EXTRACT_DATE = np.datetime64("2025-12-31", "D")
 
 # Institution numbers come from the warehouse's seed (invented codes; the named institutions are
 # those the plans mention), so the generator and the institution groups of the warehouse agree.
@@ -509,7 +511,9 @@ def _school_code(w: World, idx: np.ndarray, groups: np.ndarray, grade) -> np.nda
 
 # ----------------------------------------------------------------------------- skolefravær
 ABSENCE_YEAR = T.ABSENCE_2023["year"]
-SCHOOL_YEARS_LAST = 2024  # the school year 2025/26 has not ended when the demo is extracted
+# The last school year delivered is the last one ended by the extract date (DemoConfig.last_school_year):
+# 2024/25 for the vintage of 31 December 2025, 2025/26 for 31 October 2026. It is drawn last, on
+# the stock of 1 January of its first year like every school year, so earlier years never move.
 
 
 def _absence_trend(year: int) -> float:
@@ -566,7 +570,7 @@ def school_absence(w: World, tr: Tracks) -> pd.DataFrame:
     rng = rng_for(w.pop, "skolefravaer")
     n = len(w.key)
     frames = []
-    for year in range(w.first_year, min(w.last_year, SCHOOL_YEARS_LAST) + 1):
+    for year in range(w.first_year, min(w.last_year, w.pop.config.last_school_year) + 1):
         grade = _grade(tr, year)
         g0, g1 = w.group_in(year), w.group_in(year + 1)
         if year + 1 > w.last_year:
@@ -1065,6 +1069,7 @@ def daycare(w: World, tr: Tracks) -> pd.DataFrame:
     })
     crng = rng_for(w.pop, "dagtilbud_hp2017")  # own stream: the spells above stay as they were
     _calibrate_institutions(w, crng, spells)
+    w.cache["spells:dagtilbud"] = spells  # a later vintage delivers the same spells again
     out = _by_year(w, spells, "INDMELDT", "UDMELDT")
     out["PRIMAER_UDFORDRING"] = _primary_challenge(w, crng, out)
     return out
@@ -1167,13 +1172,16 @@ def _primary_challenge(w: World, rng, rows: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _by_year(w: World, spells: pd.DataFrame, start_col: str, end_col: str) -> pd.DataFrame:
-    """One row per spell and calendar year it is active in; open ends after the extract date are blank."""
+def _by_year(w: World, spells: pd.DataFrame, start_col: str, end_col: str,
+             extract: np.datetime64 = EXTRACT_DATE, last_year: int | None = None) -> pd.DataFrame:
+    """One row per spell and calendar year it is active in; open ends after the extract date are blank.
+    ``extract``/``last_year``: a later delivery (``vintage``) of the same spells."""
+    last_year = w.last_year if last_year is None else last_year
     s = spells[start_col].to_numpy().astype("datetime64[D]")
     e = spells[end_col].to_numpy().astype("datetime64[D]")
     first = np.maximum(s.astype("datetime64[Y]").astype(np.int64) + 1970, w.first_year)
-    last = np.minimum(np.minimum(e, EXTRACT_DATE).astype("datetime64[Y]").astype(np.int64) + 1970, w.last_year)
-    keep = (s <= EXTRACT_DATE) & (last >= first)
+    last = np.minimum(np.minimum(e, extract).astype("datetime64[Y]").astype(np.int64) + 1970, last_year)
+    keep = (s <= extract) & (last >= first)
     spells, first, last, s, e = spells[keep], first[keep], last[keep], s[keep], e[keep]
     reps = last - first + 1
     out = spells.loc[spells.index.repeat(reps)].reset_index(drop=True)
@@ -1181,7 +1189,7 @@ def _by_year(w: World, spells: pd.DataFrame, start_col: str, end_col: str) -> pd
     out.insert(0, "PNR_PSEUDO", w.key[out.pop("pidx").to_numpy()])
     out[start_col] = pd.to_datetime(np.repeat(s, reps))
     ends = np.repeat(e, reps)
-    out[end_col] = pd.to_datetime(np.where(ends > EXTRACT_DATE, np.datetime64("NaT"), ends))
+    out[end_col] = pd.to_datetime(np.where(ends > extract, np.datetime64("NaT"), ends))
     return out
 
 
@@ -1209,6 +1217,7 @@ def placements(w: World) -> pd.DataFrame:
     spells = pd.DataFrame({"pidx": idx, "START": start, "SLUT": np.maximum(end, start), "ANBRINGELSESSTED": kind})
     spells = _exact_gjp_placements(w, rng_for(w.pop, "anbringelser_hp2017"), spells)
     spells = _teen_placements(w, rng_for(w.pop, "anbringelser_ungdomsskole"), spells)
+    w.cache["spells:anbringelser"] = spells  # a later vintage delivers the same spells again
     return _by_year(w, spells, "START", "SLUT")
 
 

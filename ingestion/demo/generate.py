@@ -15,7 +15,7 @@ MANIFEST = "demo_manifest.json"
 
 def generate(config: DemoConfig, out_dir: Path) -> Path:
     """Write every extract for ``config`` to ``out_dir`` (replaced as a whole)."""
-    from ingestion.demo import children, housing, interventions, jobcenter, population, published, references
+    from ingestion.demo import children, housing, interventions, jobcenter, population, published, references, vintage
 
     out_dir = Path(out_dir)
     work = out_dir.with_name(out_dir.name + ".tmp")
@@ -31,6 +31,8 @@ def generate(config: DemoConfig, out_dir: Path) -> Path:
     files += jobcenter.write_jobcenter_extracts(pop, work)
     files += interventions.write_intervention_extracts(pop, work)
     files += references.write_reference_extracts(pop, work)
+    # last: the partial year of a later vintage reads the full years' files just written
+    files += vintage.write_vintage_extracts(pop, work)
     (work / MANIFEST).write_text(
         json.dumps({"config": asdict(config), "files": len(files),
                     "seconds": round(time.perf_counter() - started, 1)}, indent=2),

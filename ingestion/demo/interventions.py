@@ -201,6 +201,7 @@ def participation(pop: Population) -> pd.DataFrame:
                 area, other = _eligible(w, act, year, PLAN_AREAS_2025)
                 spells.append(_spells(rng, act, _pick(rng, area, other, n, act.reach), lo, hi))
     df = pd.concat(spells, ignore_index=True)
+    w.cache["spells:indsatsdeltagelse"] = df.drop_duplicates(["pidx", "AKTIVITET", "START"])  # for a later vintage
     still_open = df["SLUT"].to_numpy().astype("datetime64[D]") > EXTRACT_DATE
     df.loc[still_open, "GENNEMFOERT"] = None
     df = df.drop_duplicates(["pidx", "AKTIVITET", "START"])

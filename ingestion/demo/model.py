@@ -46,6 +46,11 @@ class DemoConfig:
     first_year: int = 2011
     last_year: int = 2025
     rest_residents: int = 93_000
+    # The data vintage: the day the extracts are taken. Every source's files up to ``last_year``
+    # are the delivery of 31 December ``last_year`` whatever the vintage (byte-identical); a later
+    # date adds the partial year after it (``ingestion/demo/vintage.py``) and the school year that
+    # ended in June before it. 31 October 2026 = what a monitoring unit holds in November 2026.
+    extract_date: str = "2026-10-31"
 
     @classmethod
     def small(cls) -> "DemoConfig":
@@ -55,6 +60,24 @@ class DemoConfig:
     @property
     def years(self) -> range:
         return range(self.first_year, self.last_year + 1)
+
+    @property
+    def extract_day(self):
+        import numpy as np  # late: the config itself stays a plain dataclass
+
+        return np.datetime64(self.extract_date, "D")
+
+    @property
+    def partial_year(self) -> int | None:
+        """The calendar year after ``last_year`` the vintage reaches into, if any."""
+        year = int(self.extract_date[:4])
+        return year if year > self.last_year else None
+
+    @property
+    def last_school_year(self) -> int:
+        """The last school year (its starting year) that ended (30 June) by the extract date."""
+        year = int(self.extract_date[:4])
+        return year - 1 if self.extract_date[5:] >= "06-30" else year - 2
 
     @property
     def is_full_scale(self) -> bool:
@@ -75,3 +98,9 @@ class Population:
     # persons appended last by ``newcomers`` (children in Randers Nordby 2018-2019 only); the
     # children's and job-centre generators, which draw per person position, leave them out
     appended: int = 0
+    # The stock of 1 January after ``last_year`` and its move events up to the extract date, for
+    # ``vintage`` only: never part of the frames above, so no draw of years <= last_year moves.
+    # next_persons holds the persons columns of everyone in next_residence.
+    next_residence: pd.DataFrame = field(default_factory=pd.DataFrame)
+    next_persons: pd.DataFrame = field(default_factory=pd.DataFrame)
+    next_moves: pd.DataFrame = field(default_factory=pd.DataFrame)

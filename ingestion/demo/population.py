@@ -571,6 +571,7 @@ def simulate(config: DemoConfig) -> Population:
     t = _boligbytte(np.random.default_rng([config.seed, 1030]), t, dw)
     moves = _moves(t, dw)
     residence = _residence(persons, t, dw, hh_fid, config)
+    next_residence, next_persons = _next_stock(persons, t, dw, hh_fid, config)
     del t
     # children who lived in Randers Nordby 2018-2019 only (own stream; appended after build_person_year)
     new_persons, new_res = newcomers.plan(residence, persons, config.seed)
@@ -595,6 +596,7 @@ def simulate(config: DemoConfig) -> Population:
     leases["department_number"] = leases.department_number.astype(int)
     pop = Population(config=config, persons=out_persons, residence=residence, leases=leases, moves=moves,
                      former_leases=_former_leases(dw, leases, moves))
+    pop.next_residence, pop.next_persons = next_residence, next_persons
     pop.person_year = build_person_year(pop, rng)
     newcomers.append(pop, new_persons, new_res)
     # children's charges use their own stream, so adding them left every other draw unchanged
@@ -793,6 +795,28 @@ def _residence(persons, t, dw, hh_fid, config) -> pd.DataFrame:
         "lease_id": take(dw.lease_id.to_numpy(), di),
     })
     return res
+
+
+def _next_stock(persons, t, dw, hh_fid, config) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The stock of 1 January after ``config.last_year`` (for a later data vintage) and the
+    persons columns of its residents, taken from the same tenancies without a random draw. The
+    tenancies are open beyond HORIZON (1 January 2026), so nobody moves after it in the model:
+    that stock is the last one the simulation can give."""
+    if config.partial_year is None or config.partial_year != config.last_year + 1:
+        return pd.DataFrame(), pd.DataFrame()
+    from dataclasses import replace
+
+    year = config.partial_year
+    res = _residence(persons, t, dw, hh_fid, replace(config, first_year=year, last_year=year))
+    res = res[res.year == year].reset_index(drop=True)
+    p = persons[persons.person_key.isin(res.person_key)]
+    out = pd.DataFrame({
+        "person_key": p.person_key.to_numpy(),
+        "birth_date": p.birth.to_numpy().astype("datetime64[D]").astype("datetime64[ns]"),
+        "sex": p.sex.to_numpy(), "origin": p.origin.to_numpy(), "citizenship": p.citizenship.to_numpy(),
+        "mother_key": p.mother_key.to_numpy(), "father_key": p.father_key.to_numpy(),
+    })
+    return res, out
 
 
 def _hp2017_lease_dw(dw: pd.DataFrame) -> np.ndarray:

@@ -12,6 +12,7 @@ panel as (
         r.person_key,
         r.year as outcome_year,
         {{ oct_sep_window_label('r.year') }} as period_label,
+        make_date(r.year, 9, 30) as period_end,
         100.0 * least(coalesce(m.months_on_benefit, 0), 12) / 12 as value
     from {{ ref('int_person__residence_year') }} as r
     left join months as m on m.person_key = r.person_key and m.window_end_year = r.year

@@ -6,6 +6,7 @@ with panel as (
         person_key,
         year(status_date) as outcome_year,
         cast(year(status_date) as varchar) as period_label,
+        max(status_date) as period_end,
         max(case when education_status in ('I ungdomsuddannelse', 'Fuldført ungdomsuddannelse') then 100.0 else 0.0 end) as value
     from {{ ref('stg_kommune__uu_vejledning') }}
     where education_status <> 'I 10. klasse'

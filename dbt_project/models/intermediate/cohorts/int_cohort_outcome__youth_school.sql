@@ -1,5 +1,6 @@
 -- Youth school: residents aged 13-17 on 1 January enrolled in a leisure offer of Randers
--- Ungdomsskole in the school year starting that August, before and after the start year.
+-- Ungdomsskole in the school year starting that August: the school year ending in the start year
+-- (before) and the one beginning in it (after), counted once it has ended.
 with enrolled as (
     select distinct person_key, school_year_start
     from {{ ref('stg_kommune__ungdomsskole') }}
@@ -10,6 +11,7 @@ panel as (
         r.person_key,
         r.year as outcome_year,
         {{ school_year_label('r.year') }} as period_label,
+        {{ school_year_end('r.year') }} as period_end,
         case when e.person_key is not null then 100.0 else 0.0 end as value
     from {{ ref('int_person__residence_year') }} as r
     left join enrolled as e on e.person_key = r.person_key and e.school_year_start = r.year

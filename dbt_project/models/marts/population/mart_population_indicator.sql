@@ -23,7 +23,7 @@ results as (
 ),
 
 horizon as (
-    -- the last year each outcome is measured in: an 'after' beyond it is not yet observable
+    -- the last outcome year with a period ended by the as-of date: an 'after' beyond it is not yet observable
     select outcome_kind, max(last_outcome_year) as last_outcome_year from results group by outcome_kind
 ),
 
@@ -67,8 +67,10 @@ joined as (
         -- Student's t on the participants' degrees of freedom: cohorts are small
         r.difference - {{ t_quantile_975('greatest(r.n_participants - 1, 1)') }} * r.difference_se as ci_low,
         r.difference + {{ t_quantile_975('greatest(r.n_participants - 1, 1)') }} * r.difference_se as ci_high,
-        s.period_kind <> 'before' and s.cohort_year + 1 > h.last_outcome_year as is_not_yet_observed
+        -- the first after-period has not ended by the as-of date (report year, capped by the data vintage)
+        s.period_kind <> 'before' and s.cohort_year + o.after_from_years > h.last_outcome_year as is_not_yet_observed
     from scaffold as s
+    join outcomes as o using (outcome_kind)
     left join results as r using (plan_code, activity_code, cohort_year, outcome_kind, period_kind)
     left join horizon as h using (outcome_kind)
 ),
@@ -136,7 +138,7 @@ select
         else 'dårligere end sammenligningsgruppen'
     end as assessment,
     case
-        when f.flag_not_yet_observed then 'Efterperioden (' || (f.cohort_year + 1) || ') er endnu ikke målt.'
+        when f.flag_not_yet_observed then 'Efterperioden (' || (f.cohort_year + o.after_from_years) || ') er endnu ikke målt.'
         when f.flag_missing then 'Ingen deltagere med en måling i perioden.'
         when f.flag_no_comparison then 'Ingen sammenlignelige ikke-deltagere i samme område, aldersgruppe og startniveau.'
         when f.flag_small_n then 'For få personer til at vurdere forskellen.'
@@ -144,7 +146,9 @@ select
         else 'Forskel ' || {{ danish_number('f.difference', 1) }} || ' (95 %-interval '
              || {{ danish_number('f.ci_low', 1) }} || ' til ' || {{ danish_number('f.ci_high', 1) }}
              || case when f.excludes_zero then '); intervallet udelukker 0.' else '); intervallet omfatter 0.' end
-    end as assessment_reason
+    end as assessment_reason,
+    -- periods ending after this day are not counted (macros/data_vintage.sql)
+    {{ population_as_of() }} as as_of_date
 from flagged as f
 join catalogue as c on c.plan_code = f.plan_code and c.activity_code = f.activity_code
 join outcomes as o on o.outcome_kind = f.outcome_kind

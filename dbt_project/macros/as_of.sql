@@ -4,9 +4,11 @@
     change, status and flags are all judged among those periods. This file is the one place the
     date is computed; everything else asks these macros. -#}
 
-{#- The cut date: 31 December of var report_year. -#}
+{#- The cut date: 31 December of var report_year, or the data vintage (macros/data_vintage.sql)
+    when the extracts end earlier, so a partial year delivered mid-year is never published as a
+    year. -#}
 {% macro as_of_date() -%}
-    (date '{{ var("report_year") | int }}-12-31')
+    least(date '{{ var("report_year") | int }}-12-31', {{ data_vintage() }})
 {%- endmacro %}
 
 {#- Whether a period (by its period_end, as the period macros in periods.sql give it) had ended

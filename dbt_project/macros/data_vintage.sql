@@ -13,23 +13,12 @@
     {%- if var('data_vintage', none) -%}
         cast('{{ var("data_vintage") }}' as date)
     {%- else -%}
-        (select last_day(max(event_date)) from (
-            select max(benefit_month) as event_date from {{ ref('stg_kommune__jobcenter_ydelser') }}
-            union all select max(greatest(start_date, coalesce(end_date, start_date))) from {{ ref('stg_kommune__indsatsdeltagelse') }}
-            union all select max(assessment_date) from {{ ref('stg_kommune__sprogvurdering') }}
-            union all select max(move_date) from {{ ref('stg_randersbolig__flytninger') }}
-            union all select max(move_date) from {{ ref('stg_lejerbo__flytninger') }}
-            union all select max(decision_date) from {{ ref('stg_randersbolig__udsaettelser') }}
-            union all select max(complaint_date) from {{ ref('stg_randersbolig__klager') }}
-            union all select max(complaint_date) from {{ ref('stg_lejerbo__klager') }}
-        ))
+        (select data_vintage from {{ ref('int_delivery__vintage') }})
     {%- endif -%}
 {%- endmacro %}
 
 
-{#- The population marts' as-of date: the end of the report year, or the data vintage if the data
-    end earlier. A measurement period (a school year, an October-September window, a 1 October
-    status, an assessment) counts only if it has ended by this day. -#}
+{#- The population marts use the same as-of date as every other mart (macros/as_of.sql). -#}
 {% macro population_as_of() -%}
-    least(make_date({{ var('report_year') }}, 12, 31), {{ data_vintage() }})
+    {{ as_of_date() }}
 {%- endmacro %}

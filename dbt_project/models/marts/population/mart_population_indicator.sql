@@ -33,6 +33,8 @@ cohorts as (
         count(*) as n_cohort,
         count(*) filter (where is_resident_1jan) as n_resident
     from {{ ref('int_cohort__members') }}
+    -- as known on the as-of date: a cohort that starts after it is not in this report year's mart
+    where cohort_year <= year({{ population_as_of() }})
     group by all
 ),
 

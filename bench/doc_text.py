@@ -42,10 +42,12 @@ Two things do not carry over and are stated rather than hidden:
 - The models place everyone in one municipality geography, hard-coded `RANDERS`; nationally
   that row is the whole country. A national warehouse needs the municipality as a column of
   the residence (DST's KOM code) and a municipality geography per code.
-- `int_person__geography_year` writes one row per person, year and geography. Randers has two
-  `municipality_excl_plan` geographies; with one plan per municipality the same design would
-  write ~100 rows per person-year, so the national seeds have no such geography. This is the
-  model's scaling limit, not the data's.
+- The indicators aggregate per area and roll the areas up through `int_area__geographies`
+  (one row per area and geography), so no person-level row is written per geography.
+  `int_person__geography_year` is now a view over that map, read only by
+  `mart_language_assessment` and `int_indicator__institution_groups`; with a
+  `municipality_excl_plan` geography per plan it would still expand every person-year ~100
+  times where it is read, so the national seeds keep none.
 
 The national extracts cover the sources the subset needs (`cpr_befolkning`, `skolefravaer`,
 `sprogvurdering`, `jobcenter_ydelser`); the other 18 sources are loaded as empty tables.
@@ -54,45 +56,34 @@ with the lineage columns): the product's pandera loader holds a whole yearly fil
 which at 6 million rows does not fit the 4 GiB budget and takes many minutes per source; its
 cost is measured on one national CPR file and reported separately."""
 
-NEXT_STEPS = """## What the measurements say should be made fast (issue step 3, not done yet)
+NEXT_STEPS = """## What was made fast, and what is left
 
-In the order of the time they would save, judged from the per-model times above and the
-difference between ours and the floor, which computes the same rows.
+Done (issue 7, step 3 for the dbt models):
 
-At national scale the bench stops dbt at three times the floor. One run without that limit
-(`python -m bench --only national --ours-budget 0`, 2026-11-23 05:16-05:30 UTC, at nice 19
-while other work ran, so only indicative) shows where the time goes: the person-level models
-took 9.5 minutes before the last one started (`int_indicator__labour_market` 205 s,
-`int_indicator__person_values` 155 s, `int_indicator__population_profile` 121 s,
-`int_person__geography_year` 51 s, `int_person__residence_year` 45 s,
-`int_indicator__kontanthjaelp` 44 s), and `int_indicator__computed_values` then spilled its
-join to disk until the disk was full (about 30 GB free) and failed after 139 s. The floor
-computes the same rows in well under a minute within the same 3 GB.
+1. **Aggregate per area before the geography roll-up.** `int_indicator__computed_values` joins
+   each person-level row to its 1 January residence once, sums per area, and rolls the few
+   area rows up through `int_area__geographies`; it no longer joins persons to every geography
+   or counts distinct persons per geography.
+2. **No stacked person-level table.** Every person-level indicator model and
+   `int_indicator__person_values` are views: DuckDB streams them into that one aggregation
+   (on one DuckDB thread, which keeps it inside the 1 GB cap). With `--vars
+   '{indicator_ids: [...]}'` only those indicators' branches are computed; *ours* above uses
+   it so that it computes the floor's indicators, not every indicator of both plans.
+3. `int_indicator__labour_market` reads the benefit months once (one row per person and month,
+   a month bitmask per person-year); `int_school__absence_pupil_year` and `int_address__area`
+   lost their distinct aggregates.
 
-1. **Aggregate per area before the geography roll-up.** `int_indicator__computed_values`
-   joins every person-level row to `int_person__geography_year` (one row per person, year and
-   geography) and counts distinct persons per geography; the floor sums per area first and
-   rolls ~1,000 area rows up through a small area → geography map. Same rows, a fraction of the
-   work. `mart_language_assessment` does the same join and would follow. This also removes the
-   per-person `municipality_excl_plan` rows that keep the model from scaling to many plans.
-2. **Do not write the stacked person-level table.** `int_indicator__person_values` is
-   materialised as a table: every person-level row of every indicator is written once more
-   only to be read by one model. As a view DuckDB streams it into the aggregation.
-3. **Scan each big register once per refresh.** Several indicator models read the CPR stock
-   (`int_person__residence_year`) or the benefit months again for their own age bands and
-   windows (`int_indicator__labour_market`, `int_indicator__population_profile`,
-   `int_indicator__kontanthjaelp`); one person-year model with the flags they need, read once,
-   would replace those scans.
-4. **Load with DuckDB, validate in SQL.** The product's loader reads each file into pandas and
-   validates it with pandera: fine at Randers scale, but one national CPR file alone takes the
-   time and memory in the national table. DuckDB's CSV reader streams the same file into the
-   same raw layout in a fraction of that (the bench's bulk loader); the contract's checks
-   (types, patterns, codes, keys, CPR guard) can run as SQL over the loaded text before the
-   swap, naming file, row and column as today.
-5. **Add a year without rebuilding the past.** Today a new year replaces every raw table and
-   rebuilds every model. Raw tables can be replaced per `_extract_year` (delete + insert of
-   the new file's year), and the person-year models made incremental on the year
-   (`delete+insert` by year in dbt-duckdb); the marts are small and can stay full rebuilds."""
+Left:
+
+- **Write the CPR person-year table once, cheaper.** `int_person__residence_year` is now the
+  slowest model nationally (a 60-million-row table written with every CPR column); typed raw
+  tables or an incremental build by year would cut it.
+- **Load with DuckDB, validate in SQL** (ingestion): the product's pandas + pandera loader is
+  what the national table above measures on one CPR file.
+- **Add a year without rebuilding the past.** Raw tables replaced per `_extract_year`, the
+  person-year tables (`int_person__residence_year`, `int_jobcenter__benefit_months`,
+  `int_school__absence_pupil_year`) incremental by year (`delete+insert`), the aggregates and
+  marts (small) rebuilt."""
 
 
 def national_section(n: dict, subset_table, s, mib, met, targets) -> list[str]:

@@ -18,10 +18,13 @@ where false
 {%- endmacro %}
 
 {#- An indicator's value in its unit: a count is its numerator, everything else the ratio
-    times the unit's factor (100 for percent, 1,000 for per mille); NULL without a denominator. -#}
+    times the unit's factor (100 for percent, 1,000 for per mille); NULL without a denominator.
+    Rounded to 10 decimals: DuckDB sums doubles in parallel in no fixed order, so the last bits
+    of a sum vary between runs; a value on a rounding boundary (13.35) would otherwise print as
+    13,3 in one refresh and 13,4 in the next. -#}
 {% macro indicator_value(numerator, denominator, unit, unit_factor) -%}
-    case
+    round(case
         when {{ unit }} = 'count' then {{ numerator }}
         when {{ denominator }} > 0 then {{ unit_factor }} * {{ numerator }} / {{ denominator }}
-    end
+    end, 10)
 {%- endmacro %}

@@ -20,9 +20,11 @@
     (({{ end_year_col }} - 1) || '-10..' || {{ end_year_col }} || '-09')
 {%- endmacro %}
 
-{#- Decimal comma for Danish text: format a number with d decimals. -#}
+{#- Decimal comma for Danish text: format a number with d decimals. Rounded to 9 decimals first:
+    DuckDB's parallel sums may change the last bits, and 13.35 must not print as 13,3 in one run
+    and 13,4 in the next (published files are byte-identical across reruns). -#}
 {% macro danish_number(value_col, decimals=1) -%}
-    replace(format('{:.{{ decimals }}f}', {{ value_col }}), '.', ',')
+    replace(format('{:.{{ decimals }}f}', round(cast({{ value_col }} as double), 9)), '.', ',')
 {%- endmacro %}
 
 {#- The end year of the October-September window a month belongs to (October 2023 -> 2024). -#}

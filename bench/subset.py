@@ -187,6 +187,25 @@ def floor_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return normalise(con.execute(FLOOR_SQL).df())
 
 
+def language_as_of(con: duckdb.DuckDBPyConnection) -> pd.Timestamp:
+    """The as-of date mart_language_assessment was cut at (macros/as_of.sql): the end of the
+    default report year, or the data vintage when the extracts end earlier."""
+    from orchestration.operations import default_report_year
+
+    (as_of,) = con.execute("select least(make_date(?, 12, 31), data_vintage) from intermediate.int_delivery__vintage",
+                           [default_report_year()]).fetchone()
+    return pd.Timestamp(as_of)
+
+
+def within_as_of(frame: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The rows the marts can hold: the floor and the pandas peer count every assessment year
+    delivered, the mart only calendar years that had ended by its as-of date (a partial year
+    delivered mid-year is not a year)."""
+    language = frame["measure"].isin(list(LANGUAGE_MEASURES))
+    year_end = pd.to_datetime(frame["period"].where(language, "1900") + "-12-31", errors="coerce")
+    return frame[~language | (year_end <= as_of)].reset_index(drop=True)
+
+
 def ours_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The subset as the warehouse computed it: the indicator values behind the marts, and
     mart_language_assessment (rows with someone assessed; the mart scaffolds zero rows)."""

@@ -21,7 +21,8 @@ def report_year_config(partition_key: str) -> dict:
     return refresh_run_config(int(partition_key))
 
 
-# The marts cut as of the report year (dbt var report_year), the disclosure models and the
+# The marts cut as of the report year (dbt var report_year) with the intermediate models tagged
+# `as_of` that depend on it (the cohort outcomes), the disclosure models and the
 # exports schema (rebuilt from the intermediate models as they stand, with their tests and
 # checks) and the publishing, partitioned by report year: a backfill over years in the UI (or
 # `boligmonitor backfill 2019 2024`) publishes each year as it was known at its end, with its
@@ -29,7 +30,7 @@ def report_year_config(partition_key: str) -> dict:
 # out: it checks the computation at the default report year and is not published.
 publish_exports_job = dg.define_asset_job(
     name="publish_exports",
-    selection=dg.AssetSelection.groups("marts", "quality", "exports", "published")
+    selection=(dg.AssetSelection.groups("marts", "quality", "exports", "published") | dg.AssetSelection.tag("as_of", ""))
     - dg.AssetSelection.assets(dg.AssetKey(["quality", "fidelity_published_values"])),
     executor_def=dg.in_process_executor,
     config=report_year_config,

@@ -49,7 +49,7 @@ def refresh(extracts: Path, warehouse: Path, exports: Path, log: Path, fresh: bo
 
 def add_a_year(extracts: Path, work: Path, full_seconds: float) -> dict:
     """A warehouse refreshed without the last year's files, then the refresh after the last
-    year's files arrive (the product rebuilds everything: there is no incremental path yet)."""
+    year's files arrive (the raw layer loads only the new files; every dbt model is rebuilt)."""
     last = max(int(p.stem.rsplit("_", 1)[1]) for p in extracts.rglob("*_[0-9][0-9][0-9][0-9].csv"))
     partial = work / f"extracts-until-{last - 1}"
     shutil.rmtree(partial, ignore_errors=True)

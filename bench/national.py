@@ -49,17 +49,22 @@ def load_fast(extracts: Path, warehouse: Path) -> dict[str, int]:
         con.execute("create schema raw")
         for s in SOURCES:
             files = find_files(extracts, s) if s.name in subset.SUBSET_SOURCES else {}
-            if s.encoding.lower() != "utf-8" or not files:
-                rows[s.name] = load_source(con, s, files)  # small or empty: the product's loader
+            if not files:
+                rows[s.name] = load_source(con, s, files)  # empty: the product's loader makes the tables
                 continue
+            # Not the product's loader for sprogvurdering either: the national institution codes are
+            # not in Randers' reference data, so it would quarantine every row (its cost is probed
+            # separately on a CPR file). Windows-1252 is read as Latin-1: the same for æ, ø, å.
+            encoding = "utf-8" if s.encoding.lower().replace("-", "") == "utf8" else "latin-1"
             con.execute(raw_table_ddl(s))
+            con.execute(raw_table_ddl(s, quarantined=True))
             columns = ", ".join(f'"{c}"' for c in s.column_names + list(LINEAGE_COLUMNS))
             selected = ", ".join(f'"{c}"' for c in s.column_names)
             for year, path in sorted(files.items()):
                 con.execute(
                     f"insert into raw.{s.name} ({columns}) select {selected}, {year}, '{path.name}', "
                     f"row_number() over (), now()::timestamp from read_csv('{path}', delim='{s.delimiter}', "
-                    "header=true, all_varchar=true, quote='\"')")
+                    f"header=true, all_varchar=true, quote='\"', encoding='{encoding}')")
             rows[s.name] = con.execute(f"select count(*) from raw.{s.name}").fetchone()[0]
         con.execute("checkpoint")
     finally:

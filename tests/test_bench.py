@@ -95,3 +95,12 @@ def test_national_demo_writes_valid_extracts_and_its_area_model_places_residents
     placed = stock.merge(ranges, left_on="VEJNAVN", right_on="street_name")
     in_area = placed["PNR_PSEUDO"].nunique() / len(stock)
     assert 0.15 < in_area < 0.45
+
+    # the bench's bulk loader keeps every row of every source the subset reads, æøå intact
+    # (the product's loader would quarantine the national institution codes Randers does not know)
+    from bench.national import load_fast
+
+    loaded = load_fast(out, tmp_path / "national.duckdb")
+    assert {name: loaded[name] for name in frames} == {name: sum(map(len, f.values())) for name, f in frames.items()}
+    con = duckdb.connect(str(tmp_path / "national.duckdb"), read_only=True)
+    assert con.execute("select count(*) from raw.sprogvurdering where AARSAG = 'Alle 3-årige'").fetchone()[0] > 0

@@ -112,11 +112,10 @@ def indicator_subset(warehouse: Path, work: Path, project_dir: Path = DBT_PROJEC
     try:
         ours_rows = subset.ours_frame(con)
         mart_rows = subset.mart_frame(con) if with_marts else None
-        as_of = subset.language_as_of(con)
+        floor_rows = subset.within_as_of(floor_rows, con)
+        pandas_rows = subset.within_as_of(pandas_rows, con) if with_pandas else pandas_rows
     finally:
         con.close()
-    floor_rows = subset.within_as_of(floor_rows, as_of)
-    pandas_rows = subset.within_as_of(pandas_rows, as_of) if with_pandas else pandas_rows
     result["rows"] = len(ours_rows)
     result["checks"] = {"floor_equals_ours": subset.differences(ours_rows, floor_rows)}
     if with_pandas:

@@ -60,7 +60,7 @@ def main() -> int:
     parser.add_argument("--extracts", type=Path, required=True)
     parser.add_argument("--warehouse", type=Path, required=True)
     parser.add_argument("--exports", type=Path, required=True)
-    parser.add_argument("--report-year", type=int, default=2024)
+    parser.add_argument("--report-year", type=int, default=None, help="default: the product's (dbt_project.yml)")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     wall_clock_start = time.time()
@@ -77,11 +77,12 @@ def main() -> int:
     import dagster as dg
 
     from orchestration.definitions import defs
+    from orchestration.operations import default_report_year
     from orchestration.schedules import refresh_run_config
 
     instance = dg.DagsterInstance.ephemeral()
     result = defs.resolve_job_def("yearly_refresh").execute_in_process(
-        run_config=refresh_run_config(args.report_year), instance=instance, raise_on_error=False)
+        run_config=refresh_run_config(args.report_year or default_report_year()), instance=instance, raise_on_error=False)
     wall = time.perf_counter() - START
     steps = step_seconds(instance, result.run_id)
     stages: dict[str, float] = {}

@@ -40,7 +40,7 @@ SUBSET_SOURCES = ("cpr_befolkning", "skolefravaer", "sprogvurdering", "jobcenter
 
 # The dbt models the subset needs, with everything upstream (dbt selection syntax). The
 # product cannot build fewer: int_indicator__computed_values stacks every person-level model.
-OURS_SELECTION = ["+int_indicator__computed_values", "+mart_language_assessment"]
+OURS_SELECTION = ["+int_indicator__computed_values", "+mart_language_assessment", "+mart_report_year"]
 # ...and the subset's indicators only: every person-level indicator is a view stacked into
 # int_indicator__computed_values, and its var indicator_ids keeps the others from being
 # computed, so ours computes what the floor computes (without it: every indicator of both plans).
@@ -187,23 +187,14 @@ def floor_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return normalise(con.execute(FLOOR_SQL).df())
 
 
-def language_as_of(con: duckdb.DuckDBPyConnection) -> pd.Timestamp:
-    """The as-of date mart_language_assessment was cut at (macros/as_of.sql): the end of the
-    default report year, or the data vintage when the extracts end earlier."""
-    from orchestration.operations import default_report_year
-
-    (as_of,) = con.execute("select least(make_date(?, 12, 31), data_vintage) from intermediate.int_delivery__vintage",
-                           [default_report_year()]).fetchone()
-    return pd.Timestamp(as_of)
-
-
-def within_as_of(frame: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+def within_as_of(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The rows the marts can hold: the floor and the pandas peer count every assessment year
-    delivered, the mart only calendar years that had ended by its as-of date (a partial year
-    delivered mid-year is not a year)."""
+    delivered, mart_language_assessment only calendar years that had ended by the marts' as-of
+    date (marts.mart_report_year; a partial year delivered mid-year is not a year)."""
+    (as_of,) = con.execute("select as_of_date from marts.mart_report_year").fetchone()
     language = frame["measure"].isin(list(LANGUAGE_MEASURES))
     year_end = pd.to_datetime(frame["period"].where(language, "1900") + "-12-31", errors="coerce")
-    return frame[~language | (year_end <= as_of)].reset_index(drop=True)
+    return frame[~language | (year_end <= pd.Timestamp(as_of))].reset_index(drop=True)
 
 
 def ours_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -48,7 +48,7 @@ def test_the_subset_covers_every_measure(ours):
 def test_floor_equals_ours(subset_warehouse, ours):
     con = stages.connect(subset_warehouse)
     try:
-        floor = subset.within_as_of(subset.floor_frame(con), subset.language_as_of(con))
+        floor = subset.within_as_of(subset.floor_frame(con), con)
     finally:
         con.close()
     assert subset.differences(ours, floor) == []
@@ -57,7 +57,7 @@ def test_floor_equals_ours(subset_warehouse, ours):
 def test_pandas_peer_equals_ours(subset_warehouse, ours):
     con = stages.connect(subset_warehouse)
     try:
-        peer = subset.within_as_of(pandas_peer.compute(con), subset.language_as_of(con))
+        peer = subset.within_as_of(pandas_peer.compute(con), con)
     finally:
         con.close()
     assert subset.differences(ours, peer) == []

@@ -5,7 +5,7 @@
     (person_key, outcome_year, period_label, period_end, value), value on the display scale (a
     share as 0/100, so a mean of it is a percentage); period_end is the day the measurement period
     ends (a school year, an October-September window, a status date, an assessment). An
-    after-period counts only if it has ended by population_as_of() (macros/data_vintage.sql): the
+    after-period counts only if it has ended by as_of_date() (macros/as_of.sql): the
     end of the report year, or the data vintage if earlier. `level` is an SQL expression over `{v}` (the value
     before the start year) giving the starting level; no value before = 'ingen måling'.
 
@@ -23,7 +23,7 @@
 , measured as (
     -- after-periods count only once ended by the as-of date (report year, capped by the data
     -- vintage); a before-period of a cohort up to the report year has always ended by then
-    select * from {{ panel }} where period_end <= {{ population_as_of() }}
+    select * from {{ panel }} where {{ is_known_as_of('period_end') }}
 ),
 
 outcome as (

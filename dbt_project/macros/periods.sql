@@ -39,32 +39,32 @@
     make_date({{ end_year_col }}, 9, 30) as period_end
 {%- endmacro %}
 
-{#- The end of a calendar year and the date of a 1 January stock, for models that keep a year
-    column instead of the period columns below. -#}
+{#- The end of a calendar year and the date of a 1 January stock: the period columns below and
+    the models that keep a year column instead (the as-of cut) take the dates from here. -#}
 {% macro calendar_year_end(year_col) -%} make_date({{ year_col }}, 12, 31) {%- endmacro %}
 {% macro stock_1jan_date(year_col) -%} make_date({{ year_col }}, 1, 1) {%- endmacro %}
 
 {#- period, period_start, period_end of a calendar year (a flow counted over the year). -#}
 {% macro calendar_year_columns(year_col) -%}
     cast({{ year_col }} as varchar) as period,
-    make_date({{ year_col }}, 1, 1) as period_start,
-    make_date({{ year_col }}, 12, 31) as period_end
+    {{ stock_1jan_date(year_col) }} as period_start,
+    {{ calendar_year_end(year_col) }} as period_end
 {%- endmacro %}
 
 {#- period, period_start, period_end of a 1 January stock: a point in time. -#}
 {% macro stock_1jan_columns(year_col) -%}
     cast({{ year_col }} as varchar) as period,
-    make_date({{ year_col }}, 1, 1) as period_start,
-    make_date({{ year_col }}, 1, 1) as period_end
+    {{ stock_1jan_date(year_col) }} as period_start,
+    {{ stock_1jan_date(year_col) }} as period_end
 {%- endmacro %}
 
 {#- period, period_start, period_end of a year by its catalogue period_kind: a 1 January stock
     is a point in time, anything else yearly covers the calendar year. -#}
 {% macro year_columns_by_kind(year_col, period_kind_col) -%}
     cast({{ year_col }} as varchar) as period,
-    make_date({{ year_col }}, 1, 1) as period_start,
-    case when {{ period_kind_col }} = 'stock_1jan' then make_date({{ year_col }}, 1, 1)
-         else make_date({{ year_col }}, 12, 31) end as period_end
+    {{ stock_1jan_date(year_col) }} as period_start,
+    case when {{ period_kind_col }} = 'stock_1jan' then {{ stock_1jan_date(year_col) }}
+         else {{ calendar_year_end(year_col) }} end as period_end
 {%- endmacro %}
 
 {#- Age in completed years on a date. -#}

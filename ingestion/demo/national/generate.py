@@ -9,14 +9,13 @@ the small Windows-1252 file written through pandas."""
 
 from __future__ import annotations
 
-import json
-import shutil
 import time
 from pathlib import Path
 
 import duckdb
 
 from ingestion.contract import source
+from ingestion.demo import output_folder
 from ingestion.demo.national.config import NationalConfig
 from ingestion.demo.national.seeds import write_area_model
 from ingestion.writers import write_extract
@@ -163,11 +162,7 @@ def write_year(con: duckdb.DuckDBPyConnection, c: NationalConfig, year: int, out
 def generate(config: NationalConfig, out_dir: Path, memory_limit: str = "2GB",
              progress=lambda message: None) -> Path:
     """Write every year's files and the area model to ``out_dir`` (replaced as a whole)."""
-    out_dir = Path(out_dir)
-    work = out_dir.with_name(out_dir.name + ".tmp")
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    started = time.perf_counter()
+    work, started = output_folder.start(out_dir)
     con = duckdb.connect(str(work / ".generator.duckdb"), config={"memory_limit": memory_limit})
     try:
         con.execute(f"create macro u(i, what) as hash(i, what, {_q(config.seed)}) / 18446744073709551616.0")
@@ -179,14 +174,8 @@ def generate(config: NationalConfig, out_dir: Path, memory_limit: str = "2GB",
     finally:
         con.close()
     (work / ".generator.duckdb").unlink(missing_ok=True)
-    (work / MANIFEST).write_text(json.dumps({"config": config.as_dict(), "files": len(files),
-                                             "seconds": round(time.perf_counter() - started, 1)}, indent=2))
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    work.rename(out_dir)
-    return out_dir
+    return output_folder.finish(work, out_dir, MANIFEST, config.as_dict(), len(files), started)
 
 
 def is_current(config: NationalConfig, out_dir: Path) -> bool:
-    manifest = Path(out_dir) / MANIFEST
-    return manifest.exists() and json.loads(manifest.read_text()).get("config") == config.as_dict()
+    return output_folder.is_current(out_dir, MANIFEST, config.as_dict())

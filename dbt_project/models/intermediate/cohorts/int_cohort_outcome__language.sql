@@ -11,7 +11,7 @@ with panel as (
         max(case when result_category in ('fokuseret', 'saerlig') then 100.0 else 0.0 end) as value
     from {{ ref('int_language__assessments') }}
     where result_category is not null
-        and assessment_date <= {{ population_as_of() }}
+        and {{ is_known_as_of('assessment_date') }}
     group by person_key, assessment_year
 )
 

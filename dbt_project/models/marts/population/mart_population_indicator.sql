@@ -34,7 +34,7 @@ cohorts as (
         count(*) filter (where is_resident_1jan) as n_resident
     from {{ ref('int_cohort__members') }}
     -- as known on the as-of date: a cohort that starts after it is not in this report year's mart
-    where cohort_year <= year({{ population_as_of() }})
+    where cohort_year <= year({{ as_of_date() }})
     group by all
 ),
 
@@ -150,7 +150,7 @@ select
              || case when f.excludes_zero then '); intervallet udelukker 0.' else '); intervallet omfatter 0.' end
     end as assessment_reason,
     -- periods ending after this day are not counted (macros/data_vintage.sql)
-    {{ population_as_of() }} as as_of_date
+    {{ as_of_date() }} as as_of_date
 from flagged as f
 join catalogue as c on c.plan_code = f.plan_code and c.activity_code = f.activity_code
 join outcomes as o on o.outcome_kind = f.outcome_kind

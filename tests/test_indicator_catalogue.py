@@ -61,6 +61,8 @@ def test_every_published_value_belongs_to_an_indicator_and_a_geography():
 
 def _registered(union_model: str, list_name: str) -> set[str]:
     sql = (INDICATORS / union_model).read_text(encoding="utf-8")
+    if f"set {list_name} =" not in sql:  # the list lives in a macro the union model calls
+        sql = (DBT_PROJECT_DIR / "macros" / "indicator_models.sql").read_text(encoding="utf-8")
     block = re.search(rf"set {list_name} = \[(.*?)\]", sql, re.S).group(1)
     return set(re.findall(r"'([a-z0-9_]+)'", block))
 

@@ -7,16 +7,32 @@
 -- to every geography.
 --
 -- n counts rows: every person model returns one row per person, indicator and period (the
--- contract in int_indicator__person_values; the models built on residents or grouped rows are
+-- contract in macros/indicator_models.sql; the models built on residents or grouped rows are
 -- unique by construction, the two on delivered rows are tested in _person_indicators.yml), so
 -- rows are distinct persons, and a person lies in one area per indicator and period because
 -- the period is derived from the membership year. A distinct count over ten million rows is
 -- what made this model spill under the memory cap.
 -- One DuckDB thread for this query: the stacked person views run as one plan, and with two
 -- threads its hash tables outgrew the 1 GB cap and spilled (20 s instead of 5 s at Randers).
-{{ config(pre_hook="set threads = 1", post_hook="reset threads") }}
+--
+-- Incremental by membership year (macros/incremental_years.sql): a refresh that adds a year
+-- recomputes, per person indicator model, only the years its changed deliveries can reach.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook=["set threads = 1",
+              "{{ delete_years_to_rebuild(person_indicator_models(), 'membership_year', 'person_model',
+                                          shared=['int_person__residence_year']) }}"],
+    post_hook=["reset threads", "{{ save_rebuild_inputs() }}"],
+) }}
+{#- every partition is placed in areas by the residences -#}
+{%- set rebuild = years_to_rebuild(person_indicator_models(), shared=['int_person__residence_year']) %}
 with person_values as (
-    select * from {{ ref('int_indicator__person_values') }}
+    {% for model in person_indicator_models() -%}
+    {{ person_indicator_rows(model, rebuild.get(model)) }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 residence as (
@@ -33,6 +49,8 @@ catalogue as (
 
 by_area as (
     select
+        v.person_model,
+        v.membership_year,
         v.indicator_id,
         r.area_code,
         v.period,
@@ -58,6 +76,8 @@ by_area as (
 
 aggregated as (
     select
+        b.person_model,
+        b.membership_year,
         b.indicator_id,
         g.geography_code,
         b.period,

@@ -3,12 +3,13 @@ as asset checks (error severity blocks what is downstream, warn does not)."""
 
 
 import json
+import os
 from typing import Any, Mapping
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from orchestration.dbt_project import dbt_project
+from orchestration.dbt_project import ENV_CODE_FINGERPRINT, code_fingerprint, dbt_project, dbt_vars
 from orchestration.operations import default_report_year
 from orchestration.resources import Warehouse
 
@@ -51,5 +52,10 @@ class DbtRefreshConfig(dg.Config):
 def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse,
                          config: DbtRefreshConfig):
     warehouse.export_to_dbt()
-    dbt_vars = json.dumps({"report_year": config.report_year})
-    yield from dbt.cli(["build", "--vars", dbt_vars], context=context).stream()
+    # read by the incremental models at run time only, so it never invalidates dbt's parse;
+    # set for this build only (a dbt run later in this process may see another project)
+    os.environ[ENV_CODE_FINGERPRINT] = code_fingerprint()
+    try:
+        yield from dbt.cli(["build", "--vars", dbt_vars(config.report_year)], context=context).stream()
+    finally:
+        del os.environ[ENV_CODE_FINGERPRINT]

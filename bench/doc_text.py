@@ -140,4 +140,17 @@ def national_section(n: dict, subset_table, s, mib, met, targets) -> list[str]:
                      f" — pandas takes {'less than ' if ours['timed_out'] else ''}{p:.1f}× ours "
                      f"({s(sub['pandas']['compute_seconds'])}); "
                      f"the floor is {sub['pandas']['compute_seconds'] / floor['compute_seconds']:.0f}× faster than pandas.")
+    if "add_year" in n:
+        a = n["add_year"]
+        check = a["equals_floor"]
+        lines += [
+            "", f"### Adding a year at national scale (ours)", "",
+            f"The {a['year_added']} rows of the subset's sources and their delivery records are set aside and ours "
+            f"brought up to date without them ({s(a['before_seconds'])}); then they come back and ours runs again "
+            f"on the warehouse it built: **{s(a['compute_seconds'])}** of computing ({s(a['process_seconds'])} with "
+            f"dbt's start-up), peak {mib(a['peak_mib'])}, = **{100 * a['share_of_full']:.0f} %** of ours from scratch "
+            f"({s(ours['compute_seconds'])}). Its rows against the floor's on the whole warehouse: "
+            f"{'equal' if not check else 'DIFFERENT: ' + '; '.join(check)}.", "",
+            "Slowest models: " + ", ".join(f"`{m}` {s(t)}" for m, t in a["slowest_models"]) + ".",
+        ]
     return lines + [""]

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import subprocess
@@ -44,7 +45,10 @@ def _say(message: str) -> None:
 def prepare_dbt() -> None:
     """Write dbt's manifest.json, which the Dagster definitions load at import."""
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    subprocess.run([str(dbt_executable()), "parse", "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR)],
+    # the vars of the refresh's dbt build at the default report year: the build then reuses this
+    # parse (partial parsing) instead of parsing the project again (~3 s at Randers scale)
+    dbt_vars = json.dumps({"report_year": default_report_year()})
+    subprocess.run([str(dbt_executable()), "parse", "--quiet", "--vars", dbt_vars, "--profiles-dir", str(DBT_PROJECT_DIR)],
                    cwd=DBT_PROJECT_DIR, env=env, check=True)
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from bench import stages, subset
 from bench.memory import run_child
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.settings import DBT_PROJECT_DIR, duckdb_memory_limit
 
 PY = sys.executable
 
@@ -178,7 +178,7 @@ def machine() -> dict:
     return {
         "cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem_kib / 2**20, 1),
         "os": f"{platform.system()} {platform.release()}", "python": platform.python_version(),
-        "duckdb_memory_limit": os.environ.get("BOLIGMONITOR_DUCKDB_MEMORY", "1GB"),
+        "duckdb_memory_limit": duckdb_memory_limit(),
         "versions": {p: version(p) for p in ("duckdb", "dbt-core", "dbt-duckdb", "dagster", "pandas", "pandera")},
     }
 

@@ -74,6 +74,24 @@ def release_memory() -> None:
         _LIBC.malloc_trim(0)
 
 
+def use_returning_memory_pool() -> str:
+    """Make Arrow allocate from jemalloc rather than its default, mimalloc. mimalloc keeps
+    ~100 MiB of freed pages resident after the load even when asked to release them
+    (release_unused), and the refresh's process holds them while dbt runs: at Randers scale the
+    process held 550 MiB during dbt with mimalloc, ~60 MiB less with jemalloc, at the same speed
+    and a lower peak during the load. Wheels without jemalloc keep their default. Returns the
+    pool's backend name."""
+    if pa.default_memory_pool().backend_name != "jemalloc":
+        try:
+            pa.set_memory_pool(pa.jemalloc_memory_pool())
+        except NotImplementedError:
+            pass
+    return pa.default_memory_pool().backend_name
+
+
+use_returning_memory_pool()  # before any extract is read: memory from the old pool is not moved
+
+
 def _glibc():
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")

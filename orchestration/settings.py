@@ -33,7 +33,30 @@ def dbt_executable() -> Path:
     return Path(sys.executable).with_name("dbt")
 
 
+ENV_DUCKDB_MEMORY = "BOLIGMONITOR_DUCKDB_MEMORY"
+# The default must match dbt_project/profiles.yml. 256MB keeps a Randers-scale refresh (this
+# process plus the dbt subprocess) under 1 GiB: with 1GB the dbt process alone peaked at
+# ~930 MiB in int_indicator__computed_values, with 256MB at ~500 MiB, the big joins spilling to
+# disk (dbt build ~5 s slower). Bigger municipalities set more (the national bench: 3GB).
+DEFAULT_DUCKDB_MEMORY = "256MB"
+
+
+def duckdb_memory_limit() -> str:
+    return os.environ.get(ENV_DUCKDB_MEMORY, DEFAULT_DUCKDB_MEMORY)
+
+
 def duckdb_config() -> dict[str, str]:
-    """The same memory cap for every DuckDB connection as dbt's profile uses (default 1 GB):
+    """The same memory cap for every DuckDB connection as dbt's profile uses:
     DuckDB would otherwise take most of the machine and leave nothing for a BI tool."""
-    return {"memory_limit": os.environ.get("BOLIGMONITOR_DUCKDB_MEMORY", "1GB")}
+    return {"memory_limit": duckdb_memory_limit()}
+
+
+def prefer_jemalloc_for_arrow() -> None:
+    """Arrow's default allocator (mimalloc) keeps ~100 MiB of freed pages resident after the
+    load, which the refresh's process then holds while dbt runs; jemalloc returns them. The
+    choice is read once, when pyarrow is first imported, so this runs before any import of it
+    (orchestration/__init__.py); ingestion.loader switches the Python-level pool as a fallback."""
+    import sys
+
+    if sys.platform == "linux":
+        os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")

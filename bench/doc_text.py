@@ -58,36 +58,44 @@ cost is measured on one national CPR file and reported separately."""
 
 NEXT_STEPS = """## What was made fast, and what is left
 
-Done (issue 7, step 3 for the dbt models):
+Done:
 
 1. **Aggregate per area before the geography roll-up.** `int_indicator__computed_values` joins
    each person-level row to its 1 January residence once, sums per area, and rolls the few
    area rows up through `int_area__geographies`; it no longer joins persons to every geography
    or counts distinct persons per geography.
-2. **No stacked person-level table.** Every person-level indicator model and
-   `int_indicator__person_values` are views: DuckDB streams them into that one aggregation
-   (on one DuckDB thread, which keeps it inside the 1 GB cap). With `--vars
-   '{indicator_ids: [...]}'` only those indicators' branches are computed; *ours* above uses
-   it so that it computes the floor's indicators, not every indicator of both plans.
+2. **No stacked person-level table.** Every person-level indicator model is a view: DuckDB
+   streams them into that one aggregation (on one DuckDB thread, which keeps it inside the
+   memory cap). With `--vars '{indicator_ids: [...]}'` only those indicators' branches are
+   computed; *ours* above uses it so that it computes the floor's indicators, not every
+   indicator of both plans.
 3. `int_indicator__labour_market` reads the benefit months once (one row per person and month,
    a month bitmask per person-year); `int_school__absence_pupil_year` and `int_address__area`
    lost their distinct aggregates.
+4. **The loader** reads with pyarrow and validates every row with pandera in batches of 250,000
+   rows; the raw layer loads only new or changed files (`raw._deliveries`, by sha256).
+5. **Adding a year recomputes only what it can change.** `int_person__residence_year` and
+   `int_indicator__computed_values` are incremental by year (dbt_project/macros/incremental_years.sql):
+   each build records the deliveries it was computed from; the next recomputes, per person
+   indicator model, the years from each changed delivery's year minus one (source meta
+   `rebuild_years_back`), every year for spell sources that are re-delivered with their history,
+   and everything when the code or reference data changed. `tests/test_incremental_models.py`
+   checks that adding 2026 gives exactly a build from scratch.
+6. **Memory.** DuckDB's default cap is 256 MB (`BOLIGMONITOR_DUCKDB_MEMORY`; the dbt process
+   peaked at about 930 MiB with 1 GB, about 500 MiB now, at about 4 s of spilling in
+   `int_indicator__computed_values`), Arrow allocates from jemalloc (mimalloc kept about
+   100 MiB of freed pages in the Dagster process while dbt ran), and the refresh's dbt build
+   reuses the parse made before it (it parsed the whole project again because the vars
+   differed: about 3 s).
 
 Left:
 
-- **Write the CPR person-year table once, cheaper.** `int_person__residence_year` is now the
-  slowest model nationally (a 60-million-row table written with every CPR column); typed raw
-  tables or an incremental build by year would cut it.
-- **The loader** now reads with pyarrow and validates every row with pandera in batches of
-  250,000 rows (one national CPR file of 6 million rows: 1.9 GiB, about 15 s); the raw layer
-  loads only new or changed files (`raw._deliveries`, by sha256).
-- **Add a year without rebuilding the past.** The raw layer is incremental; the person-year
-  tables (`int_person__residence_year`, `int_jobcenter__benefit_months`,
-  `int_school__absence_pupil_year`) should be incremental by year (`delete+insert` on the years
-  whose deliveries changed), with the aggregates and marts (small) rebuilt, and `dbt build`
-  should run only the tests of what was rebuilt.
-- **Memory at Randers scale**: the dbt subprocess (about 900 MiB at DuckDB's 1 GB cap) and the
-  Dagster process (about 550 MiB, mostly imported code) together exceed 1 GiB.
+- **Adding a year at Randers scale** is dominated by what every refresh pays in full: process
+  start and imports, dbt's start-up, seeds and views, every dbt test, the asset checks and the
+  exports (a new latest year changes every mart). Running only the tests of what was rebuilt,
+  and keeping unchanged staging views instead of recreating them, are the next steps.
+- **Typed raw tables** would lower every way's cost (the staging views parse the delivered
+  text on every read).
 - **10× faster than pandas** cannot be reached while the floor itself is only about 4× faster
   than the pandas peer: all three parse the same text tables; typed raw tables would change
   each way's cost differently."""

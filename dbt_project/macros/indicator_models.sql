@@ -57,7 +57,6 @@ where false
     from_year limits the rows to membership years from that year on (an incremental build). -#}
 {% macro person_indicator_rows(model, from_year=none) -%}
 select
-    '{{ model }}' as person_model,
     cast(indicator_id as varchar) as indicator_id,
     cast(person_key as varchar) as person_key,
     cast(period as varchar) as period,

@@ -28,9 +28,11 @@
 ) }}
 {#- every partition is placed in areas by the residences -#}
 {%- set rebuild = years_to_rebuild(person_indicator_models(), shared=['int_person__residence_year']) %}
+-- The model a row comes from is carried as its position in the list (a model name on every
+-- person-level row made the aggregation run out of memory under the 256 MB cap).
 with person_values as (
     {% for model in person_indicator_models() -%}
-    {{ person_indicator_rows(model, rebuild.get(model)) }}
+    select {{ loop.index }} as person_model_no, * from ({{ person_indicator_rows(model, rebuild.get(model)) }})
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
@@ -49,11 +51,12 @@ catalogue as (
 
 by_area as (
     select
-        v.person_model,
-        v.membership_year,
         v.indicator_id,
         r.area_code,
         v.period,
+        -- one model and one membership year per indicator and period: the partition of the row
+        min(v.person_model_no) as person_model_no,
+        min(v.membership_year) as membership_year,
         min(v.period_start) as period_start,
         max(v.period_end) as period_end,
         count(*) as n,
@@ -76,11 +79,11 @@ by_area as (
 
 aggregated as (
     select
-        b.person_model,
-        b.membership_year,
         b.indicator_id,
         g.geography_code,
         b.period,
+        min(b.person_model_no) as person_model_no,
+        min(b.membership_year) as membership_year,
         min(b.period_start) as period_start,
         max(b.period_end) as period_end,
         cast(sum(b.n) as bigint) as n,
@@ -94,7 +97,8 @@ aggregated as (
 )
 
 select
-    a.*,
+    a.* exclude (person_model_no),
+    {{ tojson(person_indicator_models()) | replace('"', "'") }}[a.person_model_no] as person_model,
     {{ indicator_value('a.numerator', 'a.denominator', 'c.unit', 'c.unit_factor') }} as value,
     'computed' as source_kind
 from aggregated as a

@@ -132,23 +132,23 @@ def add_a_year_ours(warehouse: Path, work: Path, project_dir: Path, subset_resul
     the last year's raw rows and delivery records are set aside and ours is brought up to date
     without them; then they come back and ours runs again, timed. Its rows must equal the
     floor's on the whole warehouse."""
+    # each table the last year is set aside from, with its year column
+    tables = {**{source: "_extract_year" for source in subset.SUBSET_SOURCES}, "_deliveries": "extract_year"}
     con = stages.connect(warehouse, read_only=False)
     try:
         last = con.execute("select max(_extract_year) from raw.cpr_befolkning").fetchone()[0]
-        for source in subset.SUBSET_SOURCES:
-            con.execute(f"create or replace table raw._held_{source} as select * from raw.{source} where _extract_year = ?", [last])
-            con.execute(f"delete from raw.{source} where _extract_year = ?", [last])
-        con.execute("create or replace table raw._held_deliveries as select * from raw._deliveries where extract_year = ?", [last])
-        con.execute("delete from raw._deliveries where extract_year = ?", [last])
+        for table, year in tables.items():
+            con.execute(f"create or replace table raw._held__{table.lstrip('_')} as select * from raw.{table} where {year} = ?", [last])
+            con.execute(f"delete from raw.{table} where {year} = ?", [last])
     finally:
         con.close()
     ours_args = ["run", "--select", *subset.OURS_SELECTION, *subset.OURS_VARS]
     before = stages.dbt(ours_args, warehouse, work / "target-ours-before", project_dir)
     con = stages.connect(warehouse, read_only=False)
     try:
-        for source in [*subset.SUBSET_SOURCES, "deliveries"]:
-            con.execute(f"insert into raw.{'_' if source == 'deliveries' else ''}{source} select * from raw._held_{source}")
-            con.execute(f"drop table raw._held_{source}")
+        for table in tables:
+            con.execute(f"insert into raw.{table} select * from raw._held__{table.lstrip('_')}")
+            con.execute(f"drop table raw._held__{table.lstrip('_')}")
     finally:
         con.close()
     adding = stages.dbt(ours_args, warehouse, work / "target-ours-adding", project_dir)

@@ -29,9 +29,9 @@ where false
     end, 10)
 {%- endmacro %}
 
-{#- The person-level indicator models (tag person_indicator), stacked by
-    int_indicator__person_values and aggregated by int_indicator__computed_values. Each returns
-    exactly one row per person and period with the columns of person_indicator_rows. A new
+{#- The person-level indicator models (tag person_indicator), stacked and aggregated by
+    int_indicator__computed_values. Each returns exactly one row per person and period with
+    the columns of person_indicator_rows. A new
     person-level indicator is a catalogue row plus one such model, listed here
     (tests/test_indicator_catalogue.py checks the list against the models' tags). -#}
 {% macro person_indicator_models() -%}

@@ -13,7 +13,7 @@
 -- the period is derived from the membership year. A distinct count over ten million rows is
 -- what made this model spill under the memory cap.
 -- One DuckDB thread for this query: the stacked person views run as one plan, and with two
--- threads its hash tables outgrew the 1 GB cap and spilled (20 s instead of 5 s at Randers).
+-- threads its hash tables outgrew the memory cap and spilled (20 s instead of 5 s at Randers).
 --
 -- Incremental by membership year (macros/incremental_years.sql): a refresh that adds a year
 -- recomputes, per person indicator model, only the years its changed deliveries can reach.

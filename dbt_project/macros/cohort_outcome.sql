@@ -7,7 +7,9 @@
     ends (a school year, an October-September window, a status date, an assessment). An
     after-period counts only if it has ended by as_of_date() (macros/as_of.sql): the
     end of the report year, or the data vintage if earlier. `level` is an SQL expression over `{v}` (the value
-    before the start year) giving the starting level; no value before = 'ingen måling'.
+    before the start year) giving the starting level; it is used only where there is a value:
+    no value before = 'ingen måling', a stratum of its own, so persons without a before value
+    are compared only with others without one ("null" as level: one group 'målt').
 
     For every cohort year Y, every resident on 1 January Y is placed in a stratum: area, age band
     and starting level, with the latest value in [Y - lookback, Y - 1] ("before") and the first
@@ -78,7 +80,10 @@ after_ as (
 observed as (
     select
         pool.*,
-        coalesce({{ level | replace('{v}', 'b.value') }}, 'ingen måling') as start_level,
+        -- no value before is its own stratum, tested first: every level expression's `else`
+        -- would otherwise take a NULL into its last group ("over 15 %", "generel", ...)
+        case when b.value is null then 'ingen måling'
+             else coalesce({{ level | replace('{v}', 'b.value') }}, 'målt') end as start_level,
         b.value as before_value,
         b.period_label as before_label,
         a.value as after_value,
@@ -232,9 +237,10 @@ from result as r
 {%- endmacro %}
 
 
-{#- The 97.5 % quantile of Student's t with df degrees of freedom (Cornish-Fisher expansion around
-    1.96; within 1 % from df = 3): small cohorts get honestly wider intervals than the normal. -#}
+{#- The 97.5 % quantile of Student's t with df degrees of freedom, exact: the seed t_quantiles_975
+    (scipy, df 1-4745) and beyond it the normal quantile, which is then within 0.0005 of t, less
+    than half a printed decimal of an interval end (see the seed's YAML). Small cohorts get
+    honestly wider intervals than the normal. -#}
 {% macro t_quantile_975(df) -%}
-    (1.959964 + 2.372346 / ({{ df }}) + 2.822499 / power({{ df }}, 2) + 2.555 / power({{ df }}, 3))
+    coalesce((select tq.t_975 from {{ ref('t_quantiles_975') }} as tq where tq.df = {{ df }}), 1.959963984540054)
 {%- endmacro %}
-

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('t_quantiles_975') }}
 -- The population marts' long table: every activity × cohort (start year) × outcome × period,
 -- following the people each activity reached against matched non-participants in the same area,
 -- age band and starting level. Periods: 'before' (the last measurement before the start year,
@@ -66,7 +67,7 @@ joined as (
         coalesce(r.n_comparison, 0) as n_comparison,
         r.comparison_value,
         r.difference,
-        -- Student's t on the participants' degrees of freedom: cohorts are small
+        -- Student's t (exact, seed t_quantiles_975) on the participants' degrees of freedom: cohorts are small
         r.difference - {{ t_quantile_975('greatest(r.n_participants - 1, 1)') }} * r.difference_se as ci_low,
         r.difference + {{ t_quantile_975('greatest(r.n_participants - 1, 1)') }} * r.difference_se as ci_high,
         -- the first after-period has not ended by the as-of date (report year, capped by the data vintage)

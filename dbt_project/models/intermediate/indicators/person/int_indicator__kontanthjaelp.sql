@@ -3,8 +3,11 @@
 -- placed by the 1 January stock, ages in completed years on that date.
 --   HP2025_BESK_KONTANTHJAELP   full-time persons on Kontanthjælp as jobparat or aktivitetsparat
 --       over October-September per 18-64-year-old ('YYYY-10..YYYY-09').
---   HP2025_BESK_MOEDRE_KONTANTHJAELP   mothers (MOR_PNR_PSEUDO of a child in the same stock who
---       is under 18 at the end of the month) with a Kontanthjælp row in December, 'YYYY-12'.
+--   HP2025_BESK_MOEDRE_KONTANTHJAELP   mothers "med hjemmeboende børn" (MOR_PNR_PSEUDO of a child
+--       in the same stock who is under 18 at the end of the month and lives with her: the same
+--       FAMILIE_ID, the CPR household, in that 1 January stock, the only household the extract
+--       gives) with a Kontanthjælp row in December, 'YYYY-12'. A mother whose children all live
+--       elsewhere (with the father, placed, another household) is not in the population.
 --   HP2017_OM_KONTANTHJAELP_ANTAL   persons with Kontanthjælp or a similar benefit in some month
 --       of the year (one row per recipient; the count is the sum).
 --   HP2017_OM_KONTANTHJAELP_AKTIVITETSPARAT   those recipients' benefit months: the share of
@@ -46,16 +49,19 @@ kontanthjaelp_window as (
 ),
 
 cpr as (
-    select person_key, extract_year as year, mother_person_key, birth_date
+    select person_key, extract_year as year, mother_person_key, birth_date, household_id
     from {{ ref('stg_kommune__cpr_befolkning') }}
 ),
 
 mothers as (
     -- a woman in the stock who is the mother of someone in the same stock under 18 on 31 December
+    -- living in her household (same FAMILIE_ID) on 1 January
     select distinct c.mother_person_key as person_key, c.year
     from cpr as c
     join residents as m on m.person_key = c.mother_person_key and m.year = c.year
+    join cpr as mother on mother.person_key = c.mother_person_key and mother.year = c.year
     where c.mother_person_key is not null
+      and c.household_id = mother.household_id
       and {{ age_on('c.birth_date', 'make_date(c.year, 12, 31)') }} < 18
 ),
 

@@ -2,7 +2,8 @@
 yearly data report) and JSON for machines, written next to the exports.
 
 It lists every flag by plan, area and indicator, the hidden (suppressed) cells and why, and the
-rows quarantined at ingestion. It reads only what may leave the warehouse or says nothing about
+rows quarantined at ingestion, and the language assessments that do not count because the child
+was assessed again that year (counts per year and file only). It reads only what may leave the warehouse or says nothing about
 persons: the published export relation (whose flag reasons name no count), which cells the
 disclosure models in the quality schema hide (never whether primary or secondary: that detail
 stays in the warehouse for the monitoring unit), and file/line/column/reason of quarantined
@@ -51,6 +52,22 @@ def _quarantine(con: duckdb.DuckDBPyConnection) -> list[dict]:
     return rows
 
 
+def _repeated_assessments(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Per year and delivered file: the language assessments that do not count, because one
+    assessment per child and year does (int_language__assessments.is_counted). Counts only."""
+    present = con.execute(
+        "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'intermediate' "
+        "AND table_name = 'int_language__assessments' AND column_name = 'is_counted'").fetchone()[0]
+    if not present:
+        return []
+    return _rows(con, """
+        SELECT assessment_year AS year, source_file AS file, count(*) AS assessments,
+               count(*) FILTER (WHERE NOT is_counted) AS not_counted
+        FROM intermediate.int_language__assessments
+        GROUP BY ALL HAVING count(*) FILTER (WHERE NOT is_counted) > 0
+        ORDER BY year, file""")
+
+
 def collect(warehouse_path: str | Path, report_year: int | None = None) -> dict:
     con = duckdb.connect(str(warehouse_path), read_only=True)
     try:
@@ -77,6 +94,7 @@ def collect(warehouse_path: str | Path, report_year: int | None = None) -> dict:
             FROM quality.disclosure_population_indicator WHERE is_suppressed
             ORDER BY 1, 2, 3, 4, 5""")
         quarantined = _quarantine(con)
+        repeated = _repeated_assessments(con)
     finally:
         con.close()
 
@@ -93,6 +111,7 @@ def collect(warehouse_path: str | Path, report_year: int | None = None) -> dict:
             "suppressed_by_table": dict(Counter(r["table"] for r in suppressed)),
             "quarantined_rows": len(quarantined),
             "quarantined_by_source": dict(Counter(r["source"] for r in quarantined)),
+            "language_assessments_not_counted": sum(r["not_counted"] for r in repeated),
         },
         "flags_by_plan_area": [
             {"plan_code": plan, "geography_code": geo, "flag": label, "cells": n}
@@ -101,6 +120,7 @@ def collect(warehouse_path: str | Path, report_year: int | None = None) -> dict:
         "flagged_cells": flagged,
         "suppressed_cells": suppressed,
         "quarantined_rows": quarantined,
+        "repeated_language_assessments": repeated,
     }
 
 
@@ -141,6 +161,14 @@ def render_html(report: dict) -> str:
         _table(["Kilde", "Fil", "Linje", "Kolonne", "Årsag"],
                [[r["source"], r["file"], r["line"], r["column"], r["reason"]] for r in report["quarantined_rows"]])
         if report["quarantined_rows"] else "<p>Ingen rækker i karantæne.</p>",
+        "<h2>Børn sprogvurderet flere gange i samme år</h2>",
+        "<p>Et barn kan sprogvurderes mere end én gang i et kalenderår. Kun én vurdering pr. barn og år tæller: "
+        "den seneste, der er foretaget pga. formodet behov, ellers årets seneste. Tabellen viser pr. år og fil, "
+        "hvor mange vurderinger der derfor ikke tæller med.</p>",
+        _table(["År", "Fil", "Vurderinger i filen", "Tæller ikke med"],
+               [[r["year"], r["file"], r["assessments"], r["not_counted"]]
+                for r in report.get("repeated_language_assessments", [])])
+        if report.get("repeated_language_assessments") else "<p>Intet barn er sprogvurderet flere gange i samme år.</p>",
         "<h2>Alle flag pr. plan, område og indikator</h2>",
         _table(["Plan", "Område", "Indikator", "Periode", "Flag", "Hvorfor"],
                [[r["plan_code"], r["geography_name"] or r["geography_code"], r["indicator_name"], r["period"],

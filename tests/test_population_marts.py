@@ -44,7 +44,8 @@ UPSTREAM = {
     "intermediate.int_person__residence_year": "person_key VARCHAR, year INTEGER, age_years BIGINT, area_code VARCHAR",
     "intermediate.int_school__absence_pupil_year": "person_key VARCHAR, school_year_start INTEGER, absence_rate DOUBLE",
     "intermediate.int_language__assessments": "person_key VARCHAR, assessment_date DATE, assessment_year BIGINT, "
-                                              "result_category VARCHAR",
+                                              "result_category VARCHAR, is_presumed_need BOOLEAN, "
+                                              "extract_year INTEGER, source_row BIGINT",
     "staging.stg_kommune__uu_vejledning": "person_key VARCHAR, status_date DATE, education_status VARCHAR",
     "intermediate.int_jobcenter__benefit_months": "person_key VARCHAR, window_end_year BIGINT, benefit_month DATE",
     "staging.stg_randersbolig__udsaettelser": "org_source_code VARCHAR, department_number INTEGER, "
@@ -129,7 +130,7 @@ def marts(tmp_path_factory) -> duckdb.DuckDBPyConnection:
 
     env = {**os.environ, "BOLIGMONITOR_WAREHOUSE": str(path), "DBT_TARGET_PATH": str(tmp / "target"),
            "DBT_LOG_PATH": str(tmp / "logs"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    select = ["plans", "activities", "activities_published_2019", "activities_outcomes",
+    select = ["plans", "activities", "activities_published_2019", "activities_outcomes", "t_quantiles_975",
               "path:models/intermediate/cohorts", "path:models/marts/population", "disclosure_population_indicator",
               "export_population_indicator"]
     # the hand-made tables end in 2019; the data vintage is given, as a refresh may give it

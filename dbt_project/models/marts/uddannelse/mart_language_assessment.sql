@@ -5,7 +5,8 @@
 with assessments as (
     -- calendar years that had ended by the report year's as-of date (macros/as_of.sql)
     select * from {{ ref('int_language__assessments') }}
-    where is_presumed_need
+    -- one assessment per child and year (is_counted, int_language__assessments)
+    where is_presumed_need and is_counted
       and {{ is_known_as_of(calendar_year_end('assessment_year')) }}
 ),
 

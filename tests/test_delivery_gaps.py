@@ -3,7 +3,9 @@
 A tiny housing delivery in the contract's formats: RandersBolig's leases for 2019-2021 in
 Gl. Jennumparken and Glarbjergvej-området, its eviction files for 2019 and 2021 (cases in Gl.
 Jennumparken only: Glarbjergvej's 0 is a delivered 0) but none for 2020, and no complaint file
-from either organisation in any year. Loaded with the
+from either organisation in any year. Beside it two residents of Gl. Jennumparken (CPR 2019-2021),
+placement files and jobcenter files for 2019 and 2021 but not 2020: a yearly share whose
+numerator source is missing, and October-September windows that read the missing year. Loaded with the
 loader (raw._deliveries records what came) and built with dbt through the marts and exports.
 """
 
@@ -20,6 +22,10 @@ from ingestion.writers import write_extract
 from test_incremental_models import _dbt_run, _load
 
 EVICTIONS = "HP2025_SAMH_UDSAETTELSER"
+PLACED_SHARE = "HP2017_OM_ANBRAGTE_ANDEL"
+PLACED_COUNT = "HP2017_OM_ANBRAGTE_BOERN"
+BENEFIT_WINDOW = "HP2025_BESK_KONTANTHJAELP"
+ADULT, CHILD = "a1b2c3d4e5f60718", "0123456789abcdef"
 COMPLAINTS = "HP2017_SK_KLAGESAGER"
 MODELS = ["mart_area_indicator", "mart_area_indicator_wide_hp2025", "export_area_indicator", "mart_reconciliation"]
 
@@ -41,6 +47,25 @@ def _evictions(dates: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=source.column_names)
 
 
+def _residents() -> pd.DataFrame:
+    return pd.DataFrame({
+        "PNR_PSEUDO": [ADULT, CHILD], "FOEDSELSDATO": pd.to_datetime(["1985-03-14", "2012-06-01"]),
+        "KOEN": ["K", "M"], "VEJNAVN": "Flyvervej", "HUSNR": 2, "HUSBOGSTAV": None, "ETAGE": "1", "DOER": "tv",
+        "POSTNR": 8930, "MOR_PNR_PSEUDO": [None, ADULT], "FAR_PNR_PSEUDO": None, "FAMILIE_ID": "F00000001",
+        "STATSBORGERSKAB": "DK", "OPRINDELSE": "1",
+    })
+
+
+def _placements(start: str, end: str | None) -> pd.DataFrame:
+    return pd.DataFrame({"PNR_PSEUDO": [CHILD], "START": [pd.Timestamp(start)],
+                         "SLUT": [pd.Timestamp(end) if end else pd.NaT], "ANBRINGELSESSTED": ["Plejefamilie"]})
+
+
+def _benefit_months(year: int) -> pd.DataFrame:
+    return pd.DataFrame({"PNR_PSEUDO": ADULT, "MAANED": [f"{year}-{m:02d}" for m in range(1, 13)],
+                         "YDELSE": "Kontanthjælp", "MATCHGRUPPE": "Aktivitetsparat", "FULDTIDSANDEL": 1.0})
+
+
 @pytest.fixture(scope="module")
 def gap_warehouse(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("delivery_gaps")
@@ -49,6 +74,12 @@ def gap_warehouse(tmp_path_factory) -> Path:
         write_extract(_leases(), SOURCES_BY_NAME["randersbolig_lejemaal"], year, extracts)
     write_extract(_evictions(["2019-05-02"]), SOURCES_BY_NAME["randersbolig_udsaettelser"], 2019, extracts)
     write_extract(_evictions(["2021-03-01", "2021-12-10"]), SOURCES_BY_NAME["randersbolig_udsaettelser"], 2021, extracts)
+    for year in (2019, 2020, 2021):
+        write_extract(_residents(), SOURCES_BY_NAME["cpr_befolkning"], year, extracts)
+    write_extract(_placements("2019-03-01", "2019-06-30"), SOURCES_BY_NAME["anbringelser"], 2019, extracts)
+    write_extract(_placements("2021-02-01", None), SOURCES_BY_NAME["anbringelser"], 2021, extracts)
+    for year in (2019, 2021):
+        write_extract(_benefit_months(year), SOURCES_BY_NAME["jobcenter_ydelser"], year, extracts)
     warehouse = work / "warehouse.duckdb"
     _load(extracts, warehouse)
     _dbt_run(warehouse, work / "target", "--vars", "{report_year: 2021}",
@@ -107,6 +138,22 @@ def test_a_source_never_delivered_is_missing_every_year(gap_warehouse):
         cell = _cell(gap_warehouse, COMPLAINTS, "GJP", year)
         assert pd.isna(cell["value"]) and cell["flag_missing"]
         assert f"ingen levering for {year} (randersbolig_klager)" in cell["flag_reasons_da"]
+
+
+def test_person_level_indicators_of_an_undelivered_year_are_missing(gap_warehouse):
+    # placements 2020 were never delivered: the share is missing, not 0 %, and the count has a row
+    for indicator in (PLACED_SHARE, PLACED_COUNT):
+        cell = _cell(gap_warehouse, indicator, "GJP", "2020")
+        assert pd.isna(cell["value"]) and pd.isna(cell["n"]) and cell["flag_missing"]
+        assert "ingen levering for 2020 (anbringelser)" in cell["flag_reasons_da"]
+    assert _cell(gap_warehouse, PLACED_SHARE, "GJP", "2021")["value"] == 100
+
+
+@pytest.mark.parametrize("window", ["2019-10..2020-09", "2020-10..2021-09"])
+def test_a_window_reading_an_undelivered_year_is_missing(gap_warehouse, window):
+    cell = _cell(gap_warehouse, BENEFIT_WINDOW, "GJP", window)
+    assert pd.isna(cell["value"]) and pd.isna(cell["n"]) and cell["flag_missing"]
+    assert "ingen levering for 2020 (jobcenter_ydelser)" in cell["flag_reasons_da"]
 
 
 def test_wide_mart_and_export_carry_the_gap(gap_warehouse):

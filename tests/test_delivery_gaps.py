@@ -3,7 +3,7 @@
 A tiny housing delivery in the contract's formats: RandersBolig's leases for 2019-2021 in
 Gl. Jennumparken and Glarbjergvej-området, its eviction files for 2019 and 2021 (cases in Gl.
 Jennumparken only: Glarbjergvej's 0 is a delivered 0) but none for 2020, and no complaint file
-from either organisation in any year. Beside it two residents of Gl. Jennumparken (CPR 2019-2021),
+from either organisation in any year, and no published table at all. Beside it two residents of Gl. Jennumparken (CPR 2019-2021),
 placement files and jobcenter files for 2019 and 2021 but not 2020: a yearly share whose
 numerator source is missing, and October-September windows that read the missing year. Loaded with the
 loader (raw._deliveries records what came) and built with dbt through the marts and exports.
@@ -166,3 +166,13 @@ def test_wide_mart_and_export_carry_the_gap(gap_warehouse):
     value, n, missing, reasons = exported[0]
     assert value is None and n is None and missing
     assert "ingen levering for 2020" in reasons
+
+
+def test_reconciliation_keeps_a_side_that_was_never_delivered(gap_warehouse):
+    # residents from the CPR extract against Danmarks Statistik's table, which never came
+    rows = _query(gap_warehouse, "select value_a, value_b, difference, coverage_note_da from marts.mart_reconciliation "
+                                 "where pair_id = 'BEBOERE' and geography_code = 'GJP' and period_a = '2020'")
+    assert len(rows) == 1
+    value_a, value_b, difference, note = rows[0]
+    assert value_a == 2 and value_b is None and difference is None
+    assert "ingen levering for 2020 (dst_boligomraader)" in note

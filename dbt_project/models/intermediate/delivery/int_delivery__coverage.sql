@@ -1,13 +1,15 @@
 -- Which years of each source were delivered, and which were expected but never came: one row
 -- per source and year of its expected range. Built from raw._deliveries (one row per loaded
--- file, written by ingestion/loader.py), never from the rows a file holds: a delivered file
--- with no eviction case is 0 evictions, an undelivered year is unknown and must never become 0.
+-- file, written by ingestion/loader.py), never from the rows the files hold: a delivered year
+-- without a case in an area is a true 0 there, an undelivered year is unknown and never 0.
 --
 -- The expected range of a yearly source runs from its first delivered year to the last year its
 -- folder delivers (a municipal or housing source left out of the newest delivery is a gap too),
 -- but only through the years whose file period had begun by the data vintage (a school year not
--- yet started is not missing); a published table's range ends at its own last year. A source that was never delivered expects its folder's whole range. Elections,
--- survey rounds and national reference tables come when they are held: they have no gaps.
+-- yet started is not missing); a published table's range ends at its own last year. A source
+-- never delivered expects its folder's whole range (every folder's, when the folder delivered
+-- nothing). Elections, survey rounds and national reference tables come when they are held:
+-- they have no gaps.
 {%- set deliveries = adapter.get_relation(database=this.database, schema='raw', identifier='_deliveries') %}
 
 {#- What the year in a file's name covers (ingestion/contract.py, Source.period): source, folder,
@@ -75,20 +77,26 @@ folder_range as (
     group by f.folder
 ),
 
+overall_range as (
+    -- for a folder that delivered nothing at all
+    select min(first_year) as first_year, max(last_year) as last_year from folder_range
+),
+
 source_range as (
     select
         f.source,
         f.folder,
         f.file_period,
-        coalesce(min(d.year), any_value(r.first_year)) as first_year,
+        coalesce(min(d.year), any_value(r.first_year), any_value(o.first_year)) as first_year,
         -- published tables come with their own lag: a year after a source's last is stale
         -- (flag_stale), not undelivered
         case when f.folder = 'publicerede' and count(d.year) > 0 then max(d.year)
-             else greatest(max(d.year), any_value(r.last_year)) end as last_year,
+             else greatest(max(d.year), coalesce(any_value(r.last_year), any_value(o.last_year))) end as last_year,
         count(d.year) = 0 as is_never_delivered
     from source_files as f
     left join delivered as d using (source)
     left join folder_range as r using (folder)
+    cross join overall_range as o
     where f.file_period <> 'occasional'
     group by f.source, f.folder, f.file_period
 ),

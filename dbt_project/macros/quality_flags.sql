@@ -72,11 +72,15 @@
             then 'Under {{ var("small_n_threshold") }} personer bag tallet{% if with_numbers %} (' || {{ r }}.n || '){% endif %}, så det er for usikkert at tolke.' end,
         case when {{ r }}.flag_partial_coverage
             then 'Tallet dækker ikke hele området: ' || concat_ws(' og ',
-                    case when {{ r }}.areas_missing > 0 then {{ r }}.areas_missing || ' område(r) eller afdeling(er) mangler i kilden' end,
+                    case when {{ r }}.areas_missing > 0
+                        then coalesce({{ r }}.areas_missing_da || ' mangler i kilden',
+                                      {{ r }}.areas_missing || ' område(r) eller afdeling(er) mangler i kilden') end,
                     case when {{ r }}.years_with_value < {{ r }}.years_in_span
-                        then 'kun ' || {{ r }}.years_with_value || ' af ' || {{ r }}.years_in_span || ' år har tal' end) || '.' end,
+                        then 'kun ' || {{ r }}.years_with_value || ' af ' || {{ r }}.years_in_span || ' år har tal'
+                             || coalesce(' (' || {{ r }}.delivery_gap_da || ')', '') end) || '.' end,
         case when {{ r }}.flag_missing
-            then 'Der er intet tal for ' || coalesce({{ r }}.geography_name, {{ r }}.geography_code) || ' i ' || {{ r }}.period || '.' end,
+            then 'Der er intet tal for ' || coalesce({{ r }}.geography_name, {{ r }}.geography_code) || ' i ' || {{ r }}.period
+                 || coalesce(': ' || {{ r }}.delivery_gap_da, '') || '.' end,
         case when {{ r }}.flag_stale
             then 'Det nyeste tal er fra ' || year({{ r }}.period_end) || ', men opgørelsen for '
                  || {{ var('report_year') }} || ' venter tal fra ' || {{ expected_latest_year(r ~ '.source_kind') }} || '.' end,

@@ -67,6 +67,10 @@ rows_ as (
         v.departments_included,
         coalesce(v.is_summed_from_areas, false) as is_summed_from_areas,
         coalesce(v.areas_missing, 0) as areas_missing,
+        v.areas_missing_da,
+        -- an undelivered source year is missing for every geography of the period, also those
+        -- the scaffold adds
+        coalesce(v.delivery_gap_da, max(v.delivery_gap_da) over (partition by s.indicator_id, s.period)) as delivery_gap_da,
         v.years_with_value,
         v.years_in_span,
         v.value is null and v.source_marker is null as is_missing
@@ -167,6 +171,8 @@ select
     a.areas_missing > 0 or a.years_with_value < a.years_in_span as flag_partial_coverage,
     a.is_missing as flag_missing,
     a.areas_missing,
+    a.areas_missing_da,
+    a.delivery_gap_da,
     a.years_with_value,
     a.years_in_span,
     a.departments_included,

@@ -1,7 +1,10 @@
 -- Indicators taken from published aggregate tables (catalogue source_kind = 'published'):
 -- numerator and, where the catalogue names one, denominator come from the table's measures.
--- Plan totals the source does not publish are summed from the areas when the measure is a
--- count; an area that is suppressed or missing makes such a total partial.
+-- Plan totals the source does not publish are summed from the areas when the measures are
+-- counts (a share with its denominator, or a plain count such as residents): numerator and
+-- denominator over the same areas, those where the source published both. An area suppressed
+-- or missing makes such a total partial (areas_missing, and their names in areas_missing_da);
+-- a total with no comparable area is withheld.
 with catalogue as (
     select * from {{ ref('int_catalogue__indicators') }}
 ),
@@ -20,7 +23,8 @@ published as (
         coalesce(num.value_marker, den.value_marker) as source_marker,
         num.departments_included,
         false as is_summed_from_areas,
-        0 as areas_missing
+        0 as areas_missing,
+        null::varchar as areas_missing_da
     from catalogue as c
     join cells as num
         on num.source = c.source and num.measure = c.source_numerator
@@ -30,31 +34,55 @@ published as (
     where num.geography_code is not null
 ),
 
+plan_areas as (
+    select pa.plan_code, pa.area_code, g.geography_name as area_name, t.geography_code as total_code, g.sort_order
+    from {{ ref('plan_areas') }} as pa
+    join {{ ref('geographies') }} as g on g.geography_code = pa.area_code
+    join {{ ref('geographies') }} as t on t.geography_type = 'plan_total' and t.plan_code = pa.plan_code
+),
+
+summable as (
+    -- indicators whose areas add up: counts with a denominator, and plain counts
+    select indicator_id from catalogue
+    where source_denominator is not null or (unit = 'count' and source_denominator is null)
+),
+
+area_cells as (
+    -- every area of a plan for every indicator and period the source has, published or not
+    -- (each plan's total, as before: the area profile shows an indicator for both plans' areas)
+    select p.indicator_id, pa.total_code, pa.plan_code, pa.area_code, pa.area_name, pa.sort_order, p.period,
+           a.period_start, a.period_end, a.numerator, a.denominator,
+           a.numerator is not null
+               and (a.denominator is not null or c.source_denominator is null) as is_comparable
+    from (select distinct indicator_id, period from published where indicator_id in (select indicator_id from summable)) as p
+    join catalogue as c using (indicator_id)
+    cross join plan_areas as pa
+    left join published as a
+        on a.indicator_id = p.indicator_id and a.period = p.period and a.geography_code = pa.area_code
+),
+
 plan_totals as (
-    -- sum the areas where the source gives counts (a denominator) but no plan total
     select
-        p.indicator_id,
-        g.geography_code,
-        p.period,
-        min(p.period_start) as period_start,
-        max(p.period_end) as period_end,
-        sum(p.numerator) as numerator,
-        sum(p.denominator) as denominator,
+        indicator_id,
+        total_code as geography_code,
+        period,
+        min(period_start) as period_start,
+        max(period_end) as period_end,
+        sum(numerator) filter (where is_comparable) as numerator,
+        sum(denominator) filter (where is_comparable) as denominator,
         null as source_marker,
         null as departments_included,
         true as is_summed_from_areas,
-        count(*) filter (where p.numerator is null or p.denominator is null)
-            + (select count(*) from {{ ref('plan_areas') }} where plan_code = g.plan_code) - count(*) as areas_missing
-    from published as p
-    join {{ ref('plan_areas') }} as pa on pa.area_code = p.geography_code
-    join {{ ref('geographies') }} as g on g.geography_type = 'plan_total' and g.plan_code = pa.plan_code
-    join catalogue as c on c.indicator_id = p.indicator_id
-    where c.source_denominator is not null
-      and not exists (
-          select 1 from published as q
-          where q.indicator_id = p.indicator_id and q.period = p.period and q.geography_code = g.geography_code
-      )
-    group by p.indicator_id, g.geography_code, g.plan_code, p.period
+        count(*) filter (where not is_comparable) as areas_missing,
+        string_agg(area_name, ', ' order by sort_order) filter (where not is_comparable) as areas_missing_da
+    from area_cells as a
+    where not exists (
+        -- the source's own total wins
+        select 1 from published as q
+        where q.indicator_id = a.indicator_id and q.period = a.period and q.geography_code = a.total_code
+    )
+    group by indicator_id, total_code, period
+    having bool_or(is_comparable)
 ),
 
 national_references as (
@@ -70,7 +98,8 @@ national_references as (
         n.value_marker as source_marker,
         null as departments_included,
         false as is_summed_from_areas,
-        0 as areas_missing
+        0 as areas_missing,
+        null::varchar as areas_missing_da
     from {{ ref('national_reference_measures') }} as r
     join {{ ref('stg_nationale__referencer') }} as n using (measure)
 ),

@@ -1,20 +1,130 @@
 -- Every indicator value from every kind of source, yearly periods plus the multi-year
 -- averages the plans use, one row per indicator x geography x period.
-with yearly as (
+--
+-- A period that reads a source year never delivered (intermediate.int_delivery__coverage) is
+-- missing, never 0: its value, numerator, denominator and n are NULL and delivery_gap_da says
+-- which delivery is absent ("ingen levering for 2020 (randersbolig_udsaettelser)"). A row is
+-- added for such a period where the models produced none, so the gap shows in the marts.
+with delivered_values as (
     select indicator_id, geography_code, period, period_start, period_end, numerator, denominator, n,
            weighted_sum_of_squares, value, source_kind,
-           null as source_marker, null as departments_included, false as is_summed_from_areas, 0 as areas_missing
+           null as source_marker, null as departments_included, false as is_summed_from_areas, 0 as areas_missing,
+           null as areas_missing_da
     from {{ ref('int_indicator__computed_values') }}
     union all by name
     select indicator_id, geography_code, period, period_start, period_end, numerator, denominator, n,
            null as weighted_sum_of_squares, value, source_kind,
-           source_marker, departments_included, is_summed_from_areas, areas_missing
+           source_marker, departments_included, is_summed_from_areas, areas_missing, areas_missing_da
     from {{ ref('int_indicator__published_values') }}
     union all by name
     select indicator_id, geography_code, period, period_start, period_end, numerator, denominator, n,
            null as weighted_sum_of_squares, value, source_kind,
-           null as source_marker, null as departments_included, false as is_summed_from_areas, areas_missing
+           null as source_marker, null as departments_included, false as is_summed_from_areas, areas_missing,
+           null as areas_missing_da
     from {{ ref('int_indicator__area_values') }}
+),
+
+catalogue as (
+    select indicator_id, source, source_kind, period_kind from {{ ref('int_catalogue__indicators') }}
+),
+
+-- the sources each indicator reads: the catalogue's source and the files read beside it
+indicator_sources as (
+    select indicator_id, source from catalogue where source is not null
+    union
+    select c.indicator_id, x.also_reads
+    from catalogue as c
+    join (values
+        -- both organisations' moves, per 100 leases of both
+        ('randersbolig_flytninger', 'lejerbo_flytninger'),
+        ('randersbolig_flytninger', 'randersbolig_lejemaal'),
+        ('randersbolig_flytninger', 'lejerbo_lejemaal'),
+        ('randersbolig_klager', 'lejerbo_klager'),
+        ('randersbolig_lejemaal', 'lejerbo_lejemaal')
+    ) as x(source, also_reads) on x.source = c.source
+),
+
+gaps as (
+    select s.indicator_id, g.year, g.file_period, g.file_period_start, g.file_period_end, g.gap_da
+    from indicator_sources as s
+    join {{ ref('int_delivery__coverage') }} as g using (source)
+    where not g.is_delivered
+),
+
+-- the period(s) of an indicator that read an undelivered file year, where the kind of period
+-- can be named from the year (months and elections cannot; their existing rows are nulled below)
+gap_periods as (
+    select distinct g.indicator_id, p.period, p.period_start, p.period_end
+    from gaps as g
+    join catalogue as c using (indicator_id),
+    lateral (
+        select cast(g.year as varchar) as period, make_date(g.year, 1, 1) as period_start,
+               case when c.period_kind = 'stock_1jan' and c.source_kind = 'computed' then make_date(g.year, 1, 1)
+                    else make_date(g.year, 12, 31) end as period_end
+        where c.period_kind in ('calendar_year', 'stock_1jan', 'multi_year_avg')
+        union all
+        select {{ school_year_label('g.year') }}, {{ school_year_start('g.year') }}, {{ school_year_end('g.year') }}
+        where c.period_kind = 'school_year' and g.file_period = 'school_year'
+        union all
+        select cast(g.year as varchar), make_date(g.year, 10, 1), make_date(g.year, 10, 1)
+        where c.period_kind = 'snapshot_1oct'
+        union all
+        select {{ oct_sep_window_label('e.end_year') }}, make_date(e.end_year - 1, 10, 1), make_date(e.end_year, 9, 30)
+        from (select unnest([g.year, g.year + 1]) as end_year) as e
+        where c.period_kind = 'window_oct_sep'
+    ) as p
+),
+
+gap_rows as (
+    -- every geography the indicator has (the mart adds the plan's other geographies), and the
+    -- municipality for an indicator whose source never came
+    select gp.indicator_id, geo.geography_code, gp.period, gp.period_start, gp.period_end,
+           c.source_kind, 0 as areas_missing, false as is_summed_from_areas
+    from gap_periods as gp
+    join catalogue as c using (indicator_id)
+    join (
+        select distinct indicator_id, geography_code from delivered_values
+        union
+        select indicator_id, 'RANDERS' from catalogue
+    ) as geo using (indicator_id)
+    where not exists (
+        select 1 from delivered_values as v
+        where v.indicator_id = gp.indicator_id and v.geography_code = geo.geography_code and v.period = gp.period
+    )
+),
+
+with_gaps as (
+    select * from delivered_values
+    union all by name
+    select * from gap_rows
+),
+
+gap_text as (
+    -- per row, every undelivered file year its period reads (not the national reference rows
+    -- of a computed indicator: those come from another source)
+    select w.indicator_id, w.geography_code, w.period,
+           string_agg(distinct g.gap_da, '; ' order by g.gap_da) as delivery_gap_da
+    from with_gaps as w
+    join catalogue as c using (indicator_id)
+    join gaps as g
+        on g.indicator_id = w.indicator_id
+        and g.file_period_start <= w.period_end and g.file_period_end >= w.period_start
+    where w.source_kind = c.source_kind
+    group by all
+),
+
+yearly as (
+    select
+        w.* replace (
+            case when t.delivery_gap_da is null then w.numerator end as numerator,
+            case when t.delivery_gap_da is null then w.denominator end as denominator,
+            case when t.delivery_gap_da is null then w.n end as n,
+            case when t.delivery_gap_da is null then w.weighted_sum_of_squares end as weighted_sum_of_squares,
+            case when t.delivery_gap_da is null then w.value end as value
+        ),
+        t.delivery_gap_da
+    from with_gaps as w
+    left join gap_text as t using (indicator_id, geography_code, period)
 ),
 
 -- Multi-year spans: those the documents print, and rolling spans of the baseline's length.
@@ -48,6 +158,8 @@ multi_year as (
         null as departments_included,
         bool_or(y.is_summed_from_areas) as is_summed_from_areas,
         max(y.areas_missing) as areas_missing,
+        string_agg(distinct y.areas_missing_da, '; ' order by y.areas_missing_da) as areas_missing_da,
+        string_agg(distinct y.delivery_gap_da, '; ' order by y.delivery_gap_da) as delivery_gap_da,
         count(y.value) as years_with_value,
         {{ span_length('s.span') }} as years_in_span
     from spans as s

@@ -109,8 +109,13 @@ def test_daycare_hp2017(pop, frames):
         assert (nordby.sum(), (nordby & lang).sum()) == (n_nordby, n_children)
 
 
+def _latest(df: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """Each spell as its latest yearly file delivers it (as the warehouse reads spells)."""
+    return df.sort_values("_year", kind="stable").drop_duplicates(key, keep="last")
+
+
 def test_placements_gjp(pop, frames):
-    df = frames["anbringelser"]
+    df = _latest(frames["anbringelser"], ["PNR_PSEUDO", "START"])
     for year, n in ((y, v) for y, v in T.PLACEMENTS_GJP.items() if isinstance(y, int)):
         kids = pop.residence[(pop.residence["year"] == year) & (pop.residence["area_code"] == "GJP")]
         born = pop.persons.set_index("person_key").loc[kids["person_key"], "birth_date"]
@@ -154,6 +159,29 @@ def test_interventions_2019(pop):
         if "finished" in spec:
             fin = acts[acts["SLUT"].dt.year == 2019]
             assert len(fin) == spec["finished"] and (fin["GENNEMFOERT"] == "J").sum() == spec["completed"], code
+
+
+@pytest.mark.parametrize("name, key, start, end", [
+    ("anbringelser", ["PNR_PSEUDO", "START"], "START", "SLUT"),
+    ("dagtilbud", ["PNR_PSEUDO", "INDMELDT"], "INDMELDT", "UDMELDT"),
+    ("indsatsdeltagelse", ["PNR_PSEUDO", "AKTIVITET", "START"], "START", "SLUT"),
+])
+def test_yearly_spell_files_restate_open_spells_as_real_extracts_do(pop, frames, name, key, start, end):
+    df = interventions.participation(pop) if name == "indsatsdeltagelse" else frames[name]
+    year_end = pd.to_datetime(df["_year"].astype(str) + "-12-31")
+    # a year's file shows an end only if the spell had ended by the end of that year
+    assert (df[end].isna() | (df[end] <= year_end)).all()
+    assert (df[start] <= year_end).all()
+    # a spell open in a year's file is delivered again in the next year's file
+    last = df["_year"].max()
+    open_rows = df[df[end].isna() & (df["_year"] < last)]
+    nxt = df[key + ["_year", end]].assign(_year=df["_year"] - 1)
+    both = open_rows[key + ["_year"]].merge(nxt, on=key + ["_year"], how="left", indicator=True)
+    assert len(open_rows) > 20 and (both["_merge"] == "both").all()
+    # ... closed there, or (long placements and daycare) still open
+    assert both[end].notna().sum() > 5 and (name == "indsatsdeltagelse" or both[end].isna().sum() > 5)
+    if name == "indsatsdeltagelse":  # the completion comes with the end, never before it
+        assert df.loc[df[end].isna(), "GENNEMFOERT"].isna().all()
 
 
 def test_written_files_follow_the_contract(pop, frames, tmp_path):

@@ -974,7 +974,10 @@ def youth_school_population(w: World, year: int, placed: np.ndarray) -> np.ndarr
 
 
 def placed_on(w: World, placements_frame: pd.DataFrame, when: np.datetime64) -> np.ndarray:
-    """Bool per person: a placement active on ``when``."""
+    """Bool per person: a placement active on ``when``, each placement as its latest yearly file
+    shows it (as the warehouse reads them: an earlier file's open copy is stale)."""
+    placements_frame = (placements_frame.sort_values("_year", kind="stable")
+                        .drop_duplicates(["PNR_PSEUDO", "START"], keep="last"))
     s = placements_frame["START"].to_numpy().astype("datetime64[D]")
     e = placements_frame["SLUT"].to_numpy().astype("datetime64[D]")
     on = (s <= when) & (np.isnat(e) | (e >= when))
@@ -1174,7 +1177,9 @@ def _primary_challenge(w: World, rng, rows: pd.DataFrame) -> np.ndarray:
 
 def _by_year(w: World, spells: pd.DataFrame, start_col: str, end_col: str,
              extract: np.datetime64 = EXTRACT_DATE, last_year: int | None = None) -> pd.DataFrame:
-    """One row per spell and calendar year it is active in; open ends after the extract date are blank.
+    """One row per spell and calendar year it is active in, as each yearly file delivers it: the file
+    of year Y is extracted at the end of Y (the last one on ``extract``), so it shows an end only if
+    the spell had ended by then; a spell still open is blank and delivered again in Y+1's file.
     ``extract``/``last_year``: a later delivery (``vintage``) of the same spells."""
     last_year = w.last_year if last_year is None else last_year
     s = spells[start_col].to_numpy().astype("datetime64[D]")
@@ -1189,7 +1194,9 @@ def _by_year(w: World, spells: pd.DataFrame, start_col: str, end_col: str,
     out.insert(0, "PNR_PSEUDO", w.key[out.pop("pidx").to_numpy()])
     out[start_col] = pd.to_datetime(np.repeat(s, reps))
     ends = np.repeat(e, reps)
-    out[end_col] = pd.to_datetime(np.where(ends > extract, np.datetime64("NaT"), ends))
+    year_end = ((out["_year"].to_numpy() - 1970 + 1).astype("datetime64[Y]").astype("datetime64[D]") - 1)
+    extracted = np.minimum(year_end, extract)
+    out[end_col] = pd.to_datetime(np.where(ends > extracted, np.datetime64("NaT"), ends))
     return out
 
 

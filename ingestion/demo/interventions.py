@@ -12,8 +12,10 @@ start year take part; MiLife and a few others also reach pupils from elsewhere):
   volumes from the plan where it gives one (``ACTIVITIES_2025``), otherwise assumed.
 
 Contact-type activities (HOTSPOT, SOCIAL_VICEVAERT, ...) have no completion: GENNEMFOERT blank,
-and the spell runs to the end of the year. Spells still open on the extract date (31 December
-2025) have neither SLUT nor GENNEMFOERT. Files are written for 2017-2025, the years with a plan.
+and the spell runs to the end of the year. As in real extracts, a year's file shows SLUT and
+GENNEMFOERT only for a spell that had ended by 31 December of that year; a spell still open then
+is blank and delivered again in the next year's file (the last file is extracted 31 December
+2025). Files are written for 2017-2025, the years with a plan.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import pandas as pd
 
 from ingestion.contract import source
 from ingestion.demo import targets_children as T
-from ingestion.demo.children import EXTRACT_DATE, _by_year, age_on, day, rng_for, uniform_dates, world
+from ingestion.demo.children import _by_year, age_on, day, rng_for, uniform_dates, world
 from ingestion.demo.model import PLAN_AREAS_2017, PLAN_AREAS_2025, Population
 from ingestion.writers import write_extract
 
@@ -202,10 +204,10 @@ def participation(pop: Population) -> pd.DataFrame:
                 spells.append(_spells(rng, act, _pick(rng, area, other, n, act.reach), lo, hi))
     df = pd.concat(spells, ignore_index=True)
     w.cache["spells:indsatsdeltagelse"] = df.drop_duplicates(["pidx", "AKTIVITET", "START"])  # for a later vintage
-    still_open = df["SLUT"].to_numpy().astype("datetime64[D]") > EXTRACT_DATE
-    df.loc[still_open, "GENNEMFOERT"] = None
     df = df.drop_duplicates(["pidx", "AKTIVITET", "START"])
     out = _by_year(w, df, "START", "SLUT")
+    # a year's file knows the completion only of a spell that had ended by its extraction
+    out.loc[out["SLUT"].isna(), "GENNEMFOERT"] = None
     return out[out["_year"] >= 2017].reset_index(drop=True)
 
 

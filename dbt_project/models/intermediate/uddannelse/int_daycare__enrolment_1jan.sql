@@ -1,18 +1,29 @@
--- Children enrolled in daycare on 1 January of each year, with their institution and the
--- primary challenge the institution had registered in that year's file (the registration can
--- change from one yearly file to the next, so the file of the year is used, not the spell).
--- Age in whole years on 1 January from the CPR birth date.
-with spells as (
+-- Children enrolled in daycare on 1 January of each year whose dagtilbud file was delivered, with
+-- their institution and the primary challenge the institution had registered in that year's file
+-- (the registration can change from one yearly file to the next, so the file of the year is used;
+-- the latest delivery's when that file does not hold the spell). Whether a spell runs on the day
+-- comes from int_spells__daycare: each spell once, as its latest delivery knows it. Age in whole
+-- years on 1 January from the CPR birth date.
+with delivered_years as (
+    select year from {{ ref('int_spells__delivered_years') }} where spell_source = 'dagtilbud'
+),
+
+spells as (
     select
-        person_key,
-        extract_year as year,
-        institution_code,
-        daycare_type,
-        primary_challenge,
-        enrolment_date
-    from {{ ref('stg_kommune__dagtilbud') }}
-    where enrolment_date <= make_date(extract_year, 1, 1)
-      and coalesce(end_date, date '9999-12-31') >= make_date(extract_year, 1, 1)
+        s.person_key,
+        y.year,
+        s.institution_code,
+        s.daycare_type,
+        coalesce(
+            list_filter(s.yearly, lambda r: r.extract_year = y.year)[1].primary_challenge,
+            case when not list_contains(list_transform(s.yearly, lambda r: r.extract_year), y.year)
+                 then s.primary_challenge end
+        ) as primary_challenge,
+        s.enrolment_date
+    from {{ ref('int_spells__daycare') }} as s
+    join delivered_years as y
+        on s.enrolment_date <= make_date(y.year, 1, 1)
+        and coalesce(s.active_until, date '9999-12-31') >= make_date(y.year, 1, 1)
 ),
 
 births as (

@@ -4,6 +4,8 @@
 -- not live in the area, though CPR may keep them on the parents' address). 1 when enrolled in an
 -- offer of the school year starting that August with an enrolment dated on or before 1 September:
 -- the extract has no end dates, so "enrolled on 1 September" is "signed up by 1 September".
+-- Placements once each, as their latest delivery knows them (int_spells__placements); a school
+-- year whose anbringelser file was not delivered has no rows (who was placed is not known).
 with enrolled as (
     select distinct person_key, school_year_start as year
     from {{ ref('stg_kommune__ungdomsskole') }}
@@ -14,18 +16,23 @@ school_years as (
     select distinct school_year_start as year from {{ ref('stg_kommune__ungdomsskole') }}
 ),
 
+placement_years as (
+    select year from {{ ref('int_spells__delivered_years') }} where spell_source = 'anbringelser'
+),
+
 placed as (
     select distinct p.person_key, y.year
-    from {{ ref('stg_kommune__anbringelser') }} as p
+    from {{ ref('int_spells__placements') }} as p
     join school_years as y
         on p.start_date <= make_date(y.year, 9, 1)
-        and coalesce(p.end_date, date '9999-12-31') >= make_date(y.year, 9, 1)
+        and coalesce(p.active_until, date '9999-12-31') >= make_date(y.year, 9, 1)
 ),
 
 residents as (
     select r.person_key, r.year
     from {{ ref('int_person__residence_year') }} as r
     join school_years using (year)
+    join placement_years using (year)
     where year(r.birth_date) between r.year - 18 and r.year - 13
       and not exists (select 1 from placed as p where p.person_key = r.person_key and p.year = r.year)
 )

@@ -20,6 +20,7 @@ import pandas as pd
 
 from ingestion.contract import Source
 from ingestion.errors import Problem
+from ingestion.period_rules import period_problems
 from ingestion.schemas import parse_dates, parse_decimal
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
@@ -89,7 +90,7 @@ def row_problems(frame: pd.DataFrame, source: Source, file: str, year: int | Non
         if name == source.name:
             begins = parse_dates(frame[start], source.date_format)
             ends = parse_dates(frame[end], source.date_format)
-            problems += [Problem(file, line, end, f"ends before it starts ({start} is later)", frame[end].loc[line - 2])
+            problems += [Problem(file, line, end, f"ends before it starts ({start} is later)")
                          for line in _lines(ends < begins)[:20]]
     if source.name == "skolefravaer":
         absent = sum(parse_decimal(frame[c], source) for c in ABSENCE_COLUMNS)
@@ -101,18 +102,66 @@ def row_problems(frame: pd.DataFrame, source: Source, file: str, year: int | Non
         latest = pd.Timestamp(year=year, month=12, day=31) if year else pd.Timestamp.today()
         earliest = pd.Timestamp(year=latest.year - MAX_AGE_YEARS, month=1, day=1)
         impossible = (born > latest) | (born < earliest)
-        problems += [Problem(file, line, "FOEDSELSDATO", f"impossible birth date for a resident in {year or 'this file'}",
-                             frame["FOEDSELSDATO"].loc[line - 2]) for line in _lines(impossible)[:20]]
-    return problems
+        # the birth date is person-level: never echoed
+        problems += [Problem(file, line, "FOEDSELSDATO", f"impossible birth date for a resident in {year or 'this file'}")
+                     for line in _lines(impossible)[:20]]
+    for col in source.columns:
+        if col.part_of:
+            part, whole = parse_decimal(frame[col.name], source), parse_decimal(frame[col.part_of], source)
+            problems += [Problem(file, line, col.name, f"above {col.part_of} in the same row: a part cannot exceed its "
+                                 "whole (a share above 100 %); a misread number?", frame[col.name].loc[line - 2])
+                         for line in _lines(part > whole)[:20]]
+    return problems + period_problems(frame, source, file, year)
+
+
+@cache
+def activity_codes() -> frozenset[str]:
+    return frozenset(pd.read_csv(SEEDS_DIR / "activities.csv", dtype=str)["activity_code"])
+
+
+@cache
+def department_keys() -> frozenset[str]:
+    """'<organisation>-<department number>' of every department in the reference data."""
+    deps = pd.read_csv(SEEDS_DIR / "housing_departments.csv", dtype=str)
+    return frozenset(deps.org_code + "-" + deps.department_number.astype(int).astype(str))
+
+
+@cache
+def organisation_codes(system: str) -> dict[str, str]:
+    codes = pd.read_csv(SEEDS_DIR / "housing_source_codes.csv", dtype=str)
+    codes = codes[codes.source_system == system]
+    return dict(zip(codes.source_code, codes.org_code))
+
+
+def _department_keys(frame: pd.DataFrame, source: Source) -> tuple[str, pd.Series] | None:
+    if source.name.startswith("randersbolig_"):
+        org = frame["SELSKAB_NR"].map(organisation_codes("randersbolig"))
+        return "AFDELING_NR", org + "-" + pd.to_numeric(frame["AFDELING_NR"], errors="coerce").astype("Int64").astype("string")
+    if source.name.startswith("lejerbo_"):
+        org = organisation_codes("lejerbo").get("LEJERBO", "LEJERBO")
+        return "Afdelingsnr", org + "-" + pd.to_numeric(frame["Afdelingsnr"], errors="coerce").astype("Int64").astype("string")
+    return None
 
 
 def quarantine(frame: pd.DataFrame, source: Source) -> list[Quarantined]:
-    """Rows whose institution or school the reference data do not know (positions in the frame)."""
+    """Rows whose institution, school, housing department or activity the reference data do not
+    know (positions in the frame): kept beside the source and counted, never dropped silently."""
     out = []
-    for name, column in INSTITUTION_COLUMNS:
-        if name == source.name:
-            unknown = frame[column].notna() & ~frame[column].isin(institution_codes())
-            if unknown.any():
-                out.append(Quarantined([int(i) for i in unknown.to_numpy().nonzero()[0]], column,
-                                       "unknown institution or school code: not in the reference data"))
+    checks = [(column, frame[column].notna() & ~frame[column].isin(institution_codes()),
+               "unknown institution or school code: not in the reference data")
+              for name, column in INSTITUTION_COLUMNS if name == source.name]
+    if source.name == "indsatsdeltagelse":
+        checks.append(("AKTIVITET", frame["AKTIVITET"].notna() & ~frame["AKTIVITET"].isin(activity_codes()),
+                       "unknown activity code: not in the activity catalogue (seeds/activities.csv)"))
+    departments = _department_keys(frame, source)
+    if departments is not None:
+        column, keys = departments
+        checks.append((column, ~keys.isin(department_keys()).fillna(False).astype(bool),
+                       "unknown housing department: not in the reference data (seeds/housing_departments.csv)"))
+    taken = pd.Series(False, index=frame.index)
+    for column, unknown, reason in checks:
+        unknown = unknown.fillna(False).astype(bool) & ~taken  # a row is held once, for its first reason
+        if unknown.any():
+            out.append(Quarantined([int(i) for i in unknown.to_numpy().nonzero()[0]], column, reason))
+            taken |= unknown
     return out

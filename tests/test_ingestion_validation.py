@@ -51,7 +51,7 @@ def _error(path, src) -> ExtractError:
 
 
 def _write(tmp_path, src, mutate=None, year=2023):
-    frame = example_frame(src, rows=3)
+    frame = example_frame(src, rows=3, year=year)
     if mutate:
         frame = mutate(frame)
     return write_extract(frame, src, year, tmp_path)

@@ -249,7 +249,8 @@ def _validate_batch(batch: list[_Segment], source: Source, clean: bool) -> Itera
         part.index = pd.RangeIndex(seg.first_row, seg.first_row + len(part))
         seg.owner.problems += row_problems(part, source, seg.owner.file, seg.owner.year)
         if clean and not any(s.owner.failed for s in batch):
-            yield ValidChunk(seg.owner.year, seg.owner.path, seg.first_row, seg.table, quarantine(part, source))
+            yield ValidChunk(seg.owner.year, seg.owner.path, seg.first_row, seg.table,
+                             quarantine(part, source, seg.owner.path))
 
 
 def _assign(problem: Problem, batch: list[_Segment], starts: np.ndarray) -> int:

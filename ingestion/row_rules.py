@@ -119,33 +119,48 @@ def activity_codes() -> frozenset[str]:
     return frozenset(pd.read_csv(SEEDS_DIR / "activities.csv", dtype=str)["activity_code"])
 
 
-@cache
-def department_keys() -> frozenset[str]:
-    """'<organisation>-<department number>' of every department in the reference data."""
-    deps = pd.read_csv(SEEDS_DIR / "housing_departments.csv", dtype=str)
-    return frozenset(deps.org_code + "-" + deps.department_number.astype(int).astype(str))
+# event files of a housing organisation -> its lease file, which lists the departments it has
+LEASE_FILES = {
+    "randersbolig_flytninger": "randersbolig_lejemaal", "randersbolig_udsaettelser": "randersbolig_lejemaal",
+    "randersbolig_klager": "randersbolig_lejemaal", "lejerbo_flytninger": "lejerbo_lejemaal",
+    "lejerbo_klager": "lejerbo_lejemaal",
+}
+
+
+def _department_key(frame: pd.DataFrame, source: Source) -> tuple[str, pd.Series]:
+    """(column, '<company>-<department>') of each row; Lejerbo's numbers are zero-padded text."""
+    if "SELSKAB_NR" in frame.columns:
+        number = pd.to_numeric(frame["AFDELING_NR"], errors="coerce").astype("Int64").astype("string")
+        return "AFDELING_NR", frame["SELSKAB_NR"].astype("string") + "-" + number
+    number = pd.to_numeric(frame["Afdelingsnr"], errors="coerce").astype("Int64").astype("string")
+    return "Afdelingsnr", "LEJERBO-" + number
+
+
+def lease_departments(folder: Path, lease_source: Source) -> frozenset[str]:
+    """The departments in the organisation's lease files delivered beside an event file (all years)."""
+    files = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                         for p in folder.glob(f"{lease_source.name}_*.csv") if not p.is_symlink()))
+    return _lease_departments(str(folder), lease_source.name, files)
 
 
 @cache
-def organisation_codes(system: str) -> dict[str, str]:
-    codes = pd.read_csv(SEEDS_DIR / "housing_source_codes.csv", dtype=str)
-    codes = codes[codes.source_system == system]
-    return dict(zip(codes.source_code, codes.org_code))
+def _lease_departments(folder: str, lease_name: str, files: tuple) -> frozenset[str]:
+    from ingestion.contract import source as contract_source
+
+    src = contract_source(lease_name)
+    keys: set[str] = set()
+    columns = ["SELSKAB_NR", "AFDELING_NR"] if "SELSKAB_NR" in src.column_names else ["Afdelingsnr"]
+    for name, _, _ in files:
+        frame = pd.read_csv(Path(folder) / name, sep=src.delimiter, encoding=src.encoding, dtype=str,
+                            usecols=columns, keep_default_na=False)
+        keys |= set(_department_key(frame, src)[1].dropna())
+    return frozenset(keys)
 
 
-def _department_keys(frame: pd.DataFrame, source: Source) -> tuple[str, pd.Series] | None:
-    if source.name.startswith("randersbolig_"):
-        org = frame["SELSKAB_NR"].map(organisation_codes("randersbolig"))
-        return "AFDELING_NR", org + "-" + pd.to_numeric(frame["AFDELING_NR"], errors="coerce").astype("Int64").astype("string")
-    if source.name.startswith("lejerbo_"):
-        org = organisation_codes("lejerbo").get("LEJERBO", "LEJERBO")
-        return "Afdelingsnr", org + "-" + pd.to_numeric(frame["Afdelingsnr"], errors="coerce").astype("Int64").astype("string")
-    return None
-
-
-def quarantine(frame: pd.DataFrame, source: Source) -> list[Quarantined]:
-    """Rows whose institution, school, housing department or activity the reference data do not
-    know (positions in the frame): kept beside the source and counted, never dropped silently."""
+def quarantine(frame: pd.DataFrame, source: Source, path: Path | None = None) -> list[Quarantined]:
+    """Rows whose institution, school or activity the reference data do not know, or whose housing
+    department is not in the organisation's lease files delivered beside them (positions in the
+    frame): kept beside the source and counted, never dropped silently."""
     out = []
     checks = [(column, frame[column].notna() & ~frame[column].isin(institution_codes()),
                "unknown institution or school code: not in the reference data")
@@ -153,11 +168,14 @@ def quarantine(frame: pd.DataFrame, source: Source) -> list[Quarantined]:
     if source.name == "indsatsdeltagelse":
         checks.append(("AKTIVITET", frame["AKTIVITET"].notna() & ~frame["AKTIVITET"].isin(activity_codes()),
                        "unknown activity code: not in the activity catalogue (seeds/activities.csv)"))
-    departments = _department_keys(frame, source)
-    if departments is not None:
-        column, keys = departments
-        checks.append((column, ~keys.isin(department_keys()).fillna(False).astype(bool),
-                       "unknown housing department: not in the reference data (seeds/housing_departments.csv)"))
+    if source.name in LEASE_FILES and path is not None:
+        from ingestion.contract import source as contract_source
+
+        lease_source = contract_source(LEASE_FILES[source.name])
+        known = lease_departments(Path(path).parent, lease_source)
+        column, keys = _department_key(frame, source)
+        checks.append((column, ~keys.isin(known).fillna(False).astype(bool),
+                       f"unknown housing department: not in the organisation's lease files ({lease_source.name})"))
     taken = pd.Series(False, index=frame.index)
     for column, unknown, reason in checks:
         unknown = unknown.fillna(False).astype(bool) & ~taken  # a row is held once, for its first reason

@@ -242,6 +242,17 @@ def _read_gaps(path: Path, problems: list[Problem]) -> list[Gap]:
     return gaps
 
 
+def declared_gaps(extract_dir: Path) -> Delivery:
+    """Only the gaps declared in the extract folder (no other check): what a raw asset records
+    once the delivery manifest check has passed. ExtractError if the gaps file is bad."""
+    problems: list[Problem] = []
+    path = Path(extract_dir) / GAPS_FILE
+    gaps = _read_gaps(path, problems) if path.is_file() and not path.is_symlink() else []
+    if problems:
+        raise ExtractError(problems)
+    return Delivery(gaps=gaps)
+
+
 def record_gaps(con, delivery: Delivery, source: Source | None = None) -> None:
     """raw._delivery_gaps holds the gaps declared in this delivery (of one source, or all)."""
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")

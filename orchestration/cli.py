@@ -85,7 +85,7 @@ def load_raw(extract_dir: Path, warehouse: Path) -> None:
 
     from ingestion.contract import SOURCES
     from ingestion.loader import load_source, quarantine_counts
-    from ingestion.manifest import check_delivery, record_gaps
+    from ingestion.manifest import declared_gaps, record_gaps
     from ingestion.readers import find_files
 
     warehouse.parent.mkdir(parents=True, exist_ok=True)
@@ -95,7 +95,7 @@ def load_raw(extract_dir: Path, warehouse: Path) -> None:
             rows = load_source(con, source, find_files(extract_dir, source))
             held = quarantine_counts(con, source)
             _say(f"raw.{source.name}: {rows} rows" + "".join(f"; {n} quarantined ({why})" for why, n in held.items()))
-        record_gaps(con, check_delivery(extract_dir))
+        record_gaps(con, declared_gaps(extract_dir))
     finally:
         con.close()
 

@@ -188,3 +188,22 @@ def test_a_bad_delivery_stops_the_refresh_and_changes_nothing(published_demo, tm
     assert "parsing the dbt project" not in out  # stopped before anything else ran
     assert {**_digest(warehouse), **_digest(exports)} == before
     assert date.today().year >= 2025
+
+
+def test_a_scheduled_run_stops_at_the_manifest_before_any_raw_asset(tmp_path):
+    """The scheduled job materialises every asset: each raw asset waits for raw/delivery_manifest,
+    and that fails on a missing extract folder without creating or touching the warehouse."""
+    import dagster as dg
+
+    from orchestration.assets.raw import MANIFEST_KEY, delivery_manifest, raw_asset_key
+    from orchestration.definitions import defs
+    from orchestration.resources import Warehouse
+
+    graph = defs.resolve_asset_graph()
+    assert all(MANIFEST_KEY in graph.get(raw_asset_key(s)).parent_keys for s in SOURCES)
+    assert MANIFEST_KEY in defs.resolve_job_def("yearly_refresh").asset_layer.selected_asset_keys
+    warehouse = tmp_path / "warehouse.duckdb"
+    result = dg.materialize([delivery_manifest], raise_on_error=False, resources={
+        "warehouse": Warehouse(path=str(warehouse), extract_dir=str(tmp_path / "no-such-folder"))})
+    assert not result.success
+    assert not warehouse.exists()

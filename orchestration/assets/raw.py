@@ -13,7 +13,7 @@ import dagster as dg
 
 from ingestion.contract import SOURCES, Source
 from ingestion.loader import quarantine_counts, refresh_source, release_memory
-from ingestion.manifest import check_delivery, previous_delivery, record_gaps
+from ingestion.manifest import check_delivery, declared_gaps, previous_delivery, record_gaps
 from ingestion.readers import find_files
 from orchestration.resources import Warehouse
 
@@ -60,7 +60,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
             with warehouse.connect() as con:
                 # validates every new or changed file; on any problem raises ExtractError and writes nothing
                 result = refresh_source(con, source, files)
-                record_gaps(con, check_delivery(extract_dir), source)
+                record_gaps(con, declared_gaps(extract_dir), source)
                 held = quarantine_counts(con, source)
         finally:
             # the refresh runs in this one process and dbt (a subprocess) runs next: what the

@@ -44,6 +44,9 @@ def find_files(extract_dir: Path, source: Source) -> dict[int, Path]:
     for path in sorted(folder.iterdir()):
         if not path.name.startswith(source.name + "_") or path.name.startswith("."):
             continue
+        if path.is_symlink():  # never followed out of the extract folder, its target never read
+            problems.append(Problem(str(path), None, None, "a symbolic link: not followed; deliver the file itself"))
+            continue
         match = pattern.match(path.name)
         if match is None:
             problems.append(

@@ -157,6 +157,17 @@ def test_a_year_delivered_twice_is_an_error(tmp_path):
         find_files(tmp_path, src)
 
 
+def test_a_symlinked_extract_is_not_followed(tmp_path):
+    src = source("dagtilbud")
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    (tmp_path / src.folder).mkdir()
+    (tmp_path / src.folder / "dagtilbud_2023.csv").symlink_to(secret)
+    with pytest.raises(ExtractError, match="symbolic link") as info:
+        find_files(tmp_path, src)
+    assert "root" not in str(info.value)
+
+
 def test_load_replaces_atomically_and_keeps_lineage(tmp_path):
     src = source("sprogvurdering")
     for year in (2022, 2023):

@@ -19,7 +19,7 @@ year means for that source.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # Pseudonymised person keys: 16 lower-case hex characters. Chosen so that no key can be
 # mistaken for a CPR number (10 digits), which the CPR guard rejects outright.
@@ -45,6 +45,8 @@ class Column:
     max_value: float | None = None
     # A published measure may carry the source's suppression markers instead of a number.
     markers_allowed: bool = False
+    whole: bool = False  # a count: a whole number (a "1,270" in a count is a misread separator)
+    part_of: str | None = None  # a count of some of the persons another column of the row counts
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,13 @@ class Source:
     markers: dict[str, str] = field(default_factory=dict)
     person_level: bool = False
     first_year: int = 2011
+    # Delivered every year: a year missing inside the delivered range is an error unless declared
+    # in manglende_leverancer.csv (ingestion.manifest). Elections and survey rounds are not yearly.
+    yearly: bool = True
+    # How the rows' own periods must agree with the year in the file name (ingestion.period_rules):
+    # ("date_in_year", COLUMN), ("month_in_year", COLUMN), ("school_year", COLUMN) or
+    # ("spell", START, END): the spell is active at some time in the year.
+    period_check: tuple[str, ...] = ()
 
     @property
     def file_pattern(self) -> str:
@@ -623,6 +632,68 @@ SOURCES = SOURCES + (
             Column("KILDE", "str", "Where it is published"),
         ),
     ),
+)
+
+# ---------------------------------------------------------------- plausibility
+# A count above Denmark's population (or an income above ten million kroner) is a misread number.
+MAX_COUNT = 10_000_000
+# (source, count) -> the count it is a part of, in the same row: a part above its whole makes a
+# share above 100 %
+_PARTS = {
+    "dst_boligomraader": {
+        "BEF_0_17": "BEFOLKNING", "BEF_IKKEVESTLIG": "BEFOLKNING", "BOERN_ENLIG_FORSOERGER": "BEF_0_17",
+        "BEF_15_64": "BEFOLKNING", "BEF_15_64_KUN_GRUNDSKOLE": "BEF_15_64", "BEF_18_29": "BEFOLKNING",
+        "BEF_18_29_UNGDOMSUDD": "BEF_18_29", "BEF_30_59": "BEFOLKNING", "BEF_30_59_KUN_GRUNDSKOLE": "BEF_30_59",
+        "BEF_18_64": "BEFOLKNING", "BEF_18_64_UDEN_TILKNYTNING": "BEF_18_64", "BEF_15_29": "BEFOLKNING",
+        "BEF_15_29_SIGTEDE": "BEF_15_29", "BEF_20_24": "BEFOLKNING", "BEF_20_24_KUN_GRUNDSKOLE": "BEF_20_24",
+        "BEF_18_29_BESKAEFTIGEDE": "BEF_18_29", "BEF_18_64_BESKAEFTIGEDE": "BEF_18_64", "BEF_10_14": "BEFOLKNING",
+        "BEF_10_14_I_DAGTILBUD": "BEF_10_14", "SIGTEDE": "BEFOLKNING", "BEF_15_PLUS": "BEFOLKNING",
+        "DOEMTE": "BEFOLKNING",
+    },
+    "dst_valgdeltagelse": {"AFGIVNE_STEMMER": "STEMMEBERETTIGEDE"},
+    "lbf_boligsociale_data": {"BEF_10_17_SIGTEDE": "BEF_10_17"},
+}
+_COUNTS = {
+    "dst_boligomraader": lambda c: not c.startswith(("OMRAADE", "GNS_")),
+    "dst_valgdeltagelse": lambda c: c in ("STEMMEBERETTIGEDE", "AFGIVNE_STEMMER"),
+    "lbf_boligsociale_data": lambda c: c.startswith("BEF_"),
+    "lbf_tryghedsmaaling": lambda c: c == "ANTAL_INTERVIEWS",
+}
+_PERIOD_CHECKS = {
+    "skolefravaer": ("school_year", "SKOLEAAR"),
+    "afgangsproever": ("school_year", "SKOLEAAR"),
+    "ungdomsskole": ("school_year", "SKOLEAAR"),
+    "sprogvurdering": ("date_in_year", "VURDERINGSDATO"),
+    "uu_vejledning": ("date_in_year", "STATUSDATO"),
+    "jobcenter_ydelser": ("month_in_year", "MAANED"),
+    "randersbolig_flytninger": ("date_in_year", "DATO"),
+    "randersbolig_udsaettelser": ("date_in_year", "SAG_DATO"),
+    "randersbolig_klager": ("date_in_year", "KLAGE_DATO"),
+    "lejerbo_flytninger": ("date_in_year", "Dato"),
+    "lejerbo_klager": ("date_in_year", "Dato"),
+    "dagtilbud": ("spell", "INDMELDT", "UDMELDT"),
+    "anbringelser": ("spell", "START", "SLUT"),
+    "indsatsdeltagelse": ("spell", "START", "SLUT"),
+}
+_NOT_YEARLY = {"dst_valgdeltagelse", "lbf_tryghedsmaaling"}
+
+
+def _plausible(col: Column, source_name: str) -> Column:
+    if _COUNTS.get(source_name, lambda c: False)(col.name):
+        return replace(col, whole=True, max_value=MAX_COUNT, part_of=_PARTS.get(source_name, {}).get(col.name))
+    if col.name.startswith("GNS_"):
+        return replace(col, max_value=MAX_COUNT)
+    if col.name.startswith("ANDEL_") or col.name == "FRAFLYTNINGSPROCENT":
+        return replace(col, max_value=100)  # a share in per cent
+    if col.name == "KARAKTERGNS_DANSK_MATEMATIK":
+        return replace(col, max_value=12)  # the 7-point scale's top grade
+    return col
+
+
+SOURCES = tuple(
+    replace(s, columns=tuple(_plausible(c, s.name) for c in s.columns), yearly=s.name not in _NOT_YEARLY,
+            period_check=_PERIOD_CHECKS.get(s.name, ()))
+    for s in SOURCES
 )
 
 SOURCES_BY_NAME: dict[str, Source] = {s.name: s for s in SOURCES}

@@ -1,8 +1,10 @@
 """Refuse raw CPR numbers: the warehouse only ever holds pseudonymised person keys.
 
-A CPR number is DDMMYY-SSSS (the dash optional). A column is rejected when any of its values
-has that shape with a valid day and month, or when its header names a CPR number. The
-error names the file, line and column but never echoes the number itself.
+A CPR number is DDMMYY-SSSS (a dash, a space or nothing between). A column is rejected when
+any of its values holds one with a valid day and month, alone, padded with spaces or inside
+free text ("ring 051284 1234"), or when its header names a CPR number. Only digits run into
+letters are left alone (a pseudonymised key is hexadecimal). The error names the file, line and
+column but never echoes the number itself.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import pandas as pd
 from ingestion.errors import Problem
 from ingestion.schemas import text_matches
 
-_CPR_SHAPE = r"^(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}-?\d{4}$"
+_CPR_SHAPE = (r"^([\s\S]*[^0-9A-Za-z])?(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[- ]?\d{4}"
+              r"([^0-9A-Za-z][\s\S]*)?$")
 _CPR_HEADER = re.compile(r"(^|_)(CPR|PERSONNUMMER|PNR)(_?NR)?$", re.IGNORECASE)
 
 
@@ -25,9 +28,9 @@ def cpr_headers(columns: list[str], file: str) -> list[Problem]:
 
 
 def cpr_positions(values: pd.Series) -> np.ndarray:
-    """Positions of the values shaped like a CPR number. Only a value of 10 or 11 characters can
-    be one, so the regular expression runs on few values."""
-    candidates = values.str.len().isin((10, 11)).fillna(False).to_numpy(bool).nonzero()[0]
+    """Positions of the values holding a number shaped like a CPR number. Only a value of 10
+    characters or more can, so the regular expression runs on those."""
+    candidates = (values.str.len() >= 10).fillna(False).to_numpy(bool).nonzero()[0]
     if not len(candidates):
         return candidates
     hits = text_matches(values.iloc[candidates], _CPR_SHAPE).to_numpy(bool)

@@ -26,6 +26,8 @@ PARSE_BLOCK_BYTES = 4 << 20
 CHUNK_ROWS = 250_000  # rows validated and loaded at once: bounds memory on a national file
 _UTF8_BOM = b"\xef\xbb\xbf"
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
+# UTF-8 Latin letters (æ ø å Æ Ø Å é ü ..., lead byte C3) as they look in a Windows-1252 file: "Ã¸" for "ø"
+_UTF8_PAIR = re.compile(rb"\xc3[\x80-\xbf]")
 MAX_SHAPE_PROBLEMS = 20
 
 
@@ -52,6 +54,7 @@ def check_encoding(path: Path, source: Source) -> None:
     source is refused too (it would decode without error, only as mojibake: "SÃ¦rlig")."""
     utf8 = is_utf8(source)
     lines_before, first_non_ascii, all_utf8, decode_error = 0, None, True, None
+    mojibake = [None, 0, None]  # first line, lines, last line
     for number, block in enumerate(_blocks(path)):
         if number == 0 and utf8 and block.startswith(_UTF8_BOM):
             block = block[3:]  # a byte-order mark is harmless
@@ -64,6 +67,7 @@ def check_encoding(path: Path, source: Source) -> None:
                         block.decode("utf-8")
                     except UnicodeDecodeError:
                         all_utf8 = False
+                _count_mojibake(block, lines_before, mojibake)
             if decode_error is None:
                 try:
                     block.decode(source.encoding)
@@ -73,18 +77,38 @@ def check_encoding(path: Path, source: Source) -> None:
     if first_non_ascii is not None and all_utf8:
         raise ExtractError([Problem(str(path), first_non_ascii, None,
                                     f"the file is UTF-8; the contract says this source is delivered in {source.encoding}")])
+    if mojibake[0] is not None:
+        raise ExtractError([Problem(str(path), mojibake[0], None, f"UTF-8 text inside a {source.encoding} file on "
+                                    f"{mojibake[1]} line(s) (e.g. 'Ã¸' where 'ø' was meant): text pasted from another "
+                                    f"file? The whole file must be {source.encoding}")])
     if decode_error is not None:
         line, byte = decode_error
         raise ExtractError([Problem(str(path), line, None, f"not valid {source.encoding} text (byte {byte:#04x}); "
                                     f"the contract says this source is delivered in {source.encoding}")])
 
 
+def _count_mojibake(block: bytes, lines_before: int, seen: list) -> None:
+    """Lines of a Windows-1252 block holding UTF-8 pairs: [first line, lines, last line] in ``seen``."""
+    position, line = 0, lines_before + 1
+    for match in _UTF8_PAIR.finditer(block):
+        line += block.count(b"\n", position, match.start())
+        position = match.start()
+        if seen[0] is None:
+            seen[0] = line
+        if line != seen[2]:
+            seen[1], seen[2] = seen[1] + 1, line
+
+
 def read_header(path: Path, source: Source) -> list[str]:
-    """The header's column names; an empty file (nothing but whitespace) is an error."""
+    """The header's column names; an empty file (nothing but whitespace) is an error, and so is
+    a file whose lines end in CR alone (its 'header' would be every row)."""
     with open(path, "rb") as handle:
         first = handle.readline()
     if not first.strip() and all(not block.strip() for block in _blocks(path)):
         raise ExtractError([Problem(str(path), 1, None, "the file is empty (no header, no rows)")])
+    if b"\r" in first.rstrip(b"\r\n"):
+        raise ExtractError([Problem(str(path), None, None, "line endings: the lines end in CR alone (an old Mac "
+                                    "format); deliver the file with LF or CRLF line endings")])
     if is_utf8(source) and first.startswith(_UTF8_BOM):
         first = first[3:]
     return first.decode(source.encoding).rstrip("\n").rstrip("\r").split(source.delimiter)

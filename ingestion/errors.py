@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+# a CPR number anywhere in a value (DDMMYY-SSSS, a space or nothing between): never printed
+_CPR_LIKE = re.compile(r"\d{6}[\s-]*\d{4}")
 
 
 @dataclass(frozen=True)
@@ -22,7 +26,10 @@ class Problem:
             where += f", line {self.line}"
         if self.column:
             where += f", column {self.column}"
-        shown = f" (value {self.value!r})" if self.value is not None else ""
+        if self.value is not None and _CPR_LIKE.search(self.value):
+            shown = " (the value is not shown: it holds a number shaped like a CPR number)"
+        else:
+            shown = f" (value {self.value!r})" if self.value is not None else ""
         return f"{where}: {self.check}{shown}"
 
 

@@ -264,3 +264,9 @@ def _insert(con: duckdb.DuckDBPyConnection, source: Source, chunk: ValidChunk, l
     con.register("incoming", table.filter(pa.array(~held)) if held.any() else table)
     con.execute(f"INSERT INTO raw.{source.name} SELECT {quoted}, {lineage} FROM incoming", [path.name, loaded_at])
     con.unregister("incoming")
+
+
+def quarantine_counts(con: duckdb.DuckDBPyConnection, source: Source) -> dict[str, int]:
+    """Rows held in raw.<source>__quarantine, by reason: what the load summary reports."""
+    return dict(con.execute(f"SELECT _quarantine_column || ': ' || _quarantine_reason, count(*) "
+                            f"FROM raw.{quarantine_table(source)} GROUP BY 1 ORDER BY 1").fetchall())

@@ -9,6 +9,7 @@ is not loaded at all (the loader rolls back).
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +21,9 @@ import pandera.errors as pa_errors
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ingestion.contract import Source
+from ingestion.contract import PERSON_KEY_PATTERN, Source
 from ingestion.cpr_guard import CprScan, cpr_headers, cpr_positions
-from ingestion.csv_text import CHUNK_ROWS, ShapeProblems, check_encoding, read_header, text_chunks
+from ingestion.csv_text import CHUNK_ROWS, ShapeProblems, check_encoding, is_utf8, read_header, text_chunks
 from ingestion.errors import ExtractError, Problem
 from ingestion.row_rules import Quarantined, quarantine, row_problems
 from ingestion.schemas import key_schema_for, row_schema_for
@@ -42,6 +43,9 @@ def find_files(extract_dir: Path, source: Source) -> dict[int, Path]:
     problems: list[Problem] = []
     for path in sorted(folder.iterdir()):
         if not path.name.startswith(source.name + "_") or path.name.startswith("."):
+            continue
+        if path.is_symlink():  # never followed out of the extract folder, its target never read
+            problems.append(Problem(str(path), None, None, "a symbolic link: not followed; deliver the file itself"))
             continue
         match = pattern.match(path.name)
         if match is None:
@@ -76,23 +80,40 @@ def _frame(table: pa.Table, first_row: int = 0) -> pd.DataFrame:
     return frame
 
 
+# a header cell shown in a message must look like a column name: a file without its header
+# would otherwise print a row's values (person keys, dates) as "column names"
+_NAME_LIKE = re.compile(r"^[A-Za-zÆØÅæøå][A-Za-zÆØÅæøå0-9_ ]{0,39}$")
+_DELIMITERS = {";": "semicolon", ",": "comma", "\t": "tab", "|": "vertical bar"}
+
+
+def _shown(name: str) -> str | None:
+    return name if _NAME_LIKE.match(name) and not re.fullmatch(PERSON_KEY_PATTERN, name) else None
+
+
 def _check_header(path: Path, source: Source) -> list[str]:
     file = str(path)
     header = read_header(path, source)
     expected = source.column_names
     if len(header) == 1 and len(expected) > 1:
+        used = [name for d, name in _DELIMITERS.items() if d in header[0]]
         raise ExtractError(
             [Problem(file, 1, None, f"the header has a single column; the contract says the delimiter is "
-                     f"{source.delimiter!r} (got {source.delimiter.join(header)[:80]!r})")]
+                     f"{source.delimiter!r}" + (f" (the header seems to use {' or '.join(used)})" if used else ""))]
         )
     # a header naming a CPR number says so, rather than only "not in the contract"
     named_cpr = cpr_headers(header, file)
     problems = [Problem(file, 1, c, "required column is missing (renamed?)") for c in expected if c not in header]
     problems += named_cpr
-    problems += [Problem(file, 1, c, "column is not in the contract") for c in header
-                 if c not in expected and c not in {p.column for p in named_cpr}]
+    unknown = [(i, c) for i, c in enumerate(header) if c not in expected and c not in {p.column for p in named_cpr}]
+    problems += [Problem(file, 1, _shown(c), "column is not in the contract" if _shown(c) else
+                         f"header field {i + 1} is not a column of the contract and does not look like a column name "
+                         "(a file without its header line?); not shown") for i, c in unknown]
     problems += [Problem(file, 1, c, "column appears more than once in the header") for c in sorted(set(header))
-                 if header.count(c) > 1]
+                 if header.count(c) > 1 and _shown(c)]
+    if not problems and header != expected:
+        # the contract fixes the order: a file in another order is another export than agreed
+        problems.append(Problem(file, 1, None, "the columns are in another order than the contract's: expected "
+                                f"{source.delimiter.join(expected)}"))
     if problems:
         raise ExtractError(problems)
     return header
@@ -168,9 +189,19 @@ def validate_files(files: list[tuple[int | None, Path]], source: Source) -> Iter
             _finish(state, source)  # every row validated already, or none to validate
     if pending:
         yield from flush()
-    problems = [p for state in states for p in state.problems]
+    problems = [_redacted(p, source) for state in states for p in state.problems]
     if problems:
         raise ExtractError(problems)
+
+
+def _redacted(problem: Problem, source: Source) -> Problem:
+    """A person-level file's values are shown only for code and whole-number columns (an unknown
+    code, an age out of range): never a person key, a date or free text."""
+    if problem.value is None or not source.person_level or problem.column not in source.column_names:
+        return problem
+    if source.column(problem.column).dtype in ("code", "int"):
+        return problem
+    return Problem(problem.file, problem.line, problem.column, problem.check + "; the value is not shown")
 
 
 def _finish(state: _File, source: Source) -> None:
@@ -196,7 +227,33 @@ def _finish(state: _File, source: Source) -> None:
                 key_schema_for(source.name).validate(frame, lazy=True)
             except pa_errors.SchemaErrors as exc:
                 state.problems += _problems_from_pandera(exc, state.file)
+    state.problems = _physical_lines(state.problems, state.path, source)
     state.problems.sort(key=lambda p: (p.line or 0, p.column or ""))
+
+
+def _physical_lines(problems: list[Problem], path: Path, source: Source) -> list[Problem]:
+    """Row problems carry 'line' = data row + 2, right only while every row is one line. A value
+    with a quoted line break, or a blank line (the reader skips it), moves the rows after it
+    down: the rows' first lines are counted here, for a refused file only, up to the last needed."""
+    rows = {p.line - 2 for p in problems if p.line is not None and p.line >= 2}
+    if not rows:
+        return problems
+    last, starts = max(rows), {}
+    encoding = "utf-8-sig" if is_utf8(source) else source.encoding
+    with open(path, encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=source.delimiter, quotechar='"', doublequote=True)
+        before, row = 0, -1  # physical lines read so far; data row (-1: the header)
+        for fields in reader:
+            start, before = before + 1, reader.line_num
+            if not fields:
+                continue  # a blank line: the CSV reader skips it too
+            if row in rows:
+                starts[row] = start
+            row += 1
+            if row > last:
+                break
+    return [Problem(p.file, starts.get(p.line - 2, p.line), p.column, p.check, p.value)
+            if p.line is not None and p.line >= 2 else p for p in problems]
 
 
 def _rows_with_repeated_keys(keys: pa.Table) -> np.ndarray:
@@ -249,7 +306,8 @@ def _validate_batch(batch: list[_Segment], source: Source, clean: bool) -> Itera
         part.index = pd.RangeIndex(seg.first_row, seg.first_row + len(part))
         seg.owner.problems += row_problems(part, source, seg.owner.file, seg.owner.year)
         if clean and not any(s.owner.failed for s in batch):
-            yield ValidChunk(seg.owner.year, seg.owner.path, seg.first_row, seg.table, quarantine(part, source))
+            yield ValidChunk(seg.owner.year, seg.owner.path, seg.first_row, seg.table,
+                             quarantine(part, source, seg.owner.path))
 
 
 def _assign(problem: Problem, batch: list[_Segment], starts: np.ndarray) -> int:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from ingestion.contract import Source
 from ingestion.errors import Problem
+from ingestion.period_rules import period_problems
 from ingestion.schemas import parse_dates, parse_decimal
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
@@ -89,7 +90,7 @@ def row_problems(frame: pd.DataFrame, source: Source, file: str, year: int | Non
         if name == source.name:
             begins = parse_dates(frame[start], source.date_format)
             ends = parse_dates(frame[end], source.date_format)
-            problems += [Problem(file, line, end, f"ends before it starts ({start} is later)", frame[end].loc[line - 2])
+            problems += [Problem(file, line, end, f"ends before it starts ({start} is later)")
                          for line in _lines(ends < begins)[:20]]
     if source.name == "skolefravaer":
         absent = sum(parse_decimal(frame[c], source) for c in ABSENCE_COLUMNS)
@@ -101,18 +102,84 @@ def row_problems(frame: pd.DataFrame, source: Source, file: str, year: int | Non
         latest = pd.Timestamp(year=year, month=12, day=31) if year else pd.Timestamp.today()
         earliest = pd.Timestamp(year=latest.year - MAX_AGE_YEARS, month=1, day=1)
         impossible = (born > latest) | (born < earliest)
-        problems += [Problem(file, line, "FOEDSELSDATO", f"impossible birth date for a resident in {year or 'this file'}",
-                             frame["FOEDSELSDATO"].loc[line - 2]) for line in _lines(impossible)[:20]]
-    return problems
+        # the birth date is person-level: never echoed
+        problems += [Problem(file, line, "FOEDSELSDATO", f"impossible birth date for a resident in {year or 'this file'}")
+                     for line in _lines(impossible)[:20]]
+    for col in source.columns:
+        if col.part_of:
+            part, whole = parse_decimal(frame[col.name], source), parse_decimal(frame[col.part_of], source)
+            problems += [Problem(file, line, col.name, f"above {col.part_of} in the same row: a part cannot exceed its "
+                                 "whole (a share above 100 %); a misread number?", frame[col.name].loc[line - 2])
+                         for line in _lines(part > whole)[:20]]
+    return problems + period_problems(frame, source, file, year)
 
 
-def quarantine(frame: pd.DataFrame, source: Source) -> list[Quarantined]:
-    """Rows whose institution or school the reference data do not know (positions in the frame)."""
+@cache
+def activity_codes() -> frozenset[str]:
+    return frozenset(pd.read_csv(SEEDS_DIR / "activities.csv", dtype=str)["activity_code"])
+
+
+# event files of a housing organisation -> its lease file, which lists the departments it has
+LEASE_FILES = {
+    "randersbolig_flytninger": "randersbolig_lejemaal", "randersbolig_udsaettelser": "randersbolig_lejemaal",
+    "randersbolig_klager": "randersbolig_lejemaal", "lejerbo_flytninger": "lejerbo_lejemaal",
+    "lejerbo_klager": "lejerbo_lejemaal",
+}
+
+
+def _department_key(frame: pd.DataFrame, source: Source) -> tuple[str, pd.Series]:
+    """(column, '<company>-<department>') of each row; Lejerbo's numbers are zero-padded text."""
+    if "SELSKAB_NR" in frame.columns:
+        number = pd.to_numeric(frame["AFDELING_NR"], errors="coerce").astype("Int64").astype("string")
+        return "AFDELING_NR", frame["SELSKAB_NR"].astype("string") + "-" + number
+    number = pd.to_numeric(frame["Afdelingsnr"], errors="coerce").astype("Int64").astype("string")
+    return "Afdelingsnr", "LEJERBO-" + number
+
+
+def lease_departments(folder: Path, lease_source: Source) -> frozenset[str]:
+    """The departments in the organisation's lease files delivered beside an event file (all years)."""
+    files = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                         for p in folder.glob(f"{lease_source.name}_*.csv") if not p.is_symlink()))
+    return _lease_departments(str(folder), lease_source.name, files)
+
+
+@cache
+def _lease_departments(folder: str, lease_name: str, files: tuple) -> frozenset[str]:
+    from ingestion.contract import source as contract_source
+
+    src = contract_source(lease_name)
+    keys: set[str] = set()
+    columns = ["SELSKAB_NR", "AFDELING_NR"] if "SELSKAB_NR" in src.column_names else ["Afdelingsnr"]
+    for name, _, _ in files:
+        frame = pd.read_csv(Path(folder) / name, sep=src.delimiter, encoding=src.encoding, dtype=str,
+                            usecols=columns, keep_default_na=False)
+        keys |= set(_department_key(frame, src)[1].dropna())
+    return frozenset(keys)
+
+
+def quarantine(frame: pd.DataFrame, source: Source, path: Path | None = None) -> list[Quarantined]:
+    """Rows whose institution, school or activity the reference data do not know, or whose housing
+    department is not in the organisation's lease files delivered beside them (positions in the
+    frame): kept beside the source and counted, never dropped silently."""
     out = []
-    for name, column in INSTITUTION_COLUMNS:
-        if name == source.name:
-            unknown = frame[column].notna() & ~frame[column].isin(institution_codes())
-            if unknown.any():
-                out.append(Quarantined([int(i) for i in unknown.to_numpy().nonzero()[0]], column,
-                                       "unknown institution or school code: not in the reference data"))
+    checks = [(column, frame[column].notna() & ~frame[column].isin(institution_codes()),
+               "unknown institution or school code: not in the reference data")
+              for name, column in INSTITUTION_COLUMNS if name == source.name]
+    if source.name == "indsatsdeltagelse":
+        checks.append(("AKTIVITET", frame["AKTIVITET"].notna() & ~frame["AKTIVITET"].isin(activity_codes()),
+                       "unknown activity code: not in the activity catalogue (seeds/activities.csv)"))
+    if source.name in LEASE_FILES and path is not None:
+        from ingestion.contract import source as contract_source
+
+        lease_source = contract_source(LEASE_FILES[source.name])
+        known = lease_departments(Path(path).parent, lease_source)
+        column, keys = _department_key(frame, source)
+        checks.append((column, ~keys.isin(known).fillna(False).astype(bool),
+                       f"unknown housing department: not in the organisation's lease files ({lease_source.name})"))
+    taken = pd.Series(False, index=frame.index)
+    for column, unknown, reason in checks:
+        unknown = unknown.fillna(False).astype(bool) & ~taken  # a row is held once, for its first reason
+        if unknown.any():
+            out.append(Quarantined([int(i) for i in unknown.to_numpy().nonzero()[0]], column, reason))
+            taken |= unknown
     return out

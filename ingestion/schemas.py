@@ -111,6 +111,12 @@ def _checks(col: Column, source: Source) -> list[pa.Check]:
                 + (f" or one of its markers {markers}" if markers else ""),
             )
         )
+        if col.whole:
+            separator = f"'{source.thousands}' or none" if source.thousands else "none"
+            checks.append(pa.Check(
+                lambda s: ~(numbers(s) % 1 > 0), element_wise=False,
+                error=f"not a whole number: the column is a count ('{source.decimal}' is this source's decimal mark, "
+                      f"so e.g. 1{source.decimal}270 reads as a fraction; the thousands separator is {separator})"))
         if col.min_value is not None:
             checks.append(pa.Check(lambda s, lo=col.min_value: ~(numbers(s) < lo), error=f"below the minimum {col.min_value}"))
         if col.max_value is not None:

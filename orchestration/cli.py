@@ -69,12 +69,23 @@ def generate_demo(out_dir: Path, small: bool, force: bool = False) -> Path:
     return out_dir
 
 
+def _delivery_is_whole(extract_dir: Path, warehouse: Path) -> bool:
+    """The delivery manifest check (ingestion.manifest), before anything is written."""
+    from ingestion.manifest import delivery_problems
+
+    problems = delivery_problems(extract_dir, warehouse)
+    if problems:
+        _say(f"REFRESH STOPPED before anything was written; the warehouse and exports are unchanged.\n{problems}")
+    return problems is None
+
+
 def load_raw(extract_dir: Path, warehouse: Path) -> None:
     """Validate and load every source, outside Dagster (for development and debugging)."""
     import duckdb
 
     from ingestion.contract import SOURCES
-    from ingestion.loader import load_source
+    from ingestion.loader import load_source, quarantine_counts
+    from ingestion.manifest import declared_gaps, record_gaps
     from ingestion.readers import find_files
 
     warehouse.parent.mkdir(parents=True, exist_ok=True)
@@ -82,7 +93,9 @@ def load_raw(extract_dir: Path, warehouse: Path) -> None:
     try:
         for source in SOURCES:
             rows = load_source(con, source, find_files(extract_dir, source))
-            _say(f"raw.{source.name}: {rows} rows")
+            held = quarantine_counts(con, source)
+            _say(f"raw.{source.name}: {rows} rows" + "".join(f"; {n} quarantined ({why})" for why, n in held.items()))
+        record_gaps(con, declared_gaps(extract_dir))
     finally:
         con.close()
 
@@ -170,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
         prepare_dbt()
         return 0
     if args.command == "load":
+        if not _delivery_is_whole(args.extracts.resolve(), (args.warehouse or default_warehouse_path()).resolve()):
+            return 1
         load_raw(args.extracts.resolve(), (args.warehouse or default_warehouse_path()).resolve())
         return 0
 
@@ -185,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ[ENV_EXPORTS] = str((args.exports or default_export_dir()).resolve())
     if args.postgres_dsn:
         os.environ[ENV_POSTGRES_DSN] = args.postgres_dsn
+    if not _delivery_is_whole(extract_dir, Path(os.environ[ENV_WAREHOUSE])):
+        return 1
     _say("parsing the dbt project ...")
     prepare_dbt()
     _say(f"refreshing the warehouse {os.environ[ENV_WAREHOUSE]} from {extract_dir} ...")

@@ -46,7 +46,9 @@ _BY_NAME = {
 }
 
 
-def example_value(col: Column, source: Source, row: int = 0):
+def example_value(col: Column, source: Source, row: int = 0, year: int = 2023):
+    if col.pattern == SCHOOL_YEAR_PATTERN:
+        return f"{year}/{(year + 1) % 100:02d}"  # the school year starting in the file's year
     if col.name in _BY_NAME:
         return _BY_NAME[col.name](row)
     if col.pattern:
@@ -54,16 +56,18 @@ def example_value(col: Column, source: Source, row: int = 0):
     if col.dtype == "code":
         return col.codes[0]
     if col.dtype == "date":
-        return pd.Timestamp("2023-03-01")
+        return pd.Timestamp(f"{year}-03-01")
     if col.dtype == "month":
-        return "2023-03"
+        return f"{year}-03"
     if col.dtype == "int":
         return int(col.min_value if col.min_value is not None else 1)
+    if col.dtype == "decimal" and col.whole:
+        return 1234  # a count; every part of a whole equals it, so no part exceeds its whole
     if col.dtype == "decimal":
         return 1234.5 if col.max_value is None else float(col.min_value or 0) + 0.5
     return f"Eksempel {row}"
 
 
-def example_frame(source: Source, rows: int = 2) -> pd.DataFrame:
-    """``rows`` valid rows of ``source`` with distinct keys."""
-    return pd.DataFrame({col.name: [example_value(col, source, r) for r in range(rows)] for col in source.columns})
+def example_frame(source: Source, rows: int = 2, year: int = 2023) -> pd.DataFrame:
+    """``rows`` valid rows of ``source`` with distinct keys, for the file of ``year``."""
+    return pd.DataFrame({col.name: [example_value(col, source, r, year) for r in range(rows)] for col in source.columns})

@@ -38,7 +38,7 @@ class Recording:
 
 
 def _deliver(folder, year, rows=3, unknown_institution=False):
-    frame = example_frame(SRC, rows=rows)
+    frame = example_frame(SRC, rows=rows, year=year)
     if unknown_institution:
         frame.loc[0, "INSTITUTION_KODE"] = "999999"
     return write_extract(frame, SRC, year, folder)

@@ -162,6 +162,9 @@ def test_a_participation_spell_a_later_file_drops_ends_in_its_last_year(warehous
     spells = warehouse.execute("select person_key, active_until, is_end_unknown from intermediate.int_spells__participation "
                                "where activity_code = 'LEKTIECAFE' order by person_key").fetchall()
     assert spells == [(ADULT, D(2027, 6, 30), False), (CHILD_A, D(2021, 12, 31), True)]
+    # the planned end (2027) and the planned start (2023) count in no year after the last file
+    (last_year,) = warehouse.execute("select max(year) from intermediate.int_cohort__outputs").fetchone()
+    assert last_year == 2022
 
 
 def test_a_planned_end_in_the_future_does_not_move_the_data_vintage(warehouse):

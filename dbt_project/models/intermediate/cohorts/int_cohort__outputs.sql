@@ -1,12 +1,11 @@
 -- Outputs per activity and calendar year as the Årsrapport 2019 counts them: participants are
 -- the distinct persons with a spell active at some time in the year; started, finished (ended in
 -- the year with a completion recorded) and completed (of those, gennemført); completion in %
--- of the finished. A spell runs to its active_until (int_cohort__spells: a spell a later file no
--- longer holds ended before that year); one still open runs to the end of the last extract year.
+-- of the finished. A spell runs to its counted_until (int_cohort__spells: a spell a later file no
+-- longer holds ended before that year; one still open, or with a planned end, runs to the end of
+-- the last delivered year at most).
 with spells as (
-    select
-        s.*,
-        coalesce(s.active_until, make_date(max(year(s.start_date)) over (), 12, 31)) as end_or_open
+    select s.*, s.counted_until as end_or_open
     from {{ ref('int_cohort__spells') }} as s
 ),
 

@@ -165,7 +165,7 @@ def render_html(report: dict) -> str:
         "<p>Et barn kan sprogvurderes mere end én gang i et kalenderår. Kun én vurdering pr. barn og år tæller: "
         "den seneste, der er foretaget pga. formodet behov, ellers årets seneste. Tabellen viser pr. år og fil, "
         "hvor mange vurderinger der derfor ikke tæller med.</p>",
-        _table(["År", "Fil", "Vurderinger i filen", "Tæller ikke med"],
+        _table(["År", "Fil", "Vurderinger fra året i filen", "Tæller ikke med"],
                [[r["year"], r["file"], r["assessments"], r["not_counted"]]
                 for r in report.get("repeated_language_assessments", [])])
         if report.get("repeated_language_assessments") else "<p>Intet barn er sprogvurderet flere gange i samme år.</p>",

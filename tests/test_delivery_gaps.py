@@ -201,3 +201,11 @@ def test_persons_without_the_years_cpr_stock_are_missing_with_the_reason(cpr_gap
         assert pd.isna(cell["value"]) and cell["flag_missing"]
         assert "ingen levering for 2020 (cpr_befolkning)" in cell["flag_reasons_da"]
     assert _cell(cpr_gap_warehouse, PLACED_SHARE, "GJP", "2021")["value"] == 100
+
+
+def test_coverage_knows_what_every_contract_source_delivers():
+    # the model's list of what a file year covers must name every source of the contract
+    from ingestion.contract import SOURCES
+
+    model = (Path(__file__).parents[1] / "dbt_project/models/intermediate/delivery/int_delivery__coverage.sql").read_text()
+    assert [s.name for s in SOURCES if f"('{s.name}', '{s.folder}', " not in model] == []

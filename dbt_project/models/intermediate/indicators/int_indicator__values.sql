@@ -133,7 +133,10 @@ yearly as (
             case when t.delivery_gap_da is null then w.denominator end as denominator,
             case when t.delivery_gap_da is null then w.n end as n,
             case when t.delivery_gap_da is null then w.weighted_sum_of_squares end as weighted_sum_of_squares,
-            case when t.delivery_gap_da is null then w.value end as value
+            case when t.delivery_gap_da is null then w.value end as value,
+            -- a missing value covers nothing: not partial as well
+            case when t.delivery_gap_da is null then w.areas_missing else 0 end as areas_missing,
+            case when t.delivery_gap_da is null then w.areas_missing_da end as areas_missing_da
         ),
         t.delivery_gap_da
     from with_gaps as w

@@ -119,7 +119,7 @@ def test_coverage_lists_the_gap_from_the_deliveries(gap_warehouse):
 def test_an_undelivered_year_is_missing_with_the_reason(gap_warehouse, geography):
     cell = _cell(gap_warehouse, EVICTIONS, geography, "2020")
     assert pd.isna(cell["value"]) and pd.isna(cell["n"]) and pd.isna(cell["numerator"])
-    assert cell["flag_missing"]
+    assert cell["flag_missing"] and not cell["flag_partial_coverage"]
     assert "ingen levering for 2020 (randersbolig_udsaettelser)" in cell["flag_reasons_da"]
     assert cell["status"] == "kan ikke vurderes"
 
@@ -176,3 +176,36 @@ def test_reconciliation_keeps_a_side_that_was_never_delivered(gap_warehouse):
     value_a, value_b, difference, note = rows[0]
     assert value_a == 2 and value_b is None and difference is None
     assert "ingen levering for 2020 (dst_boligomraader)" in note
+
+
+@pytest.fixture(scope="module")
+def cpr_gap_warehouse(tmp_path_factory) -> Path:
+    """The CPR stock of 2020 never came; placements were delivered every year."""
+    work = tmp_path_factory.mktemp("cpr_gap")
+    extracts = work / "extracts"
+    for year in (2019, 2021):
+        write_extract(_residents(), SOURCES_BY_NAME["cpr_befolkning"], year, extracts)
+    for year in (2019, 2020, 2021):
+        write_extract(_placements("2019-03-01", "2021-12-31"), SOURCES_BY_NAME["anbringelser"], year, extracts)
+    warehouse = work / "warehouse.duckdb"
+    _load(extracts, warehouse)
+    _dbt_run(warehouse, work / "target", "--vars", "{report_year: 2021}",
+             "--select", "+mart_area_indicator", "--exclude", "test_type:data", command="build")
+    return warehouse
+
+
+def test_persons_without_the_years_cpr_stock_are_missing_with_the_reason(cpr_gap_warehouse):
+    # the placement was delivered, but without the 2020 stock nobody can be placed in an area
+    for indicator in (PLACED_SHARE, "HP2025_PROFIL_BEBOERE"):
+        cell = _cell(cpr_gap_warehouse, indicator, "GJP", "2020")
+        assert pd.isna(cell["value"]) and cell["flag_missing"]
+        assert "ingen levering for 2020 (cpr_befolkning)" in cell["flag_reasons_da"]
+    assert _cell(cpr_gap_warehouse, PLACED_SHARE, "GJP", "2021")["value"] == 100
+
+
+def test_coverage_knows_what_every_contract_source_delivers():
+    # the model's list of what a file year covers must name every source of the contract
+    from ingestion.contract import SOURCES
+
+    model = (Path(__file__).parents[1] / "dbt_project/models/intermediate/delivery/int_delivery__coverage.sql").read_text()
+    assert [s.name for s in SOURCES if f"('{s.name}', '{s.folder}', " not in model] == []

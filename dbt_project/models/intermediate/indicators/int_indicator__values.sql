@@ -40,12 +40,19 @@ indicator_sources as (
         ('randersbolig_flytninger', 'randersbolig_lejemaal'),
         ('randersbolig_flytninger', 'lejerbo_lejemaal'),
         ('randersbolig_klager', 'lejerbo_klager'),
-        ('randersbolig_lejemaal', 'lejerbo_lejemaal')
+        ('randersbolig_lejemaal', 'lejerbo_lejemaal'),
+        -- persons are placed in areas by the CPR stock of their membership year
+        ('skolefravaer', 'cpr_befolkning'),
+        ('sprogvurdering', 'cpr_befolkning'),
+        ('jobcenter_ydelser', 'cpr_befolkning'),
+        ('uu_vejledning', 'cpr_befolkning'),
+        ('ungdomsskole', 'cpr_befolkning'),
+        ('anbringelser', 'cpr_befolkning')
     ) as x(source, also_reads) on x.source = c.source
 ),
 
 gaps as (
-    select s.indicator_id, g.year, g.file_period, g.file_period_start, g.file_period_end, g.gap_da
+    select s.indicator_id, g.source, g.year, g.file_period, g.file_period_start, g.file_period_end, g.gap_da
     from indicator_sources as s
     join {{ ref('int_delivery__coverage') }} as g using (source)
     where not g.is_delivered
@@ -64,7 +71,7 @@ gap_periods as (
         where c.period_kind in ('calendar_year', 'stock_1jan', 'multi_year_avg')
         union all
         select {{ school_year_label('g.year') }}, {{ school_year_start('g.year') }}, {{ school_year_end('g.year') }}
-        where c.period_kind = 'school_year' and g.file_period = 'school_year'
+        where c.period_kind = 'school_year' and g.file_period in ('school_year', 'stock_1jan')
         union all
         select cast(g.year as varchar), make_date(g.year, 10, 1), make_date(g.year, 10, 1)
         where c.period_kind = 'snapshot_1oct'
@@ -79,7 +86,7 @@ gap_rows as (
     -- every geography the indicator has (the mart adds the plan's other geographies), and the
     -- municipality for an indicator whose source never came
     select gp.indicator_id, geo.geography_code, gp.period, gp.period_start, gp.period_end,
-           c.source_kind, 0 as areas_missing, false as is_summed_from_areas
+           c.source_kind, 0 as areas_missing, false as is_summed_from_areas, true as is_gap_row
     from gap_periods as gp
     join catalogue as c using (indicator_id)
     join (
@@ -108,23 +115,34 @@ gap_text as (
     join catalogue as c using (indicator_id)
     join gaps as g
         on g.indicator_id = w.indicator_id
-        and g.file_period_start <= w.period_end and g.file_period_end >= w.period_start
+        and case
+            -- a resident counts by the 1 January stock of the period's membership year: a
+            -- window's end year, otherwise its start year (a school year starting in August)
+            when g.source = 'cpr_befolkning'
+                then g.year = year(case when w.period like '%..%' then w.period_end else w.period_start end)
+            else g.file_period_start <= w.period_end and g.file_period_end >= w.period_start
+        end
     where w.source_kind = c.source_kind
     group by all
 ),
 
 yearly as (
     select
-        w.* replace (
+        w.* exclude (is_gap_row) replace (
             case when t.delivery_gap_da is null then w.numerator end as numerator,
             case when t.delivery_gap_da is null then w.denominator end as denominator,
             case when t.delivery_gap_da is null then w.n end as n,
             case when t.delivery_gap_da is null then w.weighted_sum_of_squares end as weighted_sum_of_squares,
-            case when t.delivery_gap_da is null then w.value end as value
+            case when t.delivery_gap_da is null then w.value end as value,
+            -- a missing value covers nothing: not partial as well
+            case when t.delivery_gap_da is null then w.areas_missing else 0 end as areas_missing,
+            case when t.delivery_gap_da is null then w.areas_missing_da end as areas_missing_da
         ),
         t.delivery_gap_da
     from with_gaps as w
     left join gap_text as t using (indicator_id, geography_code, period)
+    -- a candidate period that reads no undelivered year after all is not a gap
+    where not (coalesce(w.is_gap_row, false) and t.delivery_gap_da is null)
 ),
 
 -- Multi-year spans: those the documents print, and rolling spans of the baseline's length.

@@ -207,3 +207,21 @@ def test_a_scheduled_run_stops_at_the_manifest_before_any_raw_asset(tmp_path):
         "warehouse": Warehouse(path=str(warehouse), extract_dir=str(tmp_path / "no-such-folder"))})
     assert not result.success
     assert not warehouse.exists()
+
+
+def test_the_manifest_asset_reads_the_previous_delivery_from_the_warehouse(delivery, tmp_path):
+    import dagster as dg
+
+    from orchestration.assets.raw import delivery_manifest
+    from orchestration.resources import Warehouse
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(warehouse))
+    con.execute("CREATE SCHEMA raw")
+    con.execute("CREATE TABLE raw._deliveries (source VARCHAR, extract_year INTEGER)")
+    con.execute("INSERT INTO raw._deliveries VALUES ('anbringelser', 2022), ('anbringelser', 2023)")
+    con.close()
+    resources = {"warehouse": Warehouse(path=str(warehouse), extract_dir=str(delivery))}
+    assert dg.materialize([delivery_manifest], resources=resources).success
+    (delivery / "kommune" / "anbringelser_2023.csv").unlink()
+    assert not dg.materialize([delivery_manifest], resources=resources, raise_on_error=False).success

@@ -22,6 +22,7 @@ import duckdb
 
 from bench import measure, stages, subset
 from bench.memory import run_child
+from exports.snapshot import sql_string
 from orchestration.settings import DBT_PROJECT_DIR, duckdb_config
 
 PY = sys.executable
@@ -62,9 +63,10 @@ def load_fast(extracts: Path, warehouse: Path) -> dict[str, int]:
             selected = ", ".join(f'"{c}"' for c in s.column_names)
             for year, path in sorted(files.items()):
                 con.execute(
-                    f"insert into raw.{s.name} ({columns}) select {selected}, {year}, '{path.name}', "
-                    f"row_number() over (), now()::timestamp from read_csv('{path}', delim='{s.delimiter}', "
-                    f"header=true, all_varchar=true, quote='\"', encoding='{encoding}')")
+                    f"insert into raw.{s.name} ({columns}) select {selected}, {year}, ?, "
+                    f"row_number() over (), now()::timestamp from read_csv({sql_string(path)}, "
+                    f"delim={sql_string(s.delimiter)}, header=true, all_varchar=true, quote='\"', "
+                    f"encoding='{encoding}')", [path.name])
                 # recorded as the product's loader does: the incremental models read it
                 con.execute(DELIVERIES_DDL)
                 con.execute(f"insert into {DELIVERIES} select ?, ?, ?, ?, count(*), now()::timestamp "

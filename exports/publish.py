@@ -4,9 +4,11 @@ indicator annex per plan, the read-only DuckDB snapshot, and a manifest.
 
 Only the ``exports`` schema is ever published: its models aggregate and apply disclosure
 control, so person-level rows cannot reach a file. Everything is first written into a staging
-folder inside the export folder; only when all of it is complete are the files renamed into
-place, the manifest last. A run that fails or is killed before that leaves the last good files
-as they were (the next run removes the abandoned staging folder).
+folder inside the export folder; only when all of it is complete is the folder named as a
+snapshot and the report year's pointer switched to it (``exports/pointer.py``): a reader sees
+the whole old publication or the whole new one. A run that fails or is killed before that
+leaves the last good publication as it was (the next run removes the abandoned staging folder).
+One publish at a time per export folder (a lock file naming its holder).
 
 Files are deterministic: rows are sorted, floating-point figures rounded to 9 decimals (the
 order dbt sums in may change the last bits), workbooks carry the data's date, so two runs on
@@ -17,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import tempfile
@@ -29,12 +30,15 @@ from typing import Callable
 import duckdb
 
 from exports.labels import period_end_year
-from exports.snapshot import EXPORT_SCHEMA, SNAPSHOT_FILE, build_snapshot
+from exports.locks import hold_lock
+from exports.pointer import Hook, install, migrate_flat_layout, remove_abandoned_links
+from exports.snapshot import EXPORT_SCHEMA, SNAPSHOT_FILE, build_snapshot, sql_string
 
 MANIFEST_FILE = "manifest.json"
 # one row: the report year the marts were built for and their as-of date (dbt_project/macros/as_of.sql)
 REPORT_YEAR_RELATION = "marts.mart_report_year"
 STAGING_PREFIX = ".staging-"
+PUBLISH_LOCK = ".publish.lock"
 _BOM = "\ufeff".encode()
 _FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
 
@@ -105,24 +109,12 @@ def _latest_data_year(con: duckdb.DuckDBPyConnection, relation: str) -> int | No
 
 def _write_csv(con: duckdb.DuckDBPyConnection, relation: str, target: Path) -> None:
     body = target.with_name(target.name + ".body")
-    con.execute(f"COPY ({published_select(con, relation, danish_decimals=True)}) TO '{body}' (HEADER, DELIMITER ';')")
+    con.execute(f"COPY ({published_select(con, relation, danish_decimals=True)}) TO {sql_string(body)} "
+                "(HEADER, DELIMITER ';')")
     with open(target, "wb") as out, open(body, "rb") as handle:
         out.write(_BOM)  # Excel needs the BOM to read UTF-8 (æøå)
         shutil.copyfileobj(handle, out)
     body.unlink()
-
-
-def _earlier_annexes(export_dir: Path, written: set[str]) -> list[dict]:
-    """Annexes of other report years published before (a backfill) stay listed."""
-    from exports.annex import ANNEX_PATTERN
-
-    earlier = []
-    for path in sorted(export_dir.glob("bilag_*.html")):
-        match = ANNEX_PATTERN.fullmatch(path.name)
-        if match and path.name not in written:
-            earlier.append({"file": path.name, "plan_code": match["plan"], "year": int(match["year"]),
-                            "sha256": _sha256(path)})
-    return earlier
 
 
 def built_for(con: duckdb.DuckDBPyConnection) -> dict | None:
@@ -164,80 +156,92 @@ def remove_abandoned_staging(export_dir: Path) -> None:
 
 
 def publish(warehouse_path: str | Path, export_dir: str | Path, *, report_year: int | None = None,
-            progress: Progress | None = None) -> dict:
-    """Publish every export relation; returns the manifest that was written."""
+            progress: Progress | None = None, hook: Hook | None = None) -> dict:
+    """Publish every export relation as a new snapshot of its report year; returns the manifest
+    that was written (``folder``: the snapshot folder, added to the returned dict only)."""
+    say = progress or (lambda message: None)
+    export_dir = Path(export_dir)
+    export_dir.mkdir(parents=True, exist_ok=True)
+    with hold_lock(export_dir / PUBLISH_LOCK, f"A publish into {export_dir}", say=say):
+        remove_abandoned_staging(export_dir)
+        remove_abandoned_links(export_dir)
+        migrate_flat_layout(export_dir, STAGING_PREFIX)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=export_dir))
+        try:
+            manifest = _write_publication(Path(warehouse_path), staging, report_year, say)
+            year = manifest["data_vintage"]["report_year"]
+            folder = install(export_dir, staging, year, manifest["snapshot_id"], hook=hook)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    say(f"published {len(manifest['tables'])} table(s), {len(manifest['workbooks'])} workbook(s), "
+        f"{len(manifest['annexes'])} annex page(s) as {folder.relative_to(export_dir)} (report year {year})")
+    return {**manifest, "folder": str(folder)}
+
+
+def _write_publication(warehouse_path: Path, staging: Path, report_year: int | None, say: Progress) -> dict:
+    """Every file of one publication, the manifest last, into ``staging``."""
     from exports.annex import write_annexes
     from exports.workbook import write_workbooks
     from expectations.quality_report import HTML_NAME, JSON_NAME, write_report
 
-    say = progress or (lambda message: None)
-    export_dir = Path(export_dir)
-    export_dir.mkdir(parents=True, exist_ok=True)
-    remove_abandoned_staging(export_dir)
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=export_dir))
     published_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     snapshot_id = f"{published_at[:19].replace(':', '')}-{uuid.uuid4().hex[:8]}"
     version = code_version()
+    con = duckdb.connect(str(warehouse_path), read_only=True)
     try:
-        con = duckdb.connect(str(warehouse_path), read_only=True)
-        try:
-            relations = export_relations(con)
-            latest_by_relation = {relation: _latest_data_year(con, relation) for relation in relations}
-            built = built_for(con)
-            check_report_year(latest_by_relation, report_year, built)
-            entries, latest_years = [], []
-            for relation in relations:
-                say(f"writing {relation} (Parquet, CSV)")
-                con.execute(f"COPY ({published_select(con, relation)}) TO '{staging / (relation + '.parquet')}' "
-                            "(FORMAT parquet)")
-                _write_csv(con, relation, staging / f"{relation}.csv")
-                latest = latest_by_relation[relation]
-                latest_years.append(latest)
-                entries.append({"relation": relation,
-                                "rows": con.execute(f'SELECT count(*) FROM {EXPORT_SCHEMA}."{relation}"').fetchone()[0],
-                                "latest_data_year": latest})
-            vintage = {"report_year": report_year,
-                       "latest_data_year": max((y for y in latest_years if y), default=None),
-                       "as_of_date": built["as_of_date"] if built else None}
-            say("writing the XLSX workbooks")
-            workbooks = write_workbooks(con, relations, staging, vintage)
-            say("writing the indicator annex")
-            annexes = write_annexes(con, relations, staging, vintage)
-        finally:
-            con.close()
-        say("writing the data-quality report")
-        quality = write_report(warehouse_path, staging, report_year)
-        say(f"building the read-only snapshot {SNAPSHOT_FILE}")
-        snapshot_tables = build_snapshot(warehouse_path, relations, staging / SNAPSHOT_FILE, select_for=published_select,
-                                         snapshot_id=snapshot_id,
-                                         published_at=published_at, code_version=version, report_year=report_year)
-        for entry, snap in zip(entries, snapshot_tables):
-            entry["content_hash"] = snap["content_hash"]
-            for kind in ("parquet", "csv"):
-                path = staging / f"{entry['relation']}.{kind}"
-                entry[f"{kind}_file"] = path.name
-                entry[f"{kind}_sha256"] = _sha256(path)
-        for item in (*workbooks, *annexes):
-            item["sha256"] = _sha256(staging / item["file"])
-        annexes += _earlier_annexes(export_dir, {a["file"] for a in annexes})
-        manifest = {
-            "published_at": published_at,
-            "snapshot_id": snapshot_id,
-            "code_version": version,
-            "data_vintage": vintage,
-            "tables": entries,
-            "workbooks": workbooks,
-            "annexes": annexes,
-            "snapshot": {"file": SNAPSHOT_FILE, "sha256": _sha256(staging / SNAPSHOT_FILE)},
-            "quality_report": {"files": {name: _sha256(staging / name) for name in (HTML_NAME, JSON_NAME)},
-                               "summary": quality},
-        }
-        (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-        # Everything is complete: move it into place, the manifest last.
-        names = sorted(p.name for p in staging.iterdir() if p.name != MANIFEST_FILE)
-        for name in [*names, MANIFEST_FILE]:
-            os.replace(staging / name, export_dir / name)
-        say(f"published {len(entries)} table(s), {len(workbooks)} workbook(s), {len(annexes)} annex page(s)")
-        return manifest
+        relations = export_relations(con)
+        latest_by_relation = {relation: _latest_data_year(con, relation) for relation in relations}
+        built = built_for(con)
+        check_report_year(latest_by_relation, report_year, built)
+        entries, latest_years = [], []
+        for relation in relations:
+            say(f"writing {relation} (Parquet, CSV)")
+            con.execute(f"COPY ({published_select(con, relation)}) TO {sql_string(staging / (relation + '.parquet'))} "
+                        "(FORMAT parquet)")
+            _write_csv(con, relation, staging / f"{relation}.csv")
+            latest = latest_by_relation[relation]
+            latest_years.append(latest)
+            entries.append({"relation": relation,
+                            "rows": con.execute(f'SELECT count(*) FROM {EXPORT_SCHEMA}."{relation}"').fetchone()[0],
+                            "latest_data_year": latest})
+        latest_data_year = max((y for y in latest_years if y), default=None)
+        # the snapshot is filed under its report year: the one asked for, else the marts', else the data's
+        year = report_year or (built["report_year"] if built else None) or latest_data_year
+        if year is None:
+            raise ReportYearError("Not published: no report year given, and the warehouse says none.")
+        vintage = {"report_year": year, "latest_data_year": latest_data_year,
+                   "as_of_date": built["as_of_date"] if built else None}
+        say("writing the XLSX workbooks")
+        workbooks = write_workbooks(con, relations, staging, vintage)
+        say("writing the indicator annex")
+        annexes = write_annexes(con, relations, staging, vintage)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        con.close()
+    say("writing the data-quality report")
+    quality = write_report(warehouse_path, staging, report_year)
+    say(f"building the read-only snapshot {SNAPSHOT_FILE}")
+    snapshot_tables = build_snapshot(warehouse_path, relations, staging / SNAPSHOT_FILE, select_for=published_select,
+                                     snapshot_id=snapshot_id,
+                                     published_at=published_at, code_version=version, report_year=year)
+    for entry, snap in zip(entries, snapshot_tables):
+        entry["content_hash"] = snap["content_hash"]
+        for kind in ("parquet", "csv"):
+            path = staging / f"{entry['relation']}.{kind}"
+            entry[f"{kind}_file"] = path.name
+            entry[f"{kind}_sha256"] = _sha256(path)
+    for item in (*workbooks, *annexes):
+        item["sha256"] = _sha256(staging / item["file"])
+    manifest = {
+        "published_at": published_at,
+        "snapshot_id": snapshot_id,
+        "code_version": version,
+        "data_vintage": vintage,
+        "tables": entries,
+        "workbooks": workbooks,
+        "annexes": annexes,
+        "snapshot": {"file": SNAPSHOT_FILE, "sha256": _sha256(staging / SNAPSHOT_FILE)},
+        "quality_report": {"files": {name: _sha256(staging / name) for name in (HTML_NAME, JSON_NAME)},
+                           "summary": quality},
+    }
+    (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    return manifest

@@ -3,10 +3,10 @@
 DuckDB allows one writing process per file, and a BI tool holding the warehouse open would
 block the yearly refresh. So readers never open the warehouse: they open
 ``warehouse_published.duckdb``, a separate file holding only the export relations (aggregates
-after disclosure control). Each refresh builds a new snapshot in a staging folder and renames it
-over the old one. On Linux a rename replaces the directory entry only: a reader with an open
-connection keeps reading the old file's inode, a new connection opens the new one, and nobody
-ever sees half of each.
+after disclosure control). Each publish builds a new snapshot inside a new snapshot folder and
+switches a pointer to it (``exports/pointer.py``); the old file is never written to. A reader
+with an open connection keeps reading the old file, a new connection opens the new one, and
+nobody ever sees half of each.
 
 Each snapshot carries ``_snapshot`` (one row: id, time, code version, report year) and
 ``_snapshot_tables`` (per relation: rows and an order-independent content hash), so a reader can
@@ -24,6 +24,11 @@ SNAPSHOT_FILE = "warehouse_published.duckdb"
 EXPORT_SCHEMA = "exports"
 
 
+def sql_string(value: str | Path) -> str:
+    """A SQL string literal: a path with a quote in it (a folder named o'brien) stays one string."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def content_hash_sql(relation: str, schema: str | None = None) -> str:
     """An order-independent hash of every row: the same rows give the same hash in any order."""
     qualified = f'{schema}."{relation}"' if schema else f'"{relation}"'
@@ -39,7 +44,7 @@ def build_snapshot(warehouse_path: str | Path, relations: list[str], target: Pat
     con = duckdb.connect(str(target))
     try:
         snap = con.execute("SELECT current_database()").fetchone()[0]
-        con.execute(f"ATTACH '{warehouse_path}' AS wh (READ_ONLY)")
+        con.execute(f"ATTACH {sql_string(warehouse_path)} AS wh (READ_ONLY)")
         con.execute("USE wh")  # the SELECTs name exports.<relation>, as in the warehouse
         tables = []
         for relation in relations:

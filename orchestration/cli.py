@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from orchestration.operations import ENV_POSTGRES_DSN, OPERATIONS, add_operations_commands, default_report_year
+from orchestration.refresh_guard import LockHeld, refresh_warehouse
 from orchestration.settings import (
     DBT_PROJECT_DIR,
     ENV_EXPORTS,
@@ -136,12 +137,16 @@ def fidelity_summary(warehouse: Path) -> str:
             "(see quality.fidelity_published_values)")
 
 
-def published_summary(export_dir: Path) -> str:
+def published_summary(export_dir: Path, report_year: int | None = None) -> str:
     """What the manifest says was published: the snapshot, the workbooks and the annex pages."""
     import json
 
-    manifest = json.loads((export_dir / "manifest.json").read_text(encoding="utf-8"))
-    return (f"snapshot {manifest['snapshot_id']} ({manifest['snapshot']['file']}): {len(manifest['tables'])} table(s); "
+    from exports.pointer import resolve_published
+
+    folder = resolve_published(export_dir, report_year)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    return (f"report year {manifest['data_vintage']['report_year']} in {folder}: "
+            f"snapshot {manifest['snapshot_id']} ({manifest['snapshot']['file']}): {len(manifest['tables'])} table(s); "
             f"workbooks {', '.join(w['file'] for w in manifest['workbooks'])}; "
             f"annex {', '.join(a['file'] for a in manifest['annexes'])}")
 
@@ -196,23 +201,36 @@ def main(argv: list[str] | None = None) -> int:
         extract_dir = generate_demo(REPO_ROOT / "var" / "demo" / name, args.small, force=args.regenerate)
     # The resources read these when the definitions are imported below.
     os.environ[ENV_EXTRACTS] = str(extract_dir)
-    os.environ[ENV_WAREHOUSE] = str((args.warehouse or default_warehouse_path()).resolve())
+    warehouse = (args.warehouse or default_warehouse_path()).resolve()
     os.environ[ENV_EXPORTS] = str((args.exports or default_export_dir()).resolve())
     if args.postgres_dsn:
         os.environ[ENV_POSTGRES_DSN] = args.postgres_dsn
-    if not _delivery_is_whole(extract_dir, Path(os.environ[ENV_WAREHOUSE])):
-        return 1
-    _say("parsing the dbt project ...")
-    prepare_dbt()
-    _say(f"refreshing the warehouse {os.environ[ENV_WAREHOUSE]} from {extract_dir} ...")
-    ok = run_refresh(args.report_year)
+    try:
+        # the refresh lock, and a copy of the warehouse that is swapped in only if all passes
+        with refresh_warehouse(warehouse, say=_say) as build:
+            # the delivery is checked whole before anything is written (the copy is discarded)
+            if not _delivery_is_whole(extract_dir, warehouse):
+                return 1
+            os.environ[ENV_WAREHOUSE] = str(build.path)
+            _say("parsing the dbt project ...")
+            prepare_dbt()
+            _say(f"refreshing the warehouse {warehouse} (a copy beside it, swapped in when all passed) from "
+                 f"{extract_dir} ...")
+            ok = run_refresh(args.report_year)
+            if ok:
+                build.commit()
+    except LockHeld as held:
+        _say(f"REFRESH NOT STARTED: {held}")
+        return 3
+    finally:
+        os.environ[ENV_WAREHOUSE] = str(warehouse)
     elapsed = time.perf_counter() - started
     if not ok:
-        _say(f"REFRESH FAILED after {elapsed:.1f} s; the previous exports in {os.environ[ENV_EXPORTS]} are unchanged. "
-             "See the errors above.")
+        _say(f"REFRESH FAILED after {elapsed:.1f} s; the warehouse {warehouse} and the published exports in "
+             f"{os.environ[ENV_EXPORTS]} are unchanged. See the errors above.")
         return 1
     _say(f"exports published in {os.environ[ENV_EXPORTS]}")
-    _say(published_summary(Path(os.environ[ENV_EXPORTS])))
+    _say(published_summary(Path(os.environ[ENV_EXPORTS]), args.report_year))
     _say(fidelity_summary(Path(os.environ[ENV_WAREHOUSE])))
     _say(f"wall time {elapsed:.1f} s, peak memory {_peak_memory_mib():.0f} MiB")
     return 0

@@ -89,6 +89,29 @@ def _publish_only(report_year: int, progress: Progress) -> bool:
     return result.success
 
 
+def _guarded(warehouse: Path, work: Callable[[], bool]) -> bool | None:
+    """``work`` under the refresh lock, against a copy of the warehouse that is swapped in only
+    if it passed (orchestration/refresh_guard.py); None when another refresh holds the lock."""
+    from orchestration.refresh_guard import LockHeld, refresh_warehouse
+
+    def say(message: str) -> None:
+        print(f"[boligmonitor] {message}", flush=True)
+
+    try:
+        with refresh_warehouse(warehouse, say=say) as build:
+            os.environ[ENV_WAREHOUSE] = str(build.path)  # dbt and the Dagster resources read it
+            try:
+                ok = work()
+            finally:
+                os.environ[ENV_WAREHOUSE] = str(warehouse)
+            if ok:
+                build.commit()
+            return ok
+    except LockHeld as held:
+        say(f"NOT STARTED: {held}")
+        return None
+
+
 def export_only(args) -> int:
     """Rebuild the marts and the exports schema for the report year from the intermediate models
     as they are (no extract is read), run their checks, publish."""
@@ -99,21 +122,30 @@ def export_only(args) -> int:
         print(f"[boligmonitor] no warehouse at {warehouse}: run `boligmonitor run` first", flush=True)
         return 2
     progress = Progress(2)
-    progress("parsing the dbt project ...")
-    prepare_dbt()
-    if not _publish_only(args.report_year, progress):
-        print(f"[boligmonitor] EXPORT FAILED; the previous exports in {exports} are unchanged.", flush=True)
+
+    def work() -> bool:
+        progress("parsing the dbt project ...")
+        prepare_dbt()
+        return _publish_only(args.report_year, progress)
+
+    ok = _guarded(warehouse, work)
+    if ok is None:
+        return 3
+    if not ok:
+        print(f"[boligmonitor] EXPORT FAILED; the warehouse and the published exports in {exports} are unchanged.",
+              flush=True)
         return 1
     from orchestration.cli import published_summary
 
     print(f"[boligmonitor] exports published in {exports}", flush=True)
-    print(f"[boligmonitor] {published_summary(exports)}", flush=True)
+    print(f"[boligmonitor] {published_summary(exports, args.report_year)}", flush=True)
     return 0
 
 
 def backfill(args) -> int:
-    """The exports and annex for each report year in turn: the marts cut as of that year, from the
-    intermediate models as they stand. The warehouse and the exports are left at the last year."""
+    """The exports and annex for each report year in turn, each into its own folder: the marts
+    cut as of that year, from the intermediate models as they stand. The warehouse is left at
+    the last year (swapped in only if every year passed)."""
     from orchestration.cli import prepare_dbt
 
     warehouse, exports = _paths(args)
@@ -122,23 +154,38 @@ def backfill(args) -> int:
         print("[boligmonitor] no years to backfill (FIRST > LAST)", flush=True)
         return 2
     progress = Progress(len(years) + 1)
-    progress("parsing the dbt project ...")
-    prepare_dbt()
-    for year in years:
-        if not _publish_only(year, progress):
-            print(f"[boligmonitor] BACKFILL FAILED at report year {year}; published files are those of the "
-                  "last year that passed.", flush=True)
-            return 1
-    print(f"[boligmonitor] report years {years[0]}-{years[-1]} published in {exports}", flush=True)
+    failed: list[int] = []
+
+    def work() -> bool:
+        progress("parsing the dbt project ...")
+        prepare_dbt()
+        for year in years:
+            if not _publish_only(year, progress):
+                failed.append(year)
+                return False
+        return True
+
+    ok = _guarded(warehouse, work)
+    if ok is None:
+        return 3
+    if not ok:
+        print(f"[boligmonitor] BACKFILL FAILED at report year {failed[0] if failed else '?'}; the years before it are "
+              f"published in their folders, the warehouse is unchanged.", flush=True)
+        return 1
+    print(f"[boligmonitor] report years {years[0]}-{years[-1]} published in {exports}/<year>/", flush=True)
     return 0
 
 
 def load_postgres(args) -> int:
+    from exports.pointer import resolve_published
     from exports.postgres import load_snapshot
     from exports.snapshot import SNAPSHOT_FILE
 
     exports = (args.exports or default_export_dir()).resolve()
-    snapshot = exports / SNAPSHOT_FILE
+    try:  # the latest report year's snapshot, resolved once (a publish may switch it meanwhile)
+        snapshot = resolve_published(exports) / SNAPSHOT_FILE
+    except FileNotFoundError:
+        snapshot = exports / SNAPSHOT_FILE
     if not snapshot.exists():
         print(f"[boligmonitor] no published snapshot at {snapshot}: run `boligmonitor run` first", flush=True)
         return 2

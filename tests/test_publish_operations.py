@@ -1,7 +1,7 @@
 """Yearly operations: the Dagster job publish_exports is partitioned by report year (a backfill
 over years) and rebuilds the marts as of each year; a warehouse built for a later year is not
-published under an earlier one; the CLI's backfill runs each year with progress, an earlier
-year's annex stays listed after later publishes, dbt docs are generated."""
+published under an earlier one; the CLI's backfill runs each year with progress and publishes
+each into its own folder, leaving the other years' folders as they were; dbt docs are generated."""
 
 from __future__ import annotations
 
@@ -48,12 +48,19 @@ def test_publish_job_is_partitioned_by_report_year():
 
 def test_a_later_years_warehouse_is_not_published_under_an_earlier_year(published_demo, tmp_path):
     exports = tmp_path / "exports"
-    shutil.copytree(published_demo["exports"], exports)
-    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in exports.iterdir()}
+    shutil.copytree(published_demo["exports"], exports, symlinks=True)
+
+    def published() -> dict[str, str]:
+        return {str(p.relative_to(exports)): os.readlink(p) if p.is_symlink()
+                else hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "folder"
+                for p in exports.rglob("*") if not p.name.startswith(".")}
+
+    before = published()
     built = published_demo["report_year"]
     with pytest.raises(ReportYearError, match=rf"built for report year {built} \(as of {built}-12-31\), not 2019"):
         publish(published_demo["warehouse"], exports, report_year=2019)
-    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in exports.iterdir()} == before
+    assert published() == before
+    assert not (exports / "2019").exists()
     # a warehouse that does not say which year it was built for is judged by its latest periods
     with pytest.raises(ReportYearError, match=r"after report year 2019 \(export_area_indicator up to 2025\)"):
         check_report_year({"export_area_indicator": 2025, "export_population_indicator": None}, 2019, None)
@@ -64,13 +71,20 @@ def test_cli_backfill_one_report_year_and_dbt_docs(backfilled_2021, published_de
     exports, year, default = backfilled_2021["exports"], backfilled_2021["report_year"], published_demo["report_year"]
     stdout = backfilled_2021["stdout"]
     assert "[2/2" in stdout and f"report year {year}" in stdout  # numbered progress steps
-    manifest = json.loads((exports / "manifest.json").read_text(encoding="utf-8"))
+    # each report year in its own folder: the backfilled year's beside the default year's, which
+    # stays as it was and stays `latest` (the highest year published)
+    manifest = json.loads((exports / str(year) / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["data_vintage"]["report_year"] == year
-    # the default year's annexes, published before, stay listed beside the backfilled year's
-    years = {(a["plan_code"], a["year"]) for a in manifest["annexes"]}
-    assert {("HP2017", year), ("HP2025", year), ("HP2017", default), ("HP2025", default)} <= years
-    assert all((exports / a["file"]).exists() for a in manifest["annexes"])
-    html = (exports / f"bilag_HP2017_{year}.html").read_text(encoding="utf-8")
+    assert {(a["plan_code"], a["year"]) for a in manifest["annexes"]} == {("HP2017", year), ("HP2025", year)}
+    assert all((exports / str(year) / a["file"]).exists() for a in manifest["annexes"])
+    assert os.readlink(exports / "latest") == str(default)
+    default_folder = published_demo["exports"] / str(default)
+    assert (exports / str(default)).resolve().name == default_folder.resolve().name
+    for path in default_folder.iterdir():
+        assert hashlib.sha256((exports / str(default) / path.name).read_bytes()).hexdigest() == \
+            hashlib.sha256(path.read_bytes()).hexdigest(), path.name
+    assert json.loads((exports / "manifest.json").read_text(encoding="utf-8"))["data_vintage"]["report_year"] == default
+    html = (exports / str(year) / f"bilag_HP2017_{year}.html").read_text(encoding="utf-8")
     periods = re.findall(r'data-period="([^"]+)"', html)
     assert periods
     for period in periods:

@@ -24,13 +24,17 @@ class PublishConfig(dg.Config):
     kinds={"parquet", "csv", "duckdb"},
     description="Every relation in the exports schema as Parquet and Danish-Excel CSV, an XLSX workbook and "
     "the indicator annex (HTML) per plan, the read-only DuckDB snapshot warehouse_published.duckdb, "
-    "and a manifest. Replaced atomically; loaded into PostgreSQL when BOLIGMONITOR_POSTGRES_DSN is set.",
+    "and a manifest: one snapshot folder per publication, named by the report year's pointer "
+    "<exports>/<year> (and <exports>/latest), switched atomically; loaded into PostgreSQL when "
+    "BOLIGMONITOR_POSTGRES_DSN is set.",
 )
 def export_files(context: dg.AssetExecutionContext, warehouse: Warehouse, config: PublishConfig) -> dg.MaterializeResult:
     manifest = publish(warehouse.db_path, warehouse.exports, report_year=config.report_year, progress=context.log.info)
-    context.log.info(f"Published {len(manifest['tables'])} table(s) to {warehouse.exports}")
+    context.log.info(f"Published {len(manifest['tables'])} table(s) to {manifest['folder']}")
     metadata = {
         "export_dir": dg.MetadataValue.path(warehouse.exports),
+        "snapshot_folder": dg.MetadataValue.path(manifest["folder"]),
+        "report_year": manifest["data_vintage"]["report_year"],
         "snapshot_id": manifest["snapshot_id"],
         "tables": dg.MetadataValue.json(manifest["tables"]),
     }
@@ -39,7 +43,7 @@ def export_files(context: dg.AssetExecutionContext, warehouse: Warehouse, config
         from exports.postgres import load_snapshot
 
         try:
-            loaded = load_snapshot(os.path.join(warehouse.exports, manifest["snapshot"]["file"]), dsn)
+            loaded = load_snapshot(os.path.join(manifest["folder"], manifest["snapshot"]["file"]), dsn)
         except Exception as error:
             # the files are published by now; PostgreSQL keeps its previous tables (one transaction)
             raise dg.Failure(description=f"The files are published, but loading PostgreSQL failed and its tables "

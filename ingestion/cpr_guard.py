@@ -13,12 +13,13 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from ingestion.errors import Problem
-from ingestion.schemas import text_matches
+from ingestion.schemas import _arrow_text
 
-_CPR_SHAPE = (r"^([\s\S]*[^0-9A-Za-z])?(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[- ]?\d{4}"
-              r"([^0-9A-Za-z][\s\S]*)?$")
+# searched anywhere in a value (Arrow's RE2, unanchored)
+_CPR_SHAPE = r"(^|[^0-9A-Za-z])(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[- ]?\d{4}([^0-9A-Za-z]|$)"
 _CPR_HEADER = re.compile(r"(^|_)(CPR|PERSONNUMMER|PNR)(_?NR)?$", re.IGNORECASE)
 
 
@@ -33,7 +34,8 @@ def cpr_positions(values: pd.Series) -> np.ndarray:
     candidates = (values.str.len() >= 10).fillna(False).to_numpy(bool).nonzero()[0]
     if not len(candidates):
         return candidates
-    hits = text_matches(values.iloc[candidates], _CPR_SHAPE).to_numpy(bool)
+    found = pc.match_substring_regex(_arrow_text(values.iloc[candidates]), _CPR_SHAPE)
+    hits = pc.fill_null(found, False).to_numpy(zero_copy_only=False)
     return candidates[hits]
 
 

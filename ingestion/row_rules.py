@@ -2,10 +2,12 @@
 value already parses as its contract type).
 
 Two outcomes: a rule that means the file is wrong (an end before its start, absence above
-the school days, an unknown housing area, a birth date after the file's year) is an error
-naming file, line and column; a row whose institution or school code the reference data do not
-know is quarantined: kept out of raw.<source>, written to raw.<source>__quarantine with the
-reason, counted and listed in the data-quality report. Nothing is dropped silently.
+the school days, an unknown housing area, a birth date after the file's year, a count above its
+whole, a period outside the file's year: ingestion.period_rules) is an error naming file, line
+and column; a row whose institution, school or activity code the reference data do not know, or
+whose housing department is not in the organisation's lease files, is quarantined: kept out of
+raw.<source>, written to raw.<source>__quarantine with the reason, counted in the load summary
+and listed in the data-quality report. Nothing is dropped silently.
 
 Reference codes are read from the dbt project's own seeds, the one list the warehouse uses.
 """

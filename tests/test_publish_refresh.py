@@ -1,8 +1,9 @@
 """A whole refresh while analysts read the published snapshot, and a refresh killed mid-way.
 
 Readers never block the refresh and never see a mix of two snapshots; a killed refresh leaves
-the published files as they were; the next run completes and, on the same extracts, publishes
-byte-identical files (idempotent), only the manifest's time and snapshot id differ."""
+the published files and the warehouse as they were; the next run completes and, on the same
+extracts, publishes byte-identical files (idempotent), only the manifest's time and snapshot id
+differ."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ def test_readers_during_refresh_killed_refresh_and_idempotent_rerun(published_de
     shutil.copy(published_demo["warehouse"], paths["warehouse"])
     shutil.copytree(published_demo["exports"], paths["exports"], symlinks=True)
     first = _checksums(paths["exports"])
+    warehouse_before = hashlib.sha256(paths["warehouse"].read_bytes()).hexdigest()
     first_id = json.loads((paths["exports"] / "manifest.json").read_text(encoding="utf-8"))["snapshot_id"]
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster_home")}
     (tmp_path / "dagster_home").mkdir()
@@ -59,6 +61,9 @@ def test_readers_during_refresh_killed_refresh_and_idempotent_rerun(published_de
         os.killpg(killed.pid, signal.SIGKILL)
         killed.wait()
         assert _checksums(paths["exports"]) == first, "a killed refresh changed the published files"
+        # it wrote a copy beside the warehouse, never the warehouse itself
+        assert hashlib.sha256(paths["warehouse"].read_bytes()).hexdigest() == warehouse_before
+        assert (tmp_path / ".warehouse.duckdb.building").exists()
         # 2. the next run completes, with both readers still reading
         done = _run(paths, env)
         output, _ = done.communicate(timeout=900)
@@ -71,6 +76,7 @@ def test_readers_during_refresh_killed_refresh_and_idempotent_rerun(published_de
     second = _checksums(paths["exports"])
     second_id = json.loads((paths["exports"] / "manifest.json").read_text(encoding="utf-8"))["snapshot_id"]
     assert second_id != first_id
+    assert not (tmp_path / ".warehouse.duckdb.building").exists()  # the killed run's copy is gone
 
     seen = {}
     for mode in readers:

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+LINKS: list = []
 RATE_FACTOR = {"pct": 100.0, "per_100": 100.0, "per_1000": 1000.0}
 CATEGORIES = ("Generel indsats (%)", "Fokuseret indsats (%)", "Særlig indsats (%)")
 YEARS = re.compile(r"^(\d{4})-(\d{4})$")
@@ -95,28 +96,40 @@ def _solve_block(equations: list) -> dict:
 
 
 def _plans(area: pd.DataFrame) -> dict:
-    """Per plan: its areas (the subset of the areas in its rows whose shown n add up to the
-    plan's total most often: a plan's rows may include other plans' areas), its total and its
-    municipality-without-areas, as published."""
-    plans = {}
-    for plan, rows in area.groupby("plan_code"):
-        kinds = rows.groupby("geography_type")["geography_code"].apply(lambda s: sorted(set(s))).to_dict()
-        geo = {k: kinds.get(k, []) for k in ("area", "plan_total", "municipality_excl_plan", "municipality")}
-        shown = rows[rows.n.notna() & ~rows.flag_disclosure_suppressed]
-        wide = shown.pivot_table(index=["indicator_id", "period"], columns="geography_code", values="n",
-                                 aggfunc="first")
-        best, score = geo["area"], -1
-        if geo["plan_total"] and geo["plan_total"][0] in wide:
-            total = wide[geo["plan_total"][0]]
-            candidates = [a for a in geo["area"] if a in wide]
-            for size in range(1, len(candidates) + 1):
-                for subset in combinations(candidates, size):
-                    complete = wide[list(subset)].notna().all(axis=1) & total.notna()
-                    hits = int(((wide.loc[complete, list(subset)].sum(axis=1) - total[complete]).abs() < 1e-6).sum())
-                    if hits > score:
-                        best, score = list(subset), hits
-        plans[plan] = {**geo, "area": best}
-    return plans
+    """The sums the published n show: for each total, the subset of areas whose shown n add up
+    to it most often, and each total + municipality-without-areas = municipality that holds
+    wherever all three are shown (a plan's rows also hold other plans' areas and totals)."""
+    shown = area[area.n.notna() & ~area.flag_disclosure_suppressed]
+    wide = shown.pivot_table(index=["indicator_id", "period"], columns="geography_code", values="n", aggfunc="first")
+    kinds = area.groupby("geography_type")["geography_code"].apply(lambda s: sorted(set(s))).to_dict()
+    areas = [a for a in kinds.get("area", []) if a in wide]
+
+    def holds(parts: list, total: str) -> int:
+        complete = wide[parts + [total]].notna().all(axis=1)
+        if complete.sum() == 0:
+            return 0
+        diff = (wide.loc[complete, parts].sum(axis=1) - wide.loc[complete, total]).abs()
+        return -1 if (diff > 1e-6).any() else int(complete.sum())
+
+    sums = []
+    for total in kinds.get("plan_total", []):
+        if total not in wide:
+            continue
+        best, score = None, 0
+        for size in range(1, len(areas) + 1):
+            for subset in combinations(areas, size):
+                hits = holds(list(subset), total)
+                if hits >= score and hits > 0:  # ties: the bigger subset (an area of 0 fits both)
+                    best, score = list(subset), hits
+        if best:
+            sums.append((total, best))
+    splits = []
+    for total, _ in sums:
+        for excl in kinds.get("municipality_excl_plan", []):
+            for municipality in kinds.get("municipality", []):
+                if excl in wide and municipality in wide and holds([total, excl], municipality) > 0:
+                    splits.append((total, excl, municipality))
+    return {"sums": sums, "splits": splits}
 
 
 def attack(folder: Path) -> dict:
@@ -151,17 +164,21 @@ def attack(folder: Path) -> dict:
         if unit == "count":
             system.equation({(*key, "count"): 1.0, (*key, "value"): -1.0})
     plans = _plans(area)
+    rows_present = set(zip(area.indicator_id, area.geography_code, area.period))
     by_indicator = {i: rows for i, rows in area.groupby("indicator_id")}
     for indicator, rows in by_indicator.items():
-        geo = plans[rows.plan_code.iloc[0]]
+        computed = (rows.source_kind == "computed").all()
         for period in rows.period.unique():
             for figure in ("count", "n"):
                 v = lambda g: ("area", indicator, g, period, figure)  # noqa: E731
-                for total in geo["plan_total"]:
-                    system.equation({**{v(a): 1.0 for a in geo["area"]}, v(total): -1.0})
-                    for excl in geo["municipality_excl_plan"]:
-                        for m in geo["municipality"]:
-                            system.equation({v(total): 1.0, v(excl): 1.0, v(m): -1.0})
+                for total, parts in plans["sums"]:
+                    # an area without a computed row has nobody in it: 0
+                    for a in parts:
+                        if computed and (indicator, a, period) not in rows_present and not YEARS.match(period):
+                            system.known[v(a)] = 0.0
+                    system.equation({**{v(a): 1.0 for a in parts}, v(total): -1.0})
+                for total, excl, m in plans["splits"]:
+                    system.equation({v(total): 1.0, v(excl): 1.0, v(m): -1.0})
         # spans: value = average of the years' values, n = their sum
         for r in rows[rows.period.str.match(YEARS.pattern)].itertuples():
             start, end = map(int, YEARS.match(r.period).groups())
@@ -195,16 +212,13 @@ def attack(folder: Path) -> dict:
             for chosen in combinations(range(3), size):
                 if all(parts[i] in system.known for i in chosen):
                     series[("language", chosen)][(g, year)] = sum(system.known[parts[i]] for i in chosen)
-    lang_plans = {p: v for p, v in plans.items()}
     for year in language.År.astype(str).unique():
         for column in ("total", *CATEGORIES):
             v = lambda g: ("language", g, year, column)  # noqa: E731
-            for geo in lang_plans.values():
-                for total in geo["plan_total"]:
-                    system.equation({**{v(a): 1.0 for a in geo["area"]}, v(total): -1.0})
-                    for excl in geo["municipality_excl_plan"]:
-                        for m in geo["municipality"]:
-                            system.equation({v(total): 1.0, v(excl): 1.0, v(m): -1.0})
+            for total, parts in plans["sums"]:
+                system.equation({**{v(a): 1.0 for a in parts}, v(total): -1.0})
+            for total, excl, m in plans["splits"]:
+                system.equation({v(total): 1.0, v(excl): 1.0, v(m): -1.0})
 
     # ---- two series equal wherever both are shown describe the same persons: equate them
     # everywhere, hidden cells included
@@ -217,6 +231,7 @@ def attack(folder: Path) -> dict:
         if sum(1 for k in common if series[a][k]) < 3 or any(abs(series[a][k] - series[b][k]) > 1e-6 for k in common):
             continue
         keys = {k for k in area_keys(area)} | {(g, str(y)) for g, y in zip(language.geography_code, language.År)}
+        LINKS.append((a, b))
         for g, p in keys:
             system.equation({**_terms(a, g, p, variable, 1.0), **_terms(b, g, p, variable, -1.0)})
 
@@ -264,19 +279,21 @@ def _terms(name, g, p, variable, sign) -> dict:
 def small_counts(folder: Path, threshold: int = 3) -> list:
     """Shown cells with 1 to threshold-1 persons behind them, as a reader computes them."""
     small = lambda x: pd.notna(x) and 0.5 <= x < threshold - 0.5  # noqa: E731
+    # a share times its n reads as persons only when it gives a whole number back
+    persons = lambda x: x is not None and pd.notna(x) and abs(x - round(x)) < 0.01 and small(x)  # noqa: E731
     found = []
     area = pd.read_parquet(folder / "export_area_indicator.parquet")
     for r in area[~area.flag_disclosure_suppressed & area.value.notna()].itertuples():
         factor = RATE_FACTOR.get(r.unit)
         count = r.value if r.unit == "count" else (r.value * r.n / factor if factor and pd.notna(r.n) else None)
         if small(r.n) or (r.unit == "count" and small(count)) or (
-                factor and count is not None and (small(count) or small(r.n - count))):
+                factor and count is not None and (persons(count) or persons(r.n - count))):
             found.append(("area", r.indicator_id, r.geography_code, r.period))
     language = pd.read_parquet(folder / "export_language_assessment.parquet")
     for r in language.itertuples():
         n = r._3
         counts = [c * n / 100 for c in (r._4, r._5, r._6) if pd.notna(c) and pd.notna(n)]
-        if small(n) or any(small(c) for c in counts):
+        if small(n) or any(persons(round(c, 2)) for c in counts):
             found.append(("language", r.geography_code, r.År))
     population = pd.read_parquet(folder / "export_population_indicator.parquet")
     for r in population.itertuples():
@@ -284,7 +301,7 @@ def small_counts(folder: Path, threshold: int = 3) -> list:
         participants = r.participants_value * r.n_participants / 100 if share else None
         comparison = r.comparison_value * r.n_comparison / 100 if share else None
         if any(small(x) for x in (r.n_cohort, r.n_participants, r.n_comparison)) or (share and any(
-                small(x) for x in (participants, comparison,
+                persons(x) for x in (participants, comparison,
                                    r.n_participants - participants if participants is not None else None,
                                    r.n_comparison - comparison if comparison is not None else None))):
             found.append(("population", r.plan_code, r.activity_code, r.cohort_year, r.outcome_kind, r.period_kind))

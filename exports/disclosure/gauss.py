@@ -82,7 +82,14 @@ def suppress(cells: list[Cell]) -> None:
     """Decide every cell (sets cell.decided_by: None = published, 'primary', 'secondary'), one
     connected component at a time (cells sharing no inner cell do not constrain each other)."""
     for component in _components(cells):
-        _suppress_component(component)
+        front: set = set()
+        for _ in range(4):
+            _suppress_component(component, front)
+            known = set(recoverable(component))
+            if not known - front:
+                break
+            # a hidden cell the published ones give away anyway: offer it first next time
+            front |= known
 
 
 def _components(cells: list[Cell]) -> list[list[Cell]]:
@@ -104,7 +111,7 @@ def _components(cells: list[Cell]) -> list[list[Cell]]:
     return list(groups.values())
 
 
-def _suppress_component(cells: list[Cell]) -> None:
+def _suppress_component(cells: list[Cell], front: set = frozenset()) -> None:
     index = {k: i for i, k in enumerate(sorted({k for c in cells for f in c.figures for k in f}, key=repr))}
     dim = len(index)
 
@@ -131,18 +138,34 @@ def _suppress_component(cells: list[Cell]) -> None:
     for cell in primaries:
         cell.decided_by = "primary"
 
-    for cell in sorted((c for c in cells if not c.is_primary), key=lambda c: (not c.is_forced, c.priority)):
+    def protect(cell: Cell) -> None:
+        # a hidden secondary's figures stay out of the span from now on, as the primaries do
+        nonlocal protected, residuals, norms
+        own = columns(cell, published=False)
+        rest = span.residual(own)
+        keep = np.linalg.norm(rest, axis=0) > TOLERANCE * np.maximum(np.linalg.norm(own, axis=0), 1.0)
+        protected = np.hstack([protected, own[:, keep]])
+        residuals = np.hstack([residuals, rest[:, keep]])
+        norms = np.linalg.norm(protected, axis=0)
+
+    for cell in (c for c in cells if c.is_forced):
         directions = span.new_directions(columns(cell, published=True))
-        if cell.is_forced:
-            cell.decided_by = None
-            span.add(directions)
-            residuals = residuals - directions @ (directions.T @ residuals)
-            continue
-        if directions.shape[1] and _determined(residuals, norms, directions).any():
+        cell.decided_by = None
+        span.add(directions)
+        residuals = residuals - directions @ (directions.T @ residuals)
+
+    def known_already(cell: Cell) -> bool:
+        # a cell whose value the forced cells give away is offered first: hiding it is no use
+        own = columns(cell, published=False)[:, :1]
+        return np.linalg.norm(span.residual(own)) <= TOLERANCE * max(np.linalg.norm(own), 1.0)
+
+    candidates = [c for c in cells if not c.is_primary and not c.is_forced]
+    for cell in sorted(candidates, key=lambda c: (c.key not in front, not known_already(c), c.priority)):
+        directions = span.new_directions(columns(cell, published=True))
+        if directions.shape[1] and (_determined(residuals, norms, directions).any() or (
+                singletons and _singleton_breaks(span, directions, singletons, protected))):
             cell.decided_by = "secondary"
-            continue
-        if directions.shape[1] and singletons and _singleton_breaks(span, directions, singletons, protected):
-            cell.decided_by = "secondary"
+            protect(cell)
             continue
         cell.decided_by = None
         if directions.shape[1]:
@@ -175,3 +198,30 @@ def _fixes_beyond_own(span: _Span, own: np.ndarray, protected: np.ndarray, fixed
         if not any(np.allclose(column, own[:, [k]]) for k in range(own.shape[1])):
             return True
     return False
+
+
+def recoverable(cells: list[Cell]) -> list[tuple]:
+    """Self-check after suppress(): hidden cells whose value figure lies in the span of the
+    published figures (must be none)."""
+    found = []
+    for component in _components(cells):
+        index = {k: i for i, k in enumerate(sorted({k for c in component for f in c.figures for k in f}, key=repr))}
+        span = _Span(len(index))
+        for cell in component:
+            if cell.decided_by is None:
+                for figure, value, nonnegative in zip(cell.figures, cell.values, cell.nonnegative):
+                    vectors = ([{k: 1.0} for k in figure] if nonnegative and value == 0
+                               and all(c > 0 for c in figure.values()) else [figure])
+                    for vector in vectors:
+                        column = np.zeros((len(index), 1))
+                        for k, c in vector.items():
+                            column[index[k], 0] += c
+                        span.add(span.new_directions(column))
+        for cell in component:
+            if cell.decided_by is not None:
+                column = np.zeros((len(index), 1))
+                for k, c in cell.figures[0].items():
+                    column[index[k], 0] += c
+                if np.linalg.norm(span.residual(column)) <= TOLERANCE * max(np.linalg.norm(column), 1.0):
+                    found.append(cell.key)
+    return found

@@ -10,8 +10,10 @@ the years of a span = the span, generel + fokuseret + særlig = antal vurderede,
 before + change = after). Direct leaks are tried first: an interval, an n or a value left on a hidden row, a baseline or a change since
 baseline, or a target computed from a hidden cell.
 
-This is independent of the dbt macros that decide what to hide (macros/disclosure.sql): those
-apply rules relation by relation; this solves all relations at once. A blocking asset check
+It is written apart from the suppression code (exports/disclosure, run by the dbt Python model
+quality.disclosure_decisions), which picks the hidden cells by Gaussian elimination; this solves
+the published tables' relations per table and then both indicator tables together, with the
+series that describe the same persons (linked_series). A blocking asset check
 (orchestration/checks.py) runs it before anything is published, and
 tests/test_disclosure_attacker.py shows it finds cells when only primary suppression is applied.
 """

@@ -130,7 +130,8 @@ def marts(tmp_path_factory) -> duckdb.DuckDBPyConnection:
     env = {**os.environ, "BOLIGMONITOR_WAREHOUSE": str(path), "DBT_TARGET_PATH": str(tmp / "target"),
            "DBT_LOG_PATH": str(tmp / "logs"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     select = ["plans", "activities", "activities_published_2019", "activities_outcomes",
-              "path:models/intermediate/cohorts", "path:models/marts/population", "disclosure_population_indicator",
+              "path:models/intermediate/cohorts", "path:models/marts/population", "disclosure_decisions",
+              "disclosure_population_indicator",
               "export_population_indicator"]
     # the hand-made tables end in 2019; the data vintage is given, as a refresh may give it
     result = subprocess.run([str(DBT), "build", "--select", *select, "--indirect-selection", "cautious", "--profiles-dir", ".",

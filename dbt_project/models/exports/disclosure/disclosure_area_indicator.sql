@@ -9,8 +9,7 @@ select
     d.is_primary,
     d.is_secondary,
     d.is_suppressed,
-    d.suppression_reason_da,
-    0 as unsafe_relations
+    d.suppression_reason_da
 from {{ ref('mart_area_indicator') }} as m
 join {{ ref('disclosure_decisions') }} as d
     on d.table_name = 'area' and d.cell_id = m.indicator_id || ' | ' || m.geography_code || ' | ' || m.period

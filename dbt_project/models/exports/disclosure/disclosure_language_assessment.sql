@@ -15,8 +15,7 @@ select
     d.is_primary,
     d.is_secondary,
     d.is_suppressed,
-    d.suppression_reason_da,
-    0 as unsafe_relations
+    d.suppression_reason_da
 from long as l
 join {{ ref('disclosure_decisions') }} as d
     on d.table_name = 'language'

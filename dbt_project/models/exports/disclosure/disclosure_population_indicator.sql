@@ -12,8 +12,7 @@ select
     d.is_primary,
     d.is_secondary,
     d.is_suppressed,
-    d.suppression_reason_da,
-    0 as unsafe_relations
+    d.suppression_reason_da
 from {{ ref('mart_population_indicator') }} as m
 join {{ ref('disclosure_decisions') }} as d
     on d.table_name = 'population'

@@ -128,7 +128,7 @@ def attack_area_indicator(export: pd.DataFrame, hidden: set, catalogue: pd.DataF
         if by_key[cell].get("flag_implausible_change"):
             recovered.add(cell)
     unknowns, equations = area_equations(rows, hidden, geographies, plan_areas)
-    return recovered | determined(unknowns - recovered, equations)
+    return recovered | (determined(unknowns - recovered, equations) & hidden)
 
 
 def area_equations(rows: pd.DataFrame, hidden: set, geographies, plan_areas) -> tuple[set, list]:

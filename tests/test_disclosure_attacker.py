@@ -270,3 +270,23 @@ def test_a_count_and_its_share_are_one_quantity_for_the_audit():
     assert determined(hidden, count + share) == set()
     link = [[(("PLACED", "2024", g), 1), (("SHARE", "2024", g), -1)] for g in "ABCT"]
     assert determined(hidden, count + share + link) == hidden
+
+
+def test_the_audit_knows_a_municipality_it_has_never_seen():
+    """The municipality is found by its geography type, not by name: in 'KOM', the plan's total
+    hidden alone is the municipality minus the municipality without the plan's areas."""
+    geographies = pd.DataFrame({"geography_code": ["A", "B", "P_ALL", "KOM", "KOM_EXCL_P"],
+                                "geography_type": ["area", "area", "plan_total", "municipality",
+                                                   "municipality_excl_plan"],
+                                "plan_code": [None, None, "P", None, "P"]})
+    plan_areas = pd.DataFrame({"plan_code": ["P", "P"], "area_code": ["A", "B"]})
+    values = {"A": None, "B": None, "P_ALL": None, "KOM": 40.0, "KOM_EXCL_P": 30.0}
+    export = pd.DataFrame([{"indicator_id": "X", "period": "2024", "geography_code": g, "value": v, "n": None,
+                            "ci_low": None, "ci_high": None, "source_kind": "computed", "baseline_period": None,
+                            "baseline_value": None, "change_since_baseline": None, "target_kind": None,
+                            "target_value": None, "flag_implausible_change": False,
+                            "flag_disclosure_suppressed": v is None} for g, v in values.items()])
+    hidden = {("X", "2024", g) for g, v in values.items() if v is None}
+    catalogue = pd.DataFrame({"indicator_id": ["X"], "target_reference_geography": [None]})
+    recovered = attack_area_indicator(export, hidden, catalogue, geographies, plan_areas)
+    assert recovered == {("X", "2024", "P_ALL")}

@@ -13,27 +13,32 @@ LANGUAGE_COLUMNS = ["geography_code", "geography_type", "assessment_year", "n_as
                     "n_saerlig"]
 
 
-def _table(read, columns: list) -> pd.DataFrame:
-    """A published table's mart; a build of part of the project (a test building only the
-    population marts) has not built the others, and their tables then have no cells."""
-    try:
-        return read()
-    except duckdb.CatalogException:
-        return pd.DataFrame(columns=columns)
-
-
 def model(dbt, session):
+    # every dbt.ref stays a plain call in this body: dbt finds a Python model's refs by parsing it.
+    # A build of part of the project (a test building only the population marts) has not built
+    # the other tables: a table not built has no cells.
     dbt.config(materialized="table", schema="quality")
     threshold = int(dbt.config.get("small_n_threshold") or 3)
-    area = _table(lambda: dbt.ref("mart_area_indicator").join(
-        dbt.ref("int_catalogue__indicators").select("indicator_id, value_kind, unit_factor"), "indicator_id").df(),
-        AREA_COLUMNS)
-    language = _table(lambda: dbt.ref("mart_language_assessment").df(), LANGUAGE_COLUMNS)
+    try:
+        catalogue = dbt.ref("int_catalogue__indicators").select("indicator_id, value_kind, unit_factor")
+        area = dbt.ref("mart_area_indicator").join(catalogue, "indicator_id").df()
+    except duckdb.CatalogException:
+        area = pd.DataFrame(columns=AREA_COLUMNS)
+    try:
+        language = dbt.ref("mart_language_assessment").df()
+    except duckdb.CatalogException:
+        language = pd.DataFrame(columns=LANGUAGE_COLUMNS)
+    try:
+        geographies = dbt.ref("geographies").df()
+        plan_areas = dbt.ref("plan_areas").df()
+    except duckdb.CatalogException:
+        geographies = pd.DataFrame(columns=["geography_code", "geography_type", "plan_code"])
+        plan_areas = pd.DataFrame(columns=["plan_code", "area_code"])
     return decide(
         area=area.astype({"period": str, "geography_code": str}),
         language=language,
         population=dbt.ref("mart_population_indicator").df(),
-        geographies=_table(lambda: dbt.ref("geographies").df(), ["geography_code", "geography_type", "plan_code"]),
-        plan_areas=_table(lambda: dbt.ref("plan_areas").df(), ["plan_code", "area_code"]),
+        geographies=geographies,
+        plan_areas=plan_areas,
         threshold=threshold,
     )

@@ -23,6 +23,10 @@ def decide(area: pd.DataFrame, language: pd.DataFrame, population: pd.DataFrame,
            geographies: pd.DataFrame, plan_areas: pd.DataFrame, threshold: int) -> pd.DataFrame:
     """One row per cell of the three published tables: whether it is hidden, and why (primary:
     the rule; secondary: which other cell it protects is not named, only that it is needed)."""
+    # plain Python strings: iterating Arrow-backed string columns row by row is slow
+    area, language, population, geographies, plan_areas = (
+        frame.astype({c: object for c in frame.columns if pd.api.types.is_string_dtype(frame[c])})
+        for frame in (area, language, population, geographies, plan_areas))
     leaves = geography_leaves(geographies, plan_areas)
     quantities = build_quantities(area, language)
     cells = (area_cells(area, leaves, quantities, threshold)

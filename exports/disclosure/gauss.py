@@ -206,22 +206,28 @@ def recoverable(cells: list[Cell]) -> list[tuple]:
     found = []
     for component in _components(cells):
         index = {k: i for i, k in enumerate(sorted({k for c in component for f in c.figures for k in f}, key=repr))}
-        span = _Span(len(index))
+        vectors = []
         for cell in component:
             if cell.decided_by is None:
                 for figure, value, nonnegative in zip(cell.figures, cell.values, cell.nonnegative):
-                    vectors = ([{k: 1.0} for k in figure] if nonnegative and value == 0
-                               and all(c > 0 for c in figure.values()) else [figure])
-                    for vector in vectors:
-                        column = np.zeros((len(index), 1))
-                        for k, c in vector.items():
-                            column[index[k], 0] += c
-                        span.add(span.new_directions(column))
-        for cell in component:
-            if cell.decided_by is not None:
-                column = np.zeros((len(index), 1))
-                for k, c in cell.figures[0].items():
-                    column[index[k], 0] += c
-                if np.linalg.norm(span.residual(column)) <= TOLERANCE * max(np.linalg.norm(column), 1.0):
-                    found.append(cell.key)
+                    zero = nonnegative and value == 0 and all(c > 0 for c in figure.values())
+                    vectors += [{k: 1.0} for k in figure] if zero else [figure]
+        hidden = [c for c in component if c.decided_by is not None]
+        if not hidden:
+            continue
+        published = np.zeros((len(index), len(vectors)))
+        for j, vector in enumerate(vectors):
+            for k, c in vector.items():
+                published[index[k], j] += c
+        span = _Span(len(index))
+        if vectors:
+            u, sv, _ = np.linalg.svd(published, full_matrices=False)
+            span.basis = u[:, sv > TOLERANCE * max(sv.max(), 1.0)]
+        columns = np.zeros((len(index), len(hidden)))
+        for j, cell in enumerate(hidden):
+            for k, c in cell.figures[0].items():
+                columns[index[k], j] += c
+        left = np.linalg.norm(span.residual(columns), axis=0)
+        found += [c.key for c, r, n in zip(hidden, left, np.linalg.norm(columns, axis=0))
+                  if r <= TOLERANCE * max(n, 1.0)]
     return found

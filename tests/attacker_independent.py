@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-LINKS: list = []
+LINKS: list = []  # the pairs of series the last attack equated, for a reader of a failing test
 RATE_FACTOR = {"pct": 100.0, "per_100": 100.0, "per_1000": 1000.0}
 CATEGORIES = ("Generel indsats (%)", "Fokuseret indsats (%)", "Særlig indsats (%)")
 YEARS = re.compile(r"^(\d{4})-(\d{4})$")
@@ -226,11 +226,12 @@ def attack(folder: Path) -> dict:
     variable.update({("n", i): lambda g, p, i=i: ("area", i, g, p, "n") for _, i in series if _ == "n"})
     variable[("language", "total")] = lambda g, p: ("language", g, p, "total")
     names = list(series)
+    LINKS.clear()
+    keys = area_keys(area) | {(g, str(y)) for g, y in zip(language.geography_code, language.År)}
     for a, b in combinations(names, 2):
         common = series[a].keys() & series[b].keys()
         if sum(1 for k in common if series[a][k]) < 3 or any(abs(series[a][k] - series[b][k]) > 1e-6 for k in common):
             continue
-        keys = {k for k in area_keys(area)} | {(g, str(y)) for g, y in zip(language.geography_code, language.År)}
         LINKS.append((a, b))
         for g, p in keys:
             system.equation({**_terms(a, g, p, variable, 1.0), **_terms(b, g, p, variable, -1.0)})

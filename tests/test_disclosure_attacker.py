@@ -41,7 +41,8 @@ def tables(built_warehouse):
             "population": con.execute("SELECT * FROM exports.export_population_indicator").df(),
             "population_disclosure": con.execute("SELECT * FROM quality.disclosure_population_indicator").df(),
             "population_mart": con.execute("SELECT * FROM marts.mart_population_indicator").df(),
-            "mart": con.execute("SELECT indicator_id, period, geography_code, unit, numerator, denominator, n "
+            "mart": con.execute("SELECT indicator_id, period, geography_code, unit, numerator, denominator, n, "
+                                "n_persons_with, n_persons_without "
                                 "FROM marts.mart_area_indicator WHERE source_kind = 'computed'").df(),
             "catalogue": con.execute("SELECT indicator_id, target_reference_geography "
                                      "FROM intermediate.int_catalogue__indicators").df(),
@@ -233,9 +234,10 @@ def test_no_person_level_rows_and_no_cells_under_the_threshold(tables):
     shown = computed[computed.value.notna()]
     keys = list(zip(shown.indicator_id, shown.period, shown.geography_code))
     truth = mart.loc[keys]
-    small = truth.n.between(1, THRESHOLD - 1) | (
-        (truth.unit != "mean") & truth.numerator.between(0.5, THRESHOLD - 0.5)
-        & truth.unit.isin(["count", "pct"]))
+    # persons, not weighted sums: the persons with the attribute (numerator where a model has
+    # no person counts, as the housing figures)
+    with_ = truth.n_persons_with.fillna(truth.numerator)
+    small = truth.n.between(1, THRESHOLD - 1) | (truth.unit.isin(["count", "pct"]) & with_.between(0.5, THRESHOLD - 0.5))
     assert not small.any(), truth[small.to_numpy()].head()
     population = tables["population"]
     for column in ("n_cohort", "n_participants", "n_comparison"):
@@ -256,3 +258,35 @@ def test_no_person_level_rows_and_no_cells_under_the_threshold(tables):
     for column in LANGUAGE_CATEGORIES.values():
         counts = (language[column] * language["Antal vurderede"] / 100).round()
         assert not counts.between(1, THRESHOLD - 1).any(), column
+
+
+def test_a_count_and_its_share_are_one_quantity_for_the_audit():
+    """Placed children A, B, C add up to T in the count and in the share's numerator. The count
+    hides A and B, the share hides A and C: each table alone holds, linked they do not (the
+    share's C is the count's C, shown; then A = T - B - C in the share)."""
+    count = [[(("PLACED", "2024", g), 1) for g in "ABC"] + [(("PLACED", "2024", "T"), -1)]]
+    share = [[(("SHARE", "2024", g), 1) for g in "ABC"] + [(("SHARE", "2024", "T"), -1)]]
+    hidden = {("PLACED", "2024", "A"), ("PLACED", "2024", "B"), ("SHARE", "2024", "A"), ("SHARE", "2024", "C")}
+    assert determined(hidden, count + share) == set()
+    link = [[(("PLACED", "2024", g), 1), (("SHARE", "2024", g), -1)] for g in "ABCT"]
+    assert determined(hidden, count + share + link) == hidden
+
+
+def test_the_audit_knows_a_municipality_it_has_never_seen():
+    """The municipality is found by its geography type, not by name: in 'KOM', the plan's total
+    hidden alone is the municipality minus the municipality without the plan's areas."""
+    geographies = pd.DataFrame({"geography_code": ["A", "B", "P_ALL", "KOM", "KOM_EXCL_P"],
+                                "geography_type": ["area", "area", "plan_total", "municipality",
+                                                   "municipality_excl_plan"],
+                                "plan_code": [None, None, "P", None, "P"]})
+    plan_areas = pd.DataFrame({"plan_code": ["P", "P"], "area_code": ["A", "B"]})
+    values = {"A": None, "B": None, "P_ALL": None, "KOM": 40.0, "KOM_EXCL_P": 30.0}
+    export = pd.DataFrame([{"indicator_id": "X", "period": "2024", "geography_code": g, "value": v, "n": None,
+                            "ci_low": None, "ci_high": None, "source_kind": "computed", "baseline_period": None,
+                            "baseline_value": None, "change_since_baseline": None, "target_kind": None,
+                            "target_value": None, "flag_implausible_change": False,
+                            "flag_disclosure_suppressed": v is None} for g, v in values.items()])
+    hidden = {("X", "2024", g) for g, v in values.items() if v is None}
+    catalogue = pd.DataFrame({"indicator_id": ["X"], "target_reference_geography": [None]})
+    recovered = attack_area_indicator(export, hidden, catalogue, geographies, plan_areas)
+    assert recovered == {("X", "2024", "P_ALL")}

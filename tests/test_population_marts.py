@@ -132,6 +132,7 @@ def marts(tmp_path_factory) -> duckdb.DuckDBPyConnection:
            "DBT_LOG_PATH": str(tmp / "logs"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     select = ["plans", "activities", "activities_published_2019", "activities_outcomes", "t_quantiles_975",
               "int_spells__participation", "path:models/intermediate/cohorts", "path:models/marts/population",
+              "disclosure_decisions",
               "disclosure_population_indicator",
               "export_population_indicator"]
     # the hand-made tables end in 2019; the data vintage is given, as a refresh may give it

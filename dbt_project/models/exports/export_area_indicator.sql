@@ -3,7 +3,8 @@
 -- quality.disclosure_area_indicator; here every column that could give a hidden cell back is
 -- hidden with it: the value, its interval and n, the baseline and the change since it when the
 -- baseline cell is hidden, and a target computed from a hidden baseline or reference cell.
--- Figures Danmarks Statistik and LBF published pass through as they published them.
+-- Figures Danmarks Statistik and LBF published are controlled like ours: a share whose
+-- value times n gives 1-2 persons is hidden too.
 with mart as (
     select * from {{ ref('mart_area_indicator') }}
 ),
@@ -21,7 +22,9 @@ catalogue as (
 rows_ as (
     select
         -- on a hidden cell 'few persons' would tell primary from secondary suppression
-        m.* replace (m.flag_small_n and h.is_suppressed is null as flag_small_n),
+        -- and a change flag (which needs enough persons) would tell it is a secondary
+        m.* replace (m.flag_small_n and h.is_suppressed is null as flag_small_n,
+                     m.flag_implausible_change and h.is_suppressed is null as flag_implausible_change),
         h.is_suppressed is not null as is_suppressed,
         hb.is_suppressed is not null as is_baseline_suppressed,
         case

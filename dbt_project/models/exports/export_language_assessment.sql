@@ -28,7 +28,8 @@ select
     case when not (s.fokuseret_suppressed or s.total_suppressed) then round(m.pct_fokuseret, 1) end as "Fokuseret indsats (%)",
     case when not (s.saerlig_suppressed or s.total_suppressed) then round(m.pct_saerlig, 1) end as "Særlig indsats (%)",
     case
-        when m.n_assessed = 0 then 'Ingen vurderede'
+        -- a hidden row says nothing else: 'Ingen vurderede' would give its 0 back
+        when m.n_assessed = 0 and not s.total_suppressed then 'Ingen vurderede'
         -- one wording for every hidden figure: saying 'fewer than 3 children' would tell a reader
         -- which hidden figures are primary (1-2 persons) and which are secondary
         when s.total_suppressed then 'Skjult af diskretionshensyn'

@@ -30,7 +30,7 @@ select
     period_name_da,
     period_label,
     is_primary_estimate,
-    case when n_cohort >= {{ var('small_n_threshold') }} then n_cohort end as n_cohort,
+    case when not is_suppressed and n_cohort >= {{ var('small_n_threshold') }} then n_cohort end as n_cohort,
     case when not is_suppressed and n_participants >= {{ var('small_n_threshold') }} then n_participants end as n_participants,
     case when not is_suppressed then participants_value end as participants_value,
     case when not is_suppressed and n_comparison >= {{ var('small_n_threshold') }} then n_comparison end as n_comparison,

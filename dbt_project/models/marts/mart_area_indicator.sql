@@ -216,9 +216,27 @@ flagged as (
         {{ flag_stale('s') }} as flag_stale,
         {{ flag_implausible_change('s') }} as flag_implausible_change
     from series as s
+),
+
+person_counts as (
+    -- persons behind a computed cell's numerator and its complement (disclosure control); a
+    -- span counts person-years, as its n does
+    select indicator_id, geography_code, period, n_persons_with, n_persons_without
+    from {{ ref('int_indicator__computed_values') }}
+    union all
+    select s.indicator_id, y.geography_code, s.period, sum(y.n_persons_with), sum(y.n_persons_without)
+    from (select distinct indicator_id, period from base where regexp_full_match(period, '\d{4}-\d{4}')) as s
+    join {{ ref('int_indicator__computed_values') }} as y
+        on y.indicator_id = s.indicator_id
+        and regexp_full_match(y.period, '\d{4}')
+        and cast(y.period as integer) between cast(left(s.period, 4) as integer) and cast(right(s.period, 4) as integer)
+    group by all
 )
 
 select
     f.*,
-    {{ flag_reasons_da('f') }} as flag_reasons_da
+    {{ flag_reasons_da('f') }} as flag_reasons_da,
+    pc.n_persons_with,
+    pc.n_persons_without
 from flagged as f
+left join person_counts as pc using (indicator_id, geography_code, period)

@@ -60,6 +60,10 @@ by_area as (
         min(v.period_start) as period_start,
         max(v.period_end) as period_end,
         count(*) as n,
+        -- persons behind the numerator and behind its complement: disclosure control is
+        -- decided on persons, never on the weighted sums (months, full-time persons, days)
+        count(*) filter (where v.weight * v.value <> 0) as n_persons_with,
+        count(*) filter (where v.weight * (1 - v.value) <> 0) as n_persons_without,
         sum(v.weight * v.value) as numerator,
         sum(v.weight) as denominator,
         sum(v.weight * v.value * v.value) as weighted_sum_of_squares
@@ -87,6 +91,8 @@ aggregated as (
         min(b.period_start) as period_start,
         max(b.period_end) as period_end,
         cast(sum(b.n) as bigint) as n,
+        cast(sum(b.n_persons_with) as bigint) as n_persons_with,
+        cast(sum(b.n_persons_without) as bigint) as n_persons_without,
         sum(b.numerator) as numerator,
         sum(b.denominator) as denominator,
         sum(b.weighted_sum_of_squares) as weighted_sum_of_squares

@@ -1,0 +1,44 @@
+"""Which cells of the three published tables are hidden, primary and secondary, decided in one
+system of linear relations across all of them (exports/disclosure, docs/disclosure-control.md).
+Internal: lives in the quality schema; the disclosure_* models and the exports read it."""
+
+import duckdb
+import pandas as pd
+
+from exports.disclosure import decide
+
+AREA_COLUMNS = ["indicator_id", "geography_code", "geography_type", "period", "unit", "value_kind", "unit_factor",
+                "numerator", "denominator", "n", "value", "n_persons_with", "n_persons_without", "source_kind"]
+LANGUAGE_COLUMNS = ["geography_code", "geography_type", "assessment_year", "n_assessed", "n_generel", "n_fokuseret",
+                    "n_saerlig"]
+
+
+def model(dbt, session):
+    # every dbt.ref stays a plain call in this body: dbt finds a Python model's refs by parsing it.
+    # A build of part of the project (a test building only the population marts) has not built
+    # the other tables: a table not built has no cells.
+    dbt.config(materialized="table", schema="quality")
+    threshold = int(dbt.config.get("small_n_threshold") or 3)
+    try:
+        catalogue = dbt.ref("int_catalogue__indicators").select("indicator_id, value_kind, unit_factor")
+        area = dbt.ref("mart_area_indicator").join(catalogue, "indicator_id").df()
+    except duckdb.CatalogException:
+        area = pd.DataFrame(columns=AREA_COLUMNS)
+    try:
+        language = dbt.ref("mart_language_assessment").df()
+    except duckdb.CatalogException:
+        language = pd.DataFrame(columns=LANGUAGE_COLUMNS)
+    try:
+        geographies = dbt.ref("geographies").df()
+        plan_areas = dbt.ref("plan_areas").df()
+    except duckdb.CatalogException:
+        geographies = pd.DataFrame(columns=["geography_code", "geography_type", "plan_code"])
+        plan_areas = pd.DataFrame(columns=["plan_code", "area_code"])
+    return decide(
+        area=area.astype({"period": str, "geography_code": str}),
+        language=language,
+        population=dbt.ref("mart_population_indicator").df(),
+        geographies=geographies,
+        plan_areas=plan_areas,
+        threshold=threshold,
+    )

@@ -1,0 +1,233 @@
+"""Secondary suppression by Gaussian elimination over one system of linear relations, after
+Statistics Norway's GaussSuppression.
+
+Every published figure is a linear combination of *inner cells* (the finest pieces an attacker
+could want: one quantity, one leaf geography, one year). A figure is safe while it is not in the
+span of the published figures: then some change of the inner cells keeps every published figure
+and moves it. The greedy pass keeps that true for every figure of every primary cell: cells are
+offered in the order they are most wanted, and a cell is published only if the figures it adds
+leave every primary figure outside the span. A cell that would give one back is hidden
+(secondary). This always ends with a safe pattern (at worst everything is hidden), so it never
+stops publication; a later candidate whose figures are already in the span adds nothing and is
+published.
+
+Zeros: a published figure of 0 over inner cells that cannot be negative says each of them is 0
+(an interval argument the plain linear algebra would miss), so it adds their unit vectors.
+Singletons: a primary cell with one person behind it is known to that person, who may then
+subtract it; its figures are therefore also tried as known, and another primary cell that would
+then be fixed makes the candidate hidden (the "two singletons in one relation" case).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+TOLERANCE = 1e-9
+
+
+@dataclass
+class Cell:
+    """One unit of suppression: the figures a table shows or hides together (value, n, ...).
+    figures: {inner_key: coefficient} per figure; values: each figure's true value (for zeros);
+    nonnegative: whether the figure's inner cells cannot be negative."""
+
+    key: tuple
+    figures: list[dict]
+    values: list[float]
+    nonnegative: list[bool]
+    is_primary: bool = False
+    is_singleton: bool = False
+    is_forced: bool = False  # shown whatever happens (an empty row: a reader reads it as 0)
+    priority: tuple = ()
+    decided_by: str | None = field(default=None)
+
+
+class _Span:
+    """An orthonormal basis of the published figures' span, in the inner cells' coordinates."""
+
+    def __init__(self, dim: int):
+        self.basis = np.zeros((dim, 0))
+
+    def residual(self, vectors: np.ndarray) -> np.ndarray:
+        for _ in range(2):  # twice: classical Gram-Schmidt loses orthogonality once
+            vectors = vectors - self.basis @ (self.basis.T @ vectors)
+        return vectors
+
+    def new_directions(self, vectors: np.ndarray) -> np.ndarray:
+        """Orthonormal directions that vectors add to the span (none when already inside)."""
+        rest = self.residual(vectors)
+        norms = np.linalg.norm(vectors, axis=0)
+        keep = np.linalg.norm(rest, axis=0) > TOLERANCE * np.maximum(norms, 1.0)
+        if not keep.any():
+            return np.zeros((vectors.shape[0], 0))
+        u, s, _ = np.linalg.svd(rest[:, keep], full_matrices=False)
+        return u[:, s > TOLERANCE * max(s.max(), 1.0)]
+
+    def add(self, directions: np.ndarray) -> None:
+        self.basis = np.hstack([self.basis, directions])
+
+
+def _determined(residuals: np.ndarray, norms: np.ndarray, directions: np.ndarray) -> np.ndarray:
+    """Which protected figures (columns of residuals, already reduced by the span) the new
+    directions would put inside the span."""
+    if residuals.shape[1] == 0 or directions.shape[1] == 0:
+        return np.zeros(residuals.shape[1], dtype=bool)
+    left = residuals - directions @ (directions.T @ residuals)
+    return np.linalg.norm(left, axis=0) <= TOLERANCE * np.maximum(norms, 1.0)
+
+
+def suppress(cells: list[Cell]) -> None:
+    """Decide every cell (sets cell.decided_by: None = published, 'primary', 'secondary'), one
+    connected component at a time (cells sharing no inner cell do not constrain each other)."""
+    for component in _components(cells):
+        front: set = set()
+        for _ in range(4):
+            _suppress_component(component, front)
+            known = set(recoverable(component))
+            if not known - front:
+                break
+            # a hidden cell the published ones give away anyway: offer it first next time
+            front |= known
+
+
+def _components(cells: list[Cell]) -> list[list[Cell]]:
+    parent: dict = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, cell in enumerate(cells):
+        for figure in cell.figures:
+            for inner in figure:
+                parent[find(("cell", i))] = find(("inner", inner))
+    groups: dict = {}
+    for i, cell in enumerate(cells):
+        groups.setdefault(find(("cell", i)), []).append(cell)
+    return list(groups.values())
+
+
+def _suppress_component(cells: list[Cell], front: set = frozenset()) -> None:
+    index = {k: i for i, k in enumerate(sorted({k for c in cells for f in c.figures for k in f}, key=repr))}
+    dim = len(index)
+
+    def columns(cell: Cell, published: bool) -> np.ndarray:
+        vectors = []
+        for figure, value, nonnegative in zip(cell.figures, cell.values, cell.nonnegative):
+            if published and nonnegative and value == 0 and all(c > 0 for c in figure.values()):
+                vectors += [{k: 1.0} for k in figure]  # 0 over non-negative pieces: each is 0
+            else:
+                vectors.append(figure)
+        matrix = np.zeros((dim, len(vectors)))
+        for j, vector in enumerate(vectors):
+            for k, coefficient in vector.items():
+                matrix[index[k], j] += coefficient
+        return matrix
+
+    span = _Span(dim)
+    primaries = [c for c in cells if c.is_primary]
+    protected = np.hstack([columns(c, published=False) for c in primaries]) if primaries else np.zeros((dim, 0))
+    norms = np.linalg.norm(protected, axis=0)
+    residuals = protected.copy()
+    # what a singleton's one person knows: their own cell's figures
+    singletons = [columns(c, published=False) for c in primaries if c.is_singleton]
+    for cell in primaries:
+        cell.decided_by = "primary"
+
+    def protect(cell: Cell) -> None:
+        # a hidden secondary's figures stay out of the span from now on, as the primaries do
+        nonlocal protected, residuals, norms
+        own = columns(cell, published=False)
+        rest = span.residual(own)
+        keep = np.linalg.norm(rest, axis=0) > TOLERANCE * np.maximum(np.linalg.norm(own, axis=0), 1.0)
+        protected = np.hstack([protected, own[:, keep]])
+        residuals = np.hstack([residuals, rest[:, keep]])
+        norms = np.linalg.norm(protected, axis=0)
+
+    for cell in (c for c in cells if c.is_forced):
+        directions = span.new_directions(columns(cell, published=True))
+        cell.decided_by = None
+        span.add(directions)
+        residuals = residuals - directions @ (directions.T @ residuals)
+
+    def known_already(cell: Cell) -> bool:
+        # a cell whose value the forced cells give away is offered first: hiding it is no use
+        own = columns(cell, published=False)[:, :1]
+        return np.linalg.norm(span.residual(own)) <= TOLERANCE * max(np.linalg.norm(own), 1.0)
+
+    candidates = [c for c in cells if not c.is_primary and not c.is_forced]
+    for cell in sorted(candidates, key=lambda c: (c.key not in front, not known_already(c), c.priority)):
+        directions = span.new_directions(columns(cell, published=True))
+        if directions.shape[1] and (_determined(residuals, norms, directions).any() or (
+                singletons and _singleton_breaks(span, directions, singletons, protected))):
+            cell.decided_by = "secondary"
+            protect(cell)
+            continue
+        cell.decided_by = None
+        if directions.shape[1]:
+            span.add(directions)
+            residuals = residuals - directions @ (directions.T @ residuals)
+
+
+def _singleton_breaks(span: _Span, directions: np.ndarray, singletons: list, protected: np.ndarray) -> bool:
+    """Would a singleton's person, knowing their own cell, fix another primary figure once the
+    candidate is published?"""
+    trial = _Span(span.basis.shape[0])
+    trial.basis = np.hstack([span.basis, directions])
+    for own in singletons:
+        extended = _Span(trial.basis.shape[0])
+        extended.basis = trial.basis
+        extra = extended.new_directions(own)
+        extended.add(extra)
+        others = extended.residual(protected)
+        fixed = np.linalg.norm(others, axis=0) <= TOLERANCE * np.maximum(np.linalg.norm(protected, axis=0), 1.0)
+        own_fixed = np.linalg.norm(extended.residual(own), axis=0) <= TOLERANCE
+        if fixed.sum() > own_fixed.sum() and _fixes_beyond_own(extended, own, protected, fixed):
+            return True
+    return False
+
+
+def _fixes_beyond_own(span: _Span, own: np.ndarray, protected: np.ndarray, fixed: np.ndarray) -> bool:
+    """True when a fixed protected figure is not one of the singleton's own figures."""
+    for j in np.flatnonzero(fixed):
+        column = protected[:, [j]]
+        if not any(np.allclose(column, own[:, [k]]) for k in range(own.shape[1])):
+            return True
+    return False
+
+
+def recoverable(cells: list[Cell]) -> list[tuple]:
+    """Self-check after suppress(): hidden cells whose value figure lies in the span of the
+    published figures (must be none)."""
+    found = []
+    for component in _components(cells):
+        index = {k: i for i, k in enumerate(sorted({k for c in component for f in c.figures for k in f}, key=repr))}
+        vectors = []
+        for cell in component:
+            if cell.decided_by is None:
+                for figure, value, nonnegative in zip(cell.figures, cell.values, cell.nonnegative):
+                    zero = nonnegative and value == 0 and all(c > 0 for c in figure.values())
+                    vectors += [{k: 1.0} for k in figure] if zero else [figure]
+        hidden = [c for c in component if c.decided_by is not None]
+        if not hidden:
+            continue
+        published = np.zeros((len(index), len(vectors)))
+        for j, vector in enumerate(vectors):
+            for k, c in vector.items():
+                published[index[k], j] += c
+        span = _Span(len(index))
+        if vectors:
+            u, sv, _ = np.linalg.svd(published, full_matrices=False)
+            span.basis = u[:, sv > TOLERANCE * max(sv.max(), 1.0)]
+        columns = np.zeros((len(index), len(hidden)))
+        for j, cell in enumerate(hidden):
+            for k, c in cell.figures[0].items():
+                columns[index[k], j] += c
+        left = np.linalg.norm(span.residual(columns), axis=0)
+        found += [c.key for c, r, n in zip(hidden, left, np.linalg.norm(columns, axis=0))
+                  if r <= TOLERANCE * max(n, 1.0)]
+    return found

@@ -1,0 +1,197 @@
+"""The second attacker (tests/attacker_independent.py: reads only the published files) and the
+solver (exports/disclosure) on tiny hand-built tables, then both on the small demo.
+
+The hand-built cases are the findings of the issue, each shown to leak under the old rules
+(relation by relation, weighted sums) and to hold under the solver."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from exports.disclosure import decide
+from exports.disclosure.gauss import Cell, recoverable, suppress
+from tests.attacker_independent import attack, small_counts
+from tests.disclosure_truth import confirmed
+
+GEOGRAPHIES = pd.DataFrame({
+    "geography_code": ["A", "B", "C", "P_ALL", "KOM", "KOM_EXCL_P"],
+    "geography_name": ["A", "B", "C", "Alle", "Kommunen", "Kommunen uden"],
+    "geography_type": ["area", "area", "area", "plan_total", "municipality", "municipality_excl_plan"],
+    "plan_code": [None, None, None, "P", None, "P"],
+})
+PLAN_AREAS = pd.DataFrame({"plan_code": ["P"] * 3, "area_code": ["A", "B", "C"]})
+KIND = dict(zip(GEOGRAPHIES.geography_code, GEOGRAPHIES.geography_type))
+
+
+def _mart(indicator: str, unit: str, value_kind: str, numerators: dict, ns: dict, period: str = "2024") -> list:
+    rows = []
+    for geo, numerator in numerators.items():
+        n = ns[geo]
+        value = numerator if unit == "count" else 100.0 * numerator / n
+        rows.append({"indicator_id": indicator, "plan_code": "P", "geography_code": geo, "geography_type": KIND[geo],
+                     "period": period, "unit": unit, "value_kind": value_kind, "unit_factor": 1.0 if unit == "count" else 100.0,
+                     "numerator": float(numerator), "denominator": float(n), "n": n, "value": value,
+                     "n_persons_with": numerator, "n_persons_without": n - numerator, "source_kind": "computed"})
+    return rows
+
+
+def _totals(areas: dict, rest: int) -> dict:
+    total = sum(areas.values())
+    return {**areas, "P_ALL": total, "KOM": total + rest, "KOM_EXCL_P": rest}
+
+
+# placed children (a count) and their share of the children under 18 (a count published too)
+PLACED = _totals({"A": 2, "B": 5, "C": 6}, rest=9)
+CHILDREN = _totals({"A": 40, "B": 50, "C": 60}, rest=300)
+
+
+def _area_frame() -> pd.DataFrame:
+    rows = (_mart("PLACED", "count", "count", PLACED, PLACED)
+            + _mart("PLACED_SHARE", "pct", "share", PLACED, CHILDREN)
+            + _mart("CHILDREN", "count", "count", CHILDREN, CHILDREN))
+    return pd.DataFrame(rows)
+
+
+def _publish(area: pd.DataFrame, hidden: set, folder: Path) -> Path:
+    """The three export files as the pipeline writes them, with `hidden` cells blanked."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = area.copy()
+    out["flag_disclosure_suppressed"] = [(i, g) in hidden for i, g in zip(out.indicator_id, out.geography_code)]
+    out.loc[out.flag_disclosure_suppressed, ["value", "n"]] = None
+    out[["indicator_id", "plan_code", "unit", "geography_code", "geography_type", "period", "value", "n",
+         "source_kind", "flag_disclosure_suppressed"]].to_parquet(folder / "export_area_indicator.parquet")
+    pd.DataFrame({"Geografi": pd.Series([], dtype=str), "År": pd.Series([], dtype=int),
+                  "Antal vurderede": pd.Series([], dtype=float), "Generel indsats (%)": pd.Series([], dtype=float),
+                  "Fokuseret indsats (%)": pd.Series([], dtype=float), "Særlig indsats (%)": pd.Series([], dtype=float),
+                  "Note": pd.Series([], dtype=str), "geography_code": pd.Series([], dtype=str)}
+                 ).to_parquet(folder / "export_language_assessment.parquet")
+    pd.DataFrame(columns=["plan_code", "activity_code", "cohort_year", "outcome_kind", "period_kind", "unit",
+                          "n_cohort", "n_participants", "participants_value", "n_comparison", "comparison_value",
+                          "flag_disclosure_suppressed"]).astype({"flag_disclosure_suppressed": bool}
+                                                                ).to_parquet(folder / "export_population_indicator.parquet")
+    return folder
+
+
+def _old_rule_hidden() -> set:
+    """The old rules: primary on the table's own numerator, and one more hidden cell in every
+    relation of the same table with exactly one hidden cell (the count and the share apart)."""
+    return {("PLACED", "A"), ("PLACED", "B"), ("PLACED_SHARE", "A"), ("PLACED_SHARE", "B")}
+
+
+def test_a_count_and_its_share_leak_under_the_old_rules(tmp_path):
+    """Placed children in A (2 persons) under the old, table-by-table rules: the count hides A
+    and B (its smallest other area), the share hides A and C. Each table alone holds; but the
+    count and the share's numerator are the same persons (equal wherever both are shown), so
+    the share's C is the count's C, and then A = total - B - C in the share gives A back."""
+    area = _area_frame()
+    old_rules = {("PLACED", "A"), ("PLACED", "B"), ("PLACED_SHARE", "A"), ("PLACED_SHARE", "C")}
+    recovered = attack(_publish(area, old_rules, tmp_path / "old"))
+    truth = {("area", r.indicator_id, r.geography_code, r.period, "count"): r.numerator for r in area.itertuples()}
+    right = {k for k, v in recovered.items() if k in truth and abs(v - truth[k]) < 1e-6}
+    assert ("area", "PLACED", "A", "2024", "count") in right  # 2 placed children, given back
+
+
+def test_the_solver_hides_a_pattern_the_attacker_cannot_break(tmp_path):
+    area = _area_frame()
+    empty = pd.DataFrame(columns=["geography_code", "geography_type", "assessment_year", "n_assessed",
+                                  "n_generel", "n_fokuseret", "n_saerlig"])
+    population = pd.DataFrame(columns=["plan_code", "activity_code", "cohort_year", "outcome_kind", "period_kind",
+                                       "n_participants", "n_comparison", "participants_numerator",
+                                       "participants_value", "comparison_value", "value_kind"])
+    decisions = decide(area, empty, population, GEOGRAPHIES, PLAN_AREAS, threshold=3)
+    hidden = {tuple(c.split(" | ")[:2]) for c in decisions.loc[decisions.is_suppressed, "cell_id"]}
+    assert ("PLACED", "A") in hidden and ("PLACED_SHARE", "A") in hidden
+    assert attack(_publish(area, hidden, tmp_path / "solved")) == {}
+    assert small_counts(tmp_path / "solved") == []
+
+
+def test_primary_on_persons_not_on_weighted_sums():
+    """Full-time persons on a benefit: 1.5 full-time persons spread over 40 persons is no small
+    count, and 4.0 full-time persons carried by 2 persons is."""
+    rows = _mart("FULLTIME", "count", "count", {"A": 1.5, "B": 4.0, "C": 30.0, "P_ALL": 35.5, "KOM": 90.0,
+                                                 "KOM_EXCL_P": 54.5},
+                 {"A": 200, "B": 150, "C": 300, "P_ALL": 650, "KOM": 2000, "KOM_EXCL_P": 1350})
+    frame = pd.DataFrame(rows)
+    frame["n_persons_with"] = frame.geography_code.map({"A": 40, "B": 2, "C": 80, "P_ALL": 122, "KOM": 300,
+                                                        "KOM_EXCL_P": 178})
+    empty = pd.DataFrame(columns=["geography_code", "geography_type", "assessment_year", "n_assessed",
+                                  "n_generel", "n_fokuseret", "n_saerlig"])
+    population = pd.DataFrame(columns=["plan_code", "activity_code", "cohort_year", "outcome_kind", "period_kind",
+                                       "n_participants", "n_comparison", "participants_numerator",
+                                       "participants_value", "comparison_value", "value_kind"])
+    decisions = decide(frame, empty, population, GEOGRAPHIES, PLAN_AREAS, threshold=3).set_index("cell_id")
+    assert not decisions.loc["FULLTIME | A | 2024", "is_primary"]
+    assert decisions.loc["FULLTIME | B | 2024", "is_primary"]
+
+
+def _cell(key, figures, primary=False, singleton=False, values=None):
+    return Cell(key=key, figures=figures, values=values or [5.0] * len(figures), nonnegative=[True] * len(figures),
+                is_primary=primary, is_singleton=singleton, priority=(len(key[0]), key))
+
+
+def test_gauss_two_singletons_in_one_relation_take_a_third_cell():
+    """A + B + C = T with A and B one person each: each of them knows their own cell and would
+    subtract it, so a third cell must be hidden although no cell is recoverable by algebra alone."""
+    fa, fb, fc = ({("x", k): 1.0} for k in "abc")
+    cells = [_cell(("a",), [fa], primary=True, singleton=True), _cell(("b",), [fb], primary=True, singleton=True),
+             _cell(("c",), [fc]), _cell(("total",), [{**fa, **fb, **fc}])]
+    suppress(cells)
+    assert {c.key for c in cells if c.decided_by} > {("a",), ("b",)}
+    assert recoverable(cells) == []
+
+
+def test_gauss_a_shown_zero_total_gives_its_parts_away():
+    """T = A + B = 0 shown: both parts are 0, so a hidden part needs the total hidden."""
+    fa, fb = {("x", "a"): 1.0}, {("x", "b"): 1.0}
+    cells = [_cell(("a",), [fa], primary=True, values=[0.0]), _cell(("b",), [fb], values=[0.0]),
+             _cell(("t",), [{**fa, **fb}], values=[0.0])]
+    suppress(cells)
+    assert cells[2].decided_by == "secondary" or cells[1].decided_by == "secondary"
+    assert recoverable(cells) == []
+
+
+def test_gauss_always_finds_a_pattern_on_awkward_data():
+    """Every cell primary but the totals, nested relations, spans: the solver never fails, and
+    what it publishes gives nothing back (ordinary data always publishes)."""
+    import random
+
+    rng = random.Random(7)
+    cells = []
+    for year in range(5):
+        parts = [{("x", year, k): 1.0} for k in range(6)]
+        for k, figure in enumerate(parts):
+            cells.append(_cell((f"area{k}", year), [figure], primary=rng.random() < 0.5))
+        cells.append(_cell(("total", year), [{k: v for f in parts for k, v in f.items()}]))
+        cells.append(_cell(("half", year), [{k: v for f in parts[:3] for k, v in f.items()}]))
+    cells.append(_cell(("span",), [{k: 1.0 for c in cells for f in c.figures for k in f}]))
+    suppress(cells)
+    assert all(c.decided_by in (None, "primary", "secondary") for c in cells)
+    assert recoverable(cells) == []
+
+
+# ---------------------------------------------------------------- the small demo
+
+def test_independent_attacker_recovers_nothing_on_the_small_demo(published_demo):
+    exports = Path(published_demo["exports"])
+    recovered = attack(exports)
+    right = confirmed(published_demo["warehouse"], recovered)
+    print(f"\nindependent attacker: {len(recovered)} claimed, {len(right)} confirmed")
+    assert right == {}
+    assert small_counts(exports) == []
+
+
+def test_the_solver_publishes_most_cells(built_warehouse):
+    """Not everything hidden: the demo's hidden share stays a minority of every table."""
+    import duckdb
+
+    con = duckdb.connect(str(built_warehouse), read_only=True)
+    try:
+        shares = dict(con.execute("SELECT table_name, avg(is_suppressed::int) FROM quality.disclosure_decisions "
+                                  "GROUP BY 1").fetchall())
+    finally:
+        con.close()
+    assert set(shares) == {"area", "language", "population"}
+    assert all(share < 0.5 for share in shares.values()), shares

@@ -4,6 +4,7 @@ source did not deliver)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +53,21 @@ def _aggregate(indicator: str, chunks: list[pd.DataFrame], places: pd.DataFrame,
     return df.drop(columns="missing")
 
 
-def expected(extract_dir: Path) -> pd.DataFrame:
+def _period_end(period: str) -> date:
+    """The last day of a period as the catalogue writes it: 2023, 2023/24 (ends 31 July 2024),
+    2023-10..2024-09, 2024-12."""
+    if "/" in period:
+        return date(int(period[:4]) + 1, 7, 31)
+    last = period.split("..")[-1]
+    if len(last) == 7:
+        y, m = int(last[:4]), int(last[5:])
+        return date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
+    return date(int(last), 12, 31)
+
+
+def expected(extract_dir: Path, report_year: int = 2025) -> pd.DataFrame:
+    """Periods that had ended by 31 December of ``report_year`` (the extracts run to its end)."""
+    as_of = date(report_year, 12, 31)
     ex = Extracts(extract_dir)
     res = residents(ex)
     places = res[["person", "year", "area"]].rename(columns={"year": "res_year"})
@@ -73,4 +88,5 @@ def expected(extract_dir: Path) -> pd.DataFrame:
     frames += groups.housing(ex, years)
     frames += groups.daycare(ex, res)
     out = pd.concat([f.reindex(columns=COLUMNS) for f in frames if len(f)], ignore_index=True)
+    out = out[out.period.map(_period_end) <= as_of]
     return out.drop_duplicates(["indicator_id", "geography_code", "period"], keep="last")

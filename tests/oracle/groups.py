@@ -66,8 +66,9 @@ def housing(ex: Extracts, years: range) -> list[pd.DataFrame]:
     geos25 = (*HP2025_AREAS, "HP2025_ALL", "RANDERS")
     geos17 = (*HP2017_AREAS, "HP2017_ALL", "RANDERS")
     leases = pd.concat([_rb(ex, "randersbolig_lejemaal"), _lj(ex, "lejerbo_lejemaal")])
-    lc = _by_geography(leases, geos25 + ("HP2017_ALL",))
-    out.append(lc.assign(indicator_id="HP2025_PROFIL_LEJEMAAL", numerator=lc["count"], denominator=float("nan"), value=lc["count"]))
+    lc = _by_geography(leases, geos25 + ("HP2017_ALL",))  # HP2017_ALL: the move-out rate's denominator
+    lc25 = lc[lc.geography_code != "HP2017_ALL"]
+    out.append(lc25.assign(indicator_id="HP2025_PROFIL_LEJEMAAL", numerator=lc25["count"], denominator=float("nan"), value=lc25["count"]))
     moves = pd.concat([_rb(ex, "randersbolig_flytninger").query("HAENDELSE == 'Fraflytning'"),
                        _lj(ex, "lejerbo_flytninger").query("Haendelse == 'Fraflytning'")])
     mc = _by_geography(moves, geos17).merge(lc, on=["period", "geography_code"], suffixes=("", "_leases"), how="right")
@@ -109,7 +110,8 @@ def daycare(ex: Extracts, res: pd.DataFrame) -> list[pd.DataFrame]:
                          ("RANDERS_EXCL_HP2017", inst_f[~inst_f.INSTITUTION_KODE.isin(nordby)]), ("RANDERS", inst_f)]:
             num = (sel.PRIMAER_UDFORDRING == "Sproglig").sum()
             rows.append(("HP2017_SK_SPROG_DAGINSTITUTION", geo, str(y), num, len(sel)))
-        n = f[f.INSTITUTION_KODE.isin(nussa)].drop_duplicates("PNR_PSEUDO")
+        # a child in dagpleje is not enrolled in the institution, whatever code the row carries
+        n = f[f.INSTITUTION_KODE.isin(nussa) & (f.TILBUDSTYPE != "Dagpleje")].drop_duplicates("PNR_PSEUDO")
         rows.append(("HP2017_SK_NUSSA_SPROG", "HP2017_NUSSA", str(y), (n.PRIMAER_UDFORDRING == "Sproglig").sum(), len(n)))
         rows.append(("HP2017_SK_NUSSA_SOCIAL", "HP2017_NUSSA", str(y), (n.PRIMAER_UDFORDRING == "Social og miljømæssig").sum(), len(n)))
     df = pd.DataFrame(rows, columns=["indicator_id", "geography_code", "period", "numerator", "denominator"])

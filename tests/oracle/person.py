@@ -99,8 +99,9 @@ def benefits(ex: Extracts, res: pd.DataFrame) -> dict[str, list]:
         kh = kh[(kh.YDELSE == "Kontanthjælp") & kh.MATCHGRUPPE.isin(["Jobparat", "Aktivitetsparat"])]
         kh = kh.groupby(["person", "year", "month"]).FULDTIDSANDEL.sum().clip(upper=1).groupby("person").sum() / 12
         out["HP2025_BESK_KONTANTHJAELP"].append(_rows(a, period, kh.reindex(a.person).fillna(0).to_numpy(), 1, y, wneeds))
-        # mothers with a child under 18 in the same CPR household on 1 January
-        kids = s[(age_on(s.FOEDSELSDATO, date(y, 1, 1)) < 18) & s.MOR_PNR_PSEUDO.notna()]
+        # mothers with a child under 18 at the December snapshot living with them: the same CPR
+        # household (FAMILIE_ID) in the 1 January stock, the only household the extracts give
+        kids = s[(age_on(s.FOEDSELSDATO, date(y, 12, 31)) < 18) & s.MOR_PNR_PSEUDO.notna()]
         at_home = kids.merge(s[["person", "FAMILIE_ID"]], left_on=["MOR_PNR_PSEUDO", "FAMILIE_ID"], right_on=["person", "FAMILIE_ID"],
                              suffixes=("_child", ""))
         mothers = s[s.person.isin(at_home.person)]

@@ -59,3 +59,15 @@ def mismatches(ours: pd.DataFrame, oracle: pd.DataFrame) -> pd.DataFrame:
         out.append(pd.DataFrame({"indicator_id": sel.indicator_id, "geography_code": sel.geography_code, "period": sel.period,
                                  "field": field, "ours": a[bad], "oracle": b[bad]}))
     return pd.concat(out, ignore_index=True).sort_values(["indicator_id", "geography_code", "period", "field"])
+
+
+def cohort_mismatches(warehouse: Path, oracle: pd.DataFrame) -> pd.DataFrame:
+    """Cohort sizes (n_cohort per plan × activity × cohort year) that differ, in the same layout."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        ours = con.sql("""select plan_code, activity_code, cohort_year, max(n_cohort) as n_cohort
+                          from marts.mart_population_indicator group by all""").df()
+    m = ours.merge(oracle, on=["plan_code", "activity_code", "cohort_year"], how="outer", suffixes=("_ours", "_oracle"))
+    bad = m[~_close(m.n_cohort_ours, m.n_cohort_oracle)]
+    return pd.DataFrame({"indicator_id": "cohort:" + bad.plan_code + ":" + bad.activity_code, "geography_code": "",
+                         "period": bad.cohort_year.astype(str), "field": "n_cohort",
+                         "ours": bad.n_cohort_ours, "oracle": bad.n_cohort_oracle})

@@ -19,8 +19,10 @@ from pathlib import Path
 import pandas as pd
 
 from tests.awkward.generate import config_for_seed, generate
-from tests.oracle.compare import mart_values, mismatches
+from tests.oracle.cohorts import cohort_sizes
+from tests.oracle.compare import cohort_mismatches, mart_values, mismatches
 from tests.oracle.compute import expected
+from tests.oracle.extracts import Extracts, residents
 
 
 @dataclass
@@ -46,6 +48,8 @@ def run_seed(seed: int, work: Path, **config) -> SeedRun:
     t2 = time.perf_counter()
     oracle = expected(extracts)
     found = mismatches(mart_values(work / "warehouse.duckdb"), oracle)
+    ex = Extracts(extracts)
+    found = pd.concat([found, cohort_mismatches(work / "warehouse.duckdb", cohort_sizes(ex, residents(ex)))], ignore_index=True)
     t3 = time.perf_counter()
     return SeedRun(seed, found, done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:],
                    {"generate": round(t1 - t0, 1), "refresh": round(t2 - t1, 1), "oracle": round(t3 - t2, 1)})

@@ -60,12 +60,12 @@ def _nan(x) -> bool:
 def reason_for(row) -> str | None:
     if "missing_year" in AWAITING_FIX and _nan(row.oracle) and not _nan(row.ours):
         return AWAITING_FIX["missing_year"]
+    if row.indicator_id in COUNT_INDICATORS and _nan(row.ours) and row.oracle == 0:
+        return "new finding: " + NEW_FINDINGS["zero_count_absent"]
     if row.indicator_id in AWAITING_FIX:
         return AWAITING_FIX[row.indicator_id]
     if row.indicator_id in NEW_FINDINGS:
         return "new finding: " + NEW_FINDINGS[row.indicator_id]
-    if row.indicator_id in COUNT_INDICATORS and _nan(row.ours) and row.oracle == 0:
-        return "new finding: " + NEW_FINDINGS["zero_count_absent"]
     return None
 
 

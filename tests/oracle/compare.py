@@ -46,10 +46,7 @@ def mismatches(ours: pd.DataFrame, oracle: pd.DataFrame) -> pd.DataFrame:
     out = []
     for field in ("value", "numerator", "denominator"):
         a, b = m[f"{field}_ours"], m[f"{field}_oracle"]
-        if field == "denominator":  # counts carry no denominator in the oracle
-            b = b.where(b.notna(), a) if False else b
-            bad = ~_close(a, b) & b.notna()
-        elif field == "numerator":
+        if field in ("numerator", "denominator"):  # counts carry no denominator in the oracle
             bad = ~_close(a, b) & b.notna()
         else:
             bad = ~_close(a, b)

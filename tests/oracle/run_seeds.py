@@ -35,7 +35,7 @@ class SeedRun:
 
 
 def run_seed(seed: int, work: Path, **config) -> SeedRun:
-    work = Path(work)
+    work = Path(work).resolve()  # the refresh runs dbt elsewhere: relative paths would move
     shutil.rmtree(work, ignore_errors=True)
     (work / "dagster_home").mkdir(parents=True)
     t0 = time.perf_counter()
@@ -46,6 +46,8 @@ def run_seed(seed: int, work: Path, **config) -> SeedRun:
                            "--warehouse", str(work / "warehouse.duckdb"), "--exports", str(work / "exports")],
                           env=env, capture_output=True, text=True)
     t2 = time.perf_counter()
+    if not (work / "warehouse.duckdb").exists():
+        raise RuntimeError(f"seed {seed}: the refresh built no warehouse:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
     oracle = expected(extracts)
     found = mismatches(mart_values(work / "warehouse.duckdb"), oracle)
     ex = Extracts(extracts)

@@ -1,0 +1,81 @@
+"""Generate awkward municipalities, refresh each with `boligmonitor run`, compare with the oracle.
+
+    python -m tests.oracle.run_seeds --seeds 30 [--first 100] [--work var/oracle]
+
+One refresh at a time. Prints, per seed, the time and the mismatches not explained by the
+known findings (tests/test_oracle_agreement.py's AWAITING_FIX and NEW_FINDINGS), and a summary."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from tests.awkward.generate import config_for_seed, generate
+from tests.oracle.cohorts import cohort_sizes
+from tests.oracle.compare import cohort_mismatches, mart_values, mismatches
+from tests.oracle.compute import expected
+from tests.oracle.extracts import Extracts, residents
+
+
+@dataclass
+class SeedRun:
+    seed: int
+    mismatches: pd.DataFrame
+    published: bool
+    output: str
+    seconds: dict
+
+
+def run_seed(seed: int, work: Path, **config) -> SeedRun:
+    work = Path(work).resolve()  # the refresh runs dbt elsewhere: relative paths would move
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "dagster_home").mkdir(parents=True)
+    t0 = time.perf_counter()
+    extracts = generate(config_for_seed(seed, **config), work / "extracts")
+    t1 = time.perf_counter()
+    env = {**os.environ, "DAGSTER_HOME": str(work / "dagster_home")}
+    done = subprocess.run([str(Path(sys.executable).with_name("boligmonitor")), "run", "--extracts", str(extracts),
+                           "--warehouse", str(work / "warehouse.duckdb"), "--exports", str(work / "exports")],
+                          env=env, capture_output=True, text=True)
+    t2 = time.perf_counter()
+    if not (work / "warehouse.duckdb").exists():
+        raise RuntimeError(f"seed {seed}: the refresh built no warehouse:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+    oracle = expected(extracts)
+    found = mismatches(mart_values(work / "warehouse.duckdb"), oracle)
+    ex = Extracts(extracts)
+    found = pd.concat([found, cohort_mismatches(work / "warehouse.duckdb", cohort_sizes(ex, residents(ex)))], ignore_index=True)
+    t3 = time.perf_counter()
+    return SeedRun(seed, found, done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:],
+                   {"generate": round(t1 - t0, 1), "refresh": round(t2 - t1, 1), "oracle": round(t3 - t2, 1)})
+
+
+def main() -> None:
+    from tests.test_oracle_agreement import unexplained
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seeds", type=int, default=30)
+    ap.add_argument("--first", type=int, default=100)
+    ap.add_argument("--work", default="var/oracle")
+    args = ap.parse_args()
+    summary = []
+    for seed in range(args.first, args.first + args.seeds):
+        run = run_seed(seed, Path(args.work) / f"seed_{seed}", repeated_assessments=False)
+        left, skipped = unexplained(run.mismatches)
+        summary.append({"seed": seed, "published": run.published, "mismatches": len(run.mismatches),
+                        "explained": len(skipped), "unexplained": len(left), **run.seconds})
+        print(f"seed {seed}: {summary[-1]}", flush=True)
+        if len(left):
+            print(left.to_string(index=False, max_rows=60), flush=True)
+    print(pd.DataFrame(summary).to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -29,15 +29,19 @@ measures stay as they are; the months below are then what the warehouse computes
   2019 per area and in Randers, and Randers' 7 % on førtidspension in 2019.
 Spells are placed by a hash of person and year, so changing one row never moves another.
 
-Mothers on kontanthjælp, status December 2024 (seed 003 line 1972): a mother is a woman in the
-stock of 1 January 2024 who is ``mother_key`` of someone in that stock aged under 18 on
-31 December 2024; she counts when she has a 'Kontanthjælp' row for 2024-12. Which mothers on
-kontanthjælp in 2024 are still on it in December is chosen so that the areas together have
-79/788 of their mothers on it, and (full scale) the rest of Randers 148/10,085 (227 of 10,873 in
-all). Mothers on kontanthjælp all year are always counted, so the target is only reachable
-when ``person_year`` gives enough part-year mothers; the result is reported by
-``mothers_on_kontanthjaelp``. (The number of mothers, 788 and 10,873, is made by
-``population._mothers_elsewhere``: some children's mother lives in another household.)
+Mothers on kontanthjælp, status December 2024 (seed 003 line 1972; the counts are read from the
+published-values seed): a mother is a woman in the stock of 1 January who is ``mother_key`` of
+someone in that stock aged under 18 on 31 December and living in her household (same FAMILIE_ID);
+she counts when she has a 'Kontanthjælp' row for December. Which mothers on kontanthjælp in a year
+are still on it in December is chosen so that the areas together have the published share
+(79/788) of their mothers on it in 2024, and (full scale) the rest of Randers 148/10,085 (227 of
+10,873 in all); the other years follow the same share on a gentle trend
+(``MOTHERS_TREND_PER_YEAR``). Mothers on kontanthjælp all year are always counted, so the target
+is only reachable when ``person_year`` gives enough part-year mothers; the result is reported by
+``mothers_on_kontanthjaelp``. The target is the published share times the mothers the population
+has at home (the family sizes give fewer than 788, a registered demo gap;
+``population._mothers_elsewhere`` gives some children a mother in another household, who is not
+counted).
 """
 
 from __future__ import annotations
@@ -57,11 +61,29 @@ KONTANTHJAELP = "Kontanthjælp"
 MOTHERS_YEAR = 2024
 
 
+def _household(w, year: int) -> np.ndarray:
+    """Household (FAMILIE_ID) of every person in the stock of 1 January ``year``, None elsewhere."""
+    key = f"household:{year}"
+    if key not in w.cache:
+        res = w.pop.residence
+        r = res[res["year"] == year]
+        pidx = pd.Index(w.key).get_indexer(r["person_key"])
+        out = np.full(len(w.key), None, dtype=object)
+        out[pidx[pidx >= 0]] = r["household_id"].to_numpy(dtype=object)[pidx >= 0]
+        w.cache[key] = out
+    return w.cache[key]
+
+
 def _mothers(w, year: int) -> np.ndarray:
-    """Person indices of mothers of under-18s, both in the stock of 1 January ``year``."""
+    """Person indices of mothers with children at home: the mother of someone in the stock of
+    1 January ``year`` who is under 18 on 31 December and lives in her household (same FAMILIE_ID)."""
     g = w.group_in(year)
-    child = (g >= 0) & (w.mother >= 0) & (age_on(w.birth, day(year, 12, 31)) < 18) & (age_on(w.birth, day(year, 12, 31)) >= 0)
-    m = np.unique(w.mother[child])
+    age = age_on(w.birth, day(year, 12, 31))
+    child = (g >= 0) & (w.mother >= 0) & (age < 18) & (age >= 0)
+    hh = _household(w, year)
+    c = np.flatnonzero(child)
+    home = c[hh[w.mother[c]] == hh[c]]
+    m = np.unique(w.mother[home])
     return m[g[m] >= 0]
 
 
@@ -78,7 +100,6 @@ def _row_uniform(keys: np.ndarray, year: np.ndarray) -> np.ndarray:
 def _spread(pop: Population) -> pd.DataFrame:
     """The benefit months, with ``_row`` = the row of ``pop.person_year`` each month comes from."""
     w = world(pop)
-    rng = rng_for(pop, "jobcenter_ydelser")
     py = pop.person_year
     rows_all = np.flatnonzero((py["benefit"].notna() & (py["fulltime_fraction"] > 0)).to_numpy())
     py = py.iloc[rows_all]
@@ -97,7 +118,7 @@ def _spread(pop: Population) -> pd.DataFrame:
     start = 1 + np.floor(_row_uniform(w.key[pidx], year) * (13 - months)).astype(np.int64)
     start = np.where(next_same, 13 - months, start)
     start = np.where(prev_same, 1, start)
-    start = _place_mothers(w, pidx, year, benefit, months, start, rng)
+    start = _place_mothers(w, pidx, year, benefit, months, start)
     partial_last = prev_same & ~next_same  # a spell that ends in the year ends mid-month
     n = months.sum()
     row = np.repeat(np.arange(len(months)), months)
@@ -126,29 +147,42 @@ def _month_text(year: np.ndarray, month: np.ndarray) -> np.ndarray:
     return table[(year - y0) * 12 + month - 1]
 
 
-def _place_mothers(w, pidx, year, benefit, months, start, rng) -> np.ndarray:
-    """Move part-year kontanthjælp spells of mothers into or out of December 2024 to hit the seed."""
-    if not (w.first_year <= MOTHERS_YEAR <= w.last_year):
-        return start
-    mothers = _mothers(w, MOTHERS_YEAR)
-    g = w.group_in(MOTHERS_YEAR)
-    rows = np.flatnonzero((year == MOTHERS_YEAR) & (benefit == KONTANTHJAELP) & np.isin(pidx, mothers))
+# The mothers' share on kontanthjælp in December outside the published year: the published share
+# times this factor per year before it (kontanthjælp fell slowly over the period), so the calibrated
+# year lies on a smooth trend instead of standing out (not published; plausible).
+MOTHERS_TREND_PER_YEAR = 0.02
+
+
+def mothers_share_target(share: float, year: int) -> float:
+    return share * (1 + MOTHERS_TREND_PER_YEAR * (MOTHERS_YEAR - year))
+
+
+def _place_mothers(w, pidx, year, benefit, months, start) -> np.ndarray:
+    """Move part-year kontanthjælp spells of mothers into or out of December so that, every year,
+    the share of mothers on it in December follows the published 2024 share on a smooth trend
+    (the published share exactly in 2024, to whole persons). Which spells move is a hash of person and year, so
+    changing one row never moves another year's spells."""
     spec = T.MOTHERS_KONTANTHJAELP
     area_n, area_k = spec[T.ALL_AREAS]
     all_n, all_k = spec[T.RANDERS]
-    in_area = g[mothers] < N_AREAS
-    targets = {True: area_k / area_n * in_area.sum(), False: (all_k - area_k) / (all_n - area_n) * (~in_area).sum()}
+    shares = {True: area_k / area_n, False: (all_k - area_k) / (all_n - area_n)}
     start = start.copy()
-    for area_flag, target in targets.items():
-        sel = rows[(g[pidx[rows]] < N_AREAS) == area_flag]
-        full = sel[months[sel] == 12]
-        flex = sel[months[sel] < 12]
-        k = int(np.clip(round(target) - len(full), 0, len(flex)))
-        on = np.zeros(len(flex), dtype=bool)
-        on[rng.permutation(len(flex))[:k]] = True
-        # On in December: the spell ends in December; off: it ends before December.
-        start[flex[on]] = 13 - months[flex[on]]
-        start[flex[~on]] = np.minimum(start[flex[~on]], 12 - months[flex[~on]])
+    for y in sorted(set(year.tolist()) & set(w.years)):
+        mothers = _mothers(w, y)
+        g = w.group_in(y)
+        rows = np.flatnonzero((year == y) & (benefit == KONTANTHJAELP) & np.isin(pidx, mothers))
+        in_area = g[mothers] < N_AREAS
+        for area_flag, share in shares.items():
+            target = mothers_share_target(share, y) * (in_area == area_flag).sum()
+            sel = rows[(g[pidx[rows]] < N_AREAS) == area_flag]
+            full = sel[months[sel] == 12]
+            flex = sel[months[sel] < 12]
+            k = int(np.clip(round(target) - len(full), 0, len(flex)))
+            on = np.zeros(len(flex), dtype=bool)
+            on[np.argsort(_row_uniform(w.key[pidx[flex]], year[flex]), kind="stable")[:k]] = True
+            # On in December: the spell ends in December; off: it ends before December.
+            start[flex[on]] = 13 - months[flex[on]]
+            start[flex[~on]] = np.minimum(start[flex[~on]], 12 - months[flex[~on]])
     return start
 
 
@@ -337,7 +371,8 @@ def _kontanthjaelp_window(b: _Benefits, rng) -> None:
     per_person = win.groupby("PNR_PSEUDO").FULDTIDSANDEL.sum()
     p, g = b.adults(WINDOW_END_YEAR)
     c = per_person.reindex(b.w.key[p]).fillna(0.0).to_numpy()
-    mothers = np.isin(p, _mothers(b.w, MOTHERS_YEAR))
+    # mothers' spells are placed by _place_mothers; the window holds months of both years
+    mothers = np.isin(p, np.union1d(_mothers(b.w, WINDOW_END_YEAR - 1), _mothers(b.w, WINDOW_END_YEAR)))
     for area, pct in KONTANTHJAELP_WINDOW.items():
         sel = g == AREA_CODE[area]
         target = pct / 100 * 12 * sel.sum()

@@ -88,9 +88,29 @@ KONTANTHJAELP_SHARE = {
     "GLV": 7.0, "GJP": 7.1, "HSV": 9.3, "ENV": 10.8, "VGD": 7.4, "SJK": 4.6, "CRA": 8.6,
     "line": 1963,
 }
-# Mothers of children under 18 on kontanthjælp, status December 2024 (line 1972-1978):
-# all 7 areas 79 of 788 (10 %), Randers 227 of 10.873 (2,1 %).
-MOTHERS_KONTANTHJAELP = {"month": "2024-12", ALL_AREAS: (788, 79), RANDERS: (10_873, 227), "line": 1972}
+# Mothers of children under 18 living at home on kontanthjælp, status December 2024 (line 1972-1978):
+# all 7 areas 79 of 788 (10 %), Randers 227 of 10.873 (2,1 %). Read from the published-values seed
+# (n, numerator), so the demo and the fidelity check compare against the same figures.
+MOTHERS_INDICATOR = "HP2025_BESK_MOEDRE_KONTANTHJAELP"
+
+
+def _published_counts(indicator_id: str, period: str) -> dict:
+    """{geography: (n, numerator)} of one indicator and period in published_values_hp2025.csv."""
+    import csv
+    from pathlib import Path
+
+    seed = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "published_values_hp2025.csv"
+    with open(seed, encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["indicator_id"] == indicator_id and r["period"] == period]
+    value = {(r["geography_code"], r["measure"]): int(r["published_value"]) for r in rows
+             if r["measure"] in ("n", "numerator")}
+    line = min(int(r["source_line"]) for r in rows)
+    geos = {"HP2025_ALL": ALL_AREAS, "RANDERS": RANDERS}
+    return {"month": period, "line": line,
+            **{label: (value[(geo, "n")], value[(geo, "numerator")]) for geo, label in geos.items()}}
+
+
+MOTHERS_KONTANTHJAELP = _published_counts(MOTHERS_INDICATOR, "2024-12")
 
 # ---------------------------------------------------------------- Kriminalitetsforebyggelse
 # Share of 13-18-year-olds enrolled in an offer at Randers Ungdomsskole on 1 September 2024, %

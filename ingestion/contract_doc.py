@@ -85,7 +85,9 @@ _PERIOD_CHECKS = {
     "date_in_year": "`{0}` lies in the year in the file name",
     "month_in_year": "`{0}` is a month of the year in the file name",
     "school_year": "`{0}` is the school year starting in the year in the file name",
-    "spell": "the spell `{0}`-`{1}` is active at some time in the year in the file name",
+    "spell": "the spell `{0}`-`{1}` is active at some time in the year in the file name (a row that ended "
+             "earlier is a correction of a spell an earlier file held open; a file with no spell active in its "
+             "year is an error)",
 }
 
 

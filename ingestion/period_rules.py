@@ -1,9 +1,10 @@
 """The rows' own periods against the year in the file's name, and no event after the run date.
 
 A yearly file holds its year (ingestion.contract's ``period_check``): a 2024 benefit file with
-2023's months, a 2023 school-year file holding 2022/23, a placement that ended before the year
-began, are errors naming file, line and column, never counted as the file's year. A date after
-the day the refresh runs cannot have happened yet: an error too, never a row dropped later. End
+2023's months, a 2023 school-year file holding 2022/23, a placement file all of whose spells ended
+before its year (one such row is a correction of a spell the previous file held open), are errors
+naming file, line and column, never counted as the file's year. A date after the day the refresh
+runs cannot have happened yet: an error too, never a row dropped later. End
 dates (nullable) may be planned and are left out of the future check. Values are not echoed:
 they are person-level dates.
 """
@@ -56,8 +57,12 @@ def period_problems(frame: pd.DataFrame, source: Source, file: str, year: int | 
             stops = parse_dates(frame[check[2]], source.date_format)
             problems += _report(starts > ends, file, column, f"starts after {year}, the year in the file name: "
                                 "the file holds spells active in its year")
-            problems += _report(stops < begins, file, check[2], f"ended before {year}, the year in the file name: "
-                                "the file holds spells active in its year")
+            # A row that ended before the year is a correction (the previous file held the spell open
+            # and it had ended; the latest delivery's view wins), but a file none of whose spells is
+            # active in its year is another year's file.
+            if len(stops) and bool((stops < begins).all()):
+                problems += _report(stops < begins, file, check[2], f"ended before {year}, the year in the file "
+                                    "name, as every row of the file did: the file holds spells active in its year")
     today = pd.Timestamp(date.today())
     for col in source.columns:
         if col.dtype == "date" and not col.nullable:

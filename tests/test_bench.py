@@ -4,6 +4,7 @@ On the small demo municipality (recent years only, to stay fast): the product's 
 of the subset, the hand-written DuckDB floor and the pandas peer must give the same rows,
 so the times docs/performance.md compares are times for the same answer."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ def subset_warehouse(small_demo, tmp_path_factory) -> Path:
         name, year = path.stem.rsplit("_", 1)
         if name in subset.SUBSET_SOURCES and int(year) >= FIRST_YEAR:
             (extracts / path.parent.name).mkdir(parents=True, exist_ok=True)
-            (extracts / path.parent.name / path.name).symlink_to(path)
+            os.link(path, extracts / path.parent.name / path.name)  # a symlink is refused
     warehouse = work / "warehouse.duckdb"
     stages.load_raw(extracts, warehouse, only=set(subset.SUBSET_SOURCES))
     stages.dbt(["build", "--select", *subset.OURS_SELECTION, "--resource-type", "seed", "--resource-type", "model",

@@ -109,7 +109,7 @@ def marts(tmp_path_factory) -> duckdb.DuckDBPyConnection:
     env = {**os.environ, "BOLIGMONITOR_WAREHOUSE": str(path), "DBT_TARGET_PATH": str(tmp / "target"),
            "DBT_LOG_PATH": str(tmp / "logs"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     select = ["plans", "activities", "activities_published_2019", "activities_outcomes", "t_quantiles_975",
-              "path:models/intermediate/cohorts", "path:models/marts/population"]
+              "int_spells__participation", "path:models/intermediate/cohorts", "path:models/marts/population"]
     result = subprocess.run([str(DBT), "build", "--select", *select, "--indirect-selection", "cautious",
                              "--profiles-dir", ".", "--vars", "{report_year: 2024, data_vintage: '2024-12-31'}"],
                             cwd=DBT_PROJECT, env=env, capture_output=True, text=True)

@@ -389,7 +389,7 @@ BAD_EXTRACTS = [
                "outside 2023"),
     BadExtract("event_date_in_the_future", "sprogvurdering", rows(VURDERINGSDATO="2099-05-01"), 3, "VURDERINGSDATO",
                "after today"),
-    BadExtract("spell_ended_before_the_year", "anbringelser", rows(START="2020-01-01", SLUT="2021-06-30"), 3, "SLUT",
+    BadExtract("spell_ended_before_the_year", "anbringelser", rows(START=["2020-01-01"] * 3, SLUT=["2021-06-30"] * 3), 2, "SLUT",
                "ended before 2023"),
     BadExtract("spell_starting_after_the_year", "dagtilbud", rows(INDMELDT="2024-08-01"), 3, "INDMELDT",
                "starts after 2023"),

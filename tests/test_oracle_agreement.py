@@ -23,24 +23,7 @@ from tests.oracle.run_seeds import run_seed
 
 SEEDS = (0, 1, 2, 3, 4)  # each leaves out another source-year (tests/awkward/generate.config_for_seed)
 
-AWAITING_FIX = {
-    "HP2017_OM_ANBRAGTE_BOERN": "issue 12 finding 1 (every yearly copy of a restated spell counts)",
-    "HP2017_OM_ANBRAGTE_ANDEL": "issue 12 finding 1, as HP2017_OM_ANBRAGTE_BOERN",
-    "HP2025_KRIM_UNGDOMSSKOLE_13_18": "issue 12 finding 1 (stale placement copies remove 13-18-year-olds from the "
-                                      "denominator)",
-    "HP2025_BESK_MOEDRE_KONTANTHJAELP": "issue 12 finding 4 (mothers counted without the child living with them)",
-    "HP2025_UDD_FRAVAERSPROCENT": "issue 12 finding 4 (a pupil at two schools: weighted per school, not from the "
-                                  "pupil-level total)",
-    # A class, not an indicator: the oracle says the period cannot be known (a source-year
-    # never delivered, or a period that needs it) and the mart shows a value.
-    "missing_year": "issue 12 finding 2 (a year that was never delivered gets a value: 0, or what other years' "
-                    "files happen to hold)",
-    # Not a mart value: the generator leaves repeated assessments out while this is listed, since
-    # the refresh stops on them (no marts at all).
-    "repeated_assessments": "issue 12 finding 5 (a child assessed twice in one year stops the refresh)",
-    # Not a mart value: the refresh builds the marts but does not publish.
-    "publish": "issue 13 (Disclosure: the blocking audit stops publication on ordinary data)",
-}
+AWAITING_FIX: dict[str, str] = {}
 
 NEW_FINDINGS = {
     "zero_count_absent": "a true 0 of a count (no placed children, no recipients, no children among an area's "

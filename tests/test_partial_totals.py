@@ -45,7 +45,7 @@ def _dst_table() -> pd.DataFrame:
     for code, name in [*HP2025_AREAS.items(), ("RANDERS", "Randers Kommune")]:
         row = {c.name: 100 for c in DST.columns if c.markers_allowed}
         row.update(OMRAADE=name, BEFOLKNING=RESIDENTS.get(code, 98000), BEF_IKKEVESTLIG=NON_WESTERN.get(code, 9000),
-                   BOERN_ENLIG_FORSOERGER=SINGLE_PROVIDER.get(code, 3000))
+                   BOERN_ENLIG_FORSOERGER=SINGLE_PROVIDER.get(code, 30))  # within BEF_0_17 (100)
         rows.append(row)
     return pd.DataFrame(rows, columns=DST.column_names)
 

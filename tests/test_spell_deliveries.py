@@ -51,10 +51,10 @@ DAYCARE = {  # year -> rows (person, INDMELDT, UDMELDT); 2022 is not delivered
     2023: [(KID_D, "2020-08-01", None)],
 }
 PARTICIPATION = {  # year -> rows (person, AKTIVITET, START, SLUT, GENNEMFOERT)
-    2021: [(ADULT, "LEKTIECAFE", "2021-07-01", None, None), (CHILD_A, "LEKTIECAFE", "2021-09-01", None, None)],
-    # A's spell is gone (ended in 2021); the adult's goes on with a planned end in 2027, and a
-    # planned start in 2023 is registered already
-    2022: [(ADULT, "LEKTIECAFE", "2021-07-01", "2027-06-30", None), (ADULT, "JOB_1", "2023-01-15", None, None)],
+    2021: [(ADULT, "HOTSPOT", "2021-07-01", None, None), (CHILD_A, "HOTSPOT", "2021-09-01", None, None)],
+    # A's spell is gone (ended in 2021); the adult's goes on with a planned end in 2027 (a planned
+    # start after the file's year is refused at ingestion: ingestion/period_rules.py)
+    2022: [(ADULT, "HOTSPOT", "2021-07-01", "2027-06-30", None)],
 }
 BENEFIT_MONTHS = {2021: 12, 2022: 10}  # the jobcenter file of 2022 runs to October
 
@@ -157,12 +157,12 @@ def test_daycare_enrolment_follows_the_latest_file_and_skips_the_missing_year(wa
 def test_a_participation_spell_a_later_file_drops_ends_in_its_last_year(warehouse):
     participants = dict(warehouse.execute(
         "select year, participants from intermediate.int_cohort__outputs "
-        "where activity_code = 'LEKTIECAFE' and year <= 2022").fetchall())
+        "where activity_code = 'HOTSPOT' and year <= 2022").fetchall())
     assert participants == {2021: 2, 2022: 1}
     spells = warehouse.execute("select person_key, active_until, is_end_unknown from intermediate.int_spells__participation "
-                               "where activity_code = 'LEKTIECAFE' order by person_key").fetchall()
+                               "where activity_code = 'HOTSPOT' order by person_key").fetchall()
     assert spells == [(ADULT, D(2027, 6, 30), False), (CHILD_A, D(2021, 12, 31), True)]
-    # the planned end (2027) and the planned start (2023) count in no year after the last file
+    # the planned end (2027) counts in no year after the last file
     (last_year,) = warehouse.execute("select max(year) from intermediate.int_cohort__outputs").fetchone()
     assert last_year == 2022
 

@@ -19,6 +19,13 @@ from exports.disclosure.gauss import suppress
 DECISION_COLUMNS = ["table_name", "cell_id", "is_primary", "is_secondary", "is_suppressed", "suppression_reason_da"]
 
 
+def _in_fixed_order(frame: pd.DataFrame) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    keys = frame.astype(str)  # every column as text: comparable whatever its type or missing values
+    return frame.loc[keys.sort_values(list(keys.columns), kind="mergesort").index].reset_index(drop=True)
+
+
 def decide(area: pd.DataFrame, language: pd.DataFrame, population: pd.DataFrame,
            geographies: pd.DataFrame, plan_areas: pd.DataFrame, threshold: int) -> pd.DataFrame:
     """One row per cell of the three published tables: whether it is hidden, and why (primary:
@@ -27,6 +34,10 @@ def decide(area: pd.DataFrame, language: pd.DataFrame, population: pd.DataFrame,
     area, language, population, geographies, plan_areas = (
         frame.astype({c: object for c in frame.columns if pd.api.types.is_string_dtype(frame[c])})
         for frame in (area, language, population, geographies, plan_areas))
+    # the greedy pass depends on the order cells are offered in: a fixed order of the rows makes
+    # the same marts give the same pattern in every refresh (DuckDB returns rows in no fixed order)
+    area, language, population, geographies, plan_areas = (
+        _in_fixed_order(frame) for frame in (area, language, population, geographies, plan_areas))
     leaves = geography_leaves(geographies, plan_areas)
     quantities = build_quantities(area, language)
     cells = (area_cells(area, leaves, quantities, threshold)

@@ -160,7 +160,8 @@ def _suppress_component(cells: list[Cell], front: set = frozenset()) -> None:
         return np.linalg.norm(span.residual(own)) <= TOLERANCE * max(np.linalg.norm(own), 1.0)
 
     candidates = [c for c in cells if not c.is_primary and not c.is_forced]
-    for cell in sorted(candidates, key=lambda c: (c.key not in front, not known_already(c), c.priority)):
+    order = sorted(candidates, key=lambda c: (c.key not in front, not known_already(c), c.priority, repr(c.key)))
+    for cell in order:
         directions = span.new_directions(columns(cell, published=True))
         if directions.shape[1] and (_determined(residuals, norms, directions).any() or (
                 singletons and _singleton_breaks(span, directions, singletons, protected))):

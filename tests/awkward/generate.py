@@ -15,11 +15,12 @@ from pathlib import Path
 import pandas as pd
 
 from ingestion.contract import source
+from ingestion.manifest import GAPS_FILE
 from ingestion.writers import write_extract
 from tests.awkward import housing, kommune, spells
 from tests.awkward.people import Config, People, simulate
 
-MANIFEST = "awkward_manifest.json"
+MANIFEST = ".awkward_manifest.json"  # a dotfile: the delivery check ignores it
 
 
 def config_for_seed(seed: int, **overrides) -> Config:
@@ -73,6 +74,9 @@ def generate(config: Config, out_dir: Path) -> Path:
         df = df.reindex(columns=[c.name for c in src.columns])
         write_extract(df, src, year, out_dir)
         written += 1
+    # the year left out is declared, as a monitoring unit must (ingestion/manifest.py)
+    gaps = ["kilde;aar;begrundelse"] + [f"{n};{y};ikke leveret (awkward seed {config.seed})" for n, y in sorted(missing)]
+    (out_dir / GAPS_FILE).write_text("\n".join(gaps) + "\n", encoding="utf-8")
     (out_dir / MANIFEST).write_text(json.dumps({
         "config": asdict(config), "files": written,
         "not_delivered": [f"{source(n).folder}/{source(n).file_name(y)}" for n, y in sorted(missing)],

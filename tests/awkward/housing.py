@@ -103,6 +103,20 @@ def housing_frames(people: People, years) -> dict[tuple[str, int], pd.DataFrame]
     return out
 
 
+def _parts_within_wholes(row: dict, source_name: str, rng) -> dict:
+    """A count the contract marks as part of another column (BEF_0_17 of BEFOLKNING) drawn as a
+    share of its whole, wholes first, and a grade or share within its range: the contract refuses
+    a part above its whole and a value above its maximum."""
+    for column in source(source_name).columns:  # the contract lists a whole before its parts
+        if not isinstance(row.get(column.name), float):
+            continue
+        if column.part_of:
+            row[column.name] = float(int(row[column.part_of] * rng.uniform(0.05, 0.9)))
+        elif column.max_value is not None and row[column.name] > column.max_value:  # a grade, a share
+            row[column.name] = round(float(rng.uniform(0.1, 0.9) * column.max_value), 1)
+    return row
+
+
 def published_frames(people: People, years) -> dict[tuple[str, int], pd.DataFrame]:
     """Plausible published tables, one row per geography the contract names."""
     rng = people.rng
@@ -118,7 +132,7 @@ def published_frames(people: People, years) -> dict[tuple[str, int], pd.DataFram
             row = {"OMRAADE": name}
             for c in dst_cols:
                 row[c] = float(int(rng.integers(1, 10) * scale / 10)) if not c.startswith("GNS") else float(rng.integers(150000, 400000))
-            rows.append(row)
+            rows.append(_parts_within_wholes(row, "dst_boligomraader", rng))
         out[("dst_boligomraader", y)] = pd.DataFrame(rows)
         if y in (2015, 2017, 2019, 2021, 2022, 2024):
             valg = {2015: "Folketingsvalg", 2017: "Kommunalvalg", 2019: "Folketingsvalg", 2021: "Kommunalvalg",
@@ -126,7 +140,8 @@ def published_frames(people: People, years) -> dict[tuple[str, int], pd.DataFram
             out[("dst_valgdeltagelse", y)] = pd.DataFrame(
                 [{"OMRAADE": n, "VALG": valg, "STEMMEBERETTIGEDE": 700.0, "AFGIVNE_STEMMER": float(rng.integers(300, 600))}
                  for n in names + ["Randers Kommune", "Hele landet"]])
-        lbf = [{"BOLIGOMRAADE": n, "AFDELINGER_MEDREGNET": None, **{c: float(rng.integers(5, 60)) for c in lbf_cols}}
+        lbf = [_parts_within_wholes({"BOLIGOMRAADE": n, "AFDELINGER_MEDREGNET": None,
+                                     **{c: float(rng.integers(5, 60)) for c in lbf_cols}}, "lbf_boligsociale_data", rng)
                for n in names + ["Helhedsplanen i alt", "Randers Kommune"]]
         out[("lbf_boligsociale_data", y)] = pd.DataFrame(lbf)
         out[("lbf_tryghedsmaaling", y)] = pd.DataFrame(

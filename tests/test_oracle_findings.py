@@ -149,3 +149,10 @@ def test_every_person_level_count_is_covered_here():
                        & catalogue.source.isin(person_sources)]
     assert set(counts.indicator_id) == {i for i, _, _ in TRUE_ZEROS} | {RESIDENTS}
 
+
+def test_a_person_month_is_at_most_one_full_time_person(warehouse):
+    # pension 12 full months (+ half-time kontanthjælp in 6 of them) and kontanthjælp 12 months:
+    # 1 full-time person on pension among 2 on a benefit, not 1 among 2.25
+    cell = _cell(warehouse, PENSION_SHARE, "GJP", "2019")
+    assert cell["numerator"] == pytest.approx(1.0) and cell["denominator"] == pytest.approx(2.0)
+    assert cell["value"] == pytest.approx(50.0)

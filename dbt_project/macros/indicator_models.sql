@@ -31,7 +31,9 @@ where false
 
 {#- The person-level indicator models (tag person_indicator), stacked and aggregated by
     int_indicator__computed_values. Each returns exactly one row per person and period with
-    the columns of person_indicator_rows. A new
+    the columns of person_indicator_rows, for every person of the indicator's population: a
+    count too (value 0 outside the group), so an area with nobody in the group has a row and
+    counts a true 0, with n the persons behind it. A new
     person-level indicator is a catalogue row plus one such model, listed here
     (tests/test_indicator_catalogue.py checks the list against the models' tags). -#}
 {% macro person_indicator_models() -%}

@@ -9,7 +9,8 @@
 --       gives) with a Kontanthjælp row in December, 'YYYY-12'. A mother whose children all live
 --       elsewhere (with the father, placed, another household) is not in the population.
 --   HP2017_OM_KONTANTHJAELP_ANTAL   persons with Kontanthjælp or a similar benefit in some month
---       of the year (one row per recipient; the count is the sum).
+--       of the year: one row per resident of a year the benefit file covers (value 1 recipient,
+--       0 not), so an area without recipients counts a true 0; the count is the sum.
 --   HP2017_OM_KONTANTHJAELP_AKTIVITETSPARAT   those recipients' benefit months: the share of
 --       them as aktivitetsparat (weight = the person's months).
 with months as (
@@ -98,6 +99,13 @@ recipients_placed as (
     select r.*
     from recipients as r
     join residents as s using (person_key, year)
+),
+
+residents_flagged as (
+    select s.person_key, s.year, r.person_key is not null as is_recipient
+    from residents as s
+    left join recipients as r using (person_key, year)
+    where s.year in (select year from benefit_years)
 )
 
 select * from kontanthjaelp_window
@@ -105,8 +113,8 @@ union all select * from mothers_december
 union all
 select
     'HP2017_OM_KONTANTHJAELP_ANTAL', person_key, cast(year as varchar), make_date(year, 1, 1), make_date(year, 12, 31),
-    year, 1.0, 1.0
-from recipients_placed
+    year, 1.0, case when is_recipient then 1.0 else 0.0 end
+from residents_flagged
 union all
 select
     'HP2017_OM_KONTANTHJAELP_AKTIVITETSPARAT', person_key, cast(year as varchar), make_date(year, 1, 1), make_date(year, 12, 31),

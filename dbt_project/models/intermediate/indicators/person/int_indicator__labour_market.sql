@@ -10,7 +10,9 @@
 --       (head count), one period per month 'YYYY-MM', stock of that year.
 --   HP2017_OM_FOERTIDSPENSION   18-64-year-olds with førtidspension in some month of the year.
 --   HP2025_PROFIL_FOERTIDSPENSION_ANDEL   førtidspension's share of the full-time persons on a
---       benefit (the residents outside employment), 18-64, calendar year.
+--       benefit (the residents outside employment), 18-64, calendar year. Both sides count a
+--       person-month at most once, as the window indicator does: a pensioner who also draws
+--       kontanthjælp in a month is one full-time person on a benefit, not two.
 with benefits as (
     select person_key, year, month, window_end_year,
            benefit_type, least(fulltime_fraction, 1.0) as fulltime_fraction
@@ -25,8 +27,10 @@ person_months as (
            -- several benefits in one month add up, but a person is at most one full-time person
            least(sum(fulltime_fraction), 1.0) as month_fulltime,
            bool_or(benefit_type = 'Førtidspension') as has_foertidspension,
-           sum(fulltime_fraction) filter (where benefit_type = 'Førtidspension') as fp_fulltime,
-           sum(fulltime_fraction) as all_fulltime
+           -- capped at 1 like month_fulltime: the pension part never exceeds the month's person
+           -- (coalesce first: least() skips a NULL and would give 1 to a month without pension)
+           least(coalesce(sum(fulltime_fraction) filter (where benefit_type = 'Førtidspension'), 0.0), 1.0)
+               as fp_fulltime
     from benefits
     group by all
 ),
@@ -77,7 +81,7 @@ year_benefits as (
            bit_or(cast(1 as bigint) << month) as benefit_month_bits,
            bool_or(has_foertidspension) as has_foertidspension,
            sum(fp_fulltime) / 12.0 as fp_fulltime,
-           sum(all_fulltime) / 12.0 as all_fulltime
+           sum(month_fulltime) / 12.0 as all_fulltime
     from person_months
     group by all
 ),

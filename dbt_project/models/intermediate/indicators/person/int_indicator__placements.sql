@@ -6,7 +6,8 @@
 -- was delivered (a missing year is a gap, not 0 placed). The child is placed in
 -- geographies by its own address in the 1 January stock of Y (the extract keeps placed
 -- children on the custody holder's address; see the catalogue note).
---   HP2017_OM_ANBRAGTE_BOERN  count of placed children
+--   HP2017_OM_ANBRAGTE_BOERN  count of placed children: one row per child 0-17 (value 1 placed,
+--       0 not), so an area with children and none placed counts a true 0 over its children
 --   HP2017_OM_ANBRAGTE_ANDEL  placed children among all residents aged 0-17 on 1 January
 with children as (
     select person_key, year, birth_date
@@ -34,10 +35,9 @@ flagged as (
 )
 
 select 'HP2017_OM_ANBRAGTE_BOERN' as indicator_id, person_key, {{ calendar_year_columns('year') }},
-       year as membership_year, 1.0 as weight, 1.0 as value
-from flagged where placed
+       year as membership_year, 1.0 as weight, case when placed then 1.0 else 0.0 end as value
+from flagged
 union all
-select 'HP2017_OM_ANBRAGTE_ANDEL', person_key, cast(year as varchar),
-       make_date(year, 1, 1), make_date(year, 12, 31),
+select 'HP2017_OM_ANBRAGTE_ANDEL', person_key, {{ calendar_year_columns('year') }},
        year, 1.0, case when placed then 1.0 else 0.0 end
 from flagged

@@ -19,18 +19,21 @@ import warnings
 import pandas as pd
 import pytest
 
+from tests.attacker_independent import attack, small_counts
+from tests.disclosure_truth import confirmed
 from tests.oracle.run_seeds import run_seed
 
 SEEDS = (0, 1, 2, 3, 4)  # each leaves out another source-year (tests/awkward/generate.config_for_seed)
 
-AWAITING_FIX: dict[str, str] = {}
-
-NEW_FINDINGS = {
-    "zero_count_absent": "a true 0 of a count (no placed children, no recipients, no children among an area's "
-                         "residents) has no mart row: an area with 0 persons in a group shows nothing, not 0",
-    "HP2025_PROFIL_FOERTIDSPENSION_ANDEL": "the denominator adds up several benefits in one month (a person counts as "
-                                           "2 full-time persons), while the sister indicators cap a person-month at 1",
+AWAITING_FIX = {
+    # Not a mart value. An area with nobody in a share's population (no children in a tiny area)
+    # has no row for that share, which tells a reader the hidden count of children there is 0;
+    # the blocking audit sees it and the refresh does not publish. Open in issue 13: publish
+    # such a cell as a hidden placeholder ('..') so that a missing row tells nothing.
+    "publish": "issue 13 (a missing row gives a hidden 0 away: the blocking audit stops publication)",
 }
+
+NEW_FINDINGS: dict[str, str] = {}  # issue 12: true zero counts and the førtidspension share, fixed
 COUNT_INDICATORS = {"HP2017_OM_ANBRAGTE_BOERN", "HP2017_OM_KONTANTHJAELP_ANTAL", "HP2025_PROFIL_BOERN_UNDER_18",
                     "HP2017_SK_KLAGESAGER", "HP2025_SAMH_UDSAETTELSER", "HP2025_SAMH_EFFEKTIVE_UDSAETTELSER",
                     "HP2025_PROFIL_LEJEMAAL", "HP2025_PROFIL_BEBOERE"}
@@ -62,7 +65,7 @@ def unexplained(found: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_marts_agree_with_the_oracle(seed, tmp_path):
-    run = run_seed(seed, tmp_path / f"seed_{seed}", repeated_assessments="repeated_assessments" not in AWAITING_FIX)
+    run = run_seed(seed, tmp_path / f"seed_{seed}")
     print(f"seed {seed}: published {run.published}, seconds {run.seconds}")
     assert run.published or "publish" in AWAITING_FIX, run.output
     left, skipped = unexplained(run.mismatches)
@@ -70,6 +73,12 @@ def test_marts_agree_with_the_oracle(seed, tmp_path):
         warnings.warn(f"seed {seed}: {len(rows)} mismatches skipped: {reason}", stacklevel=1)
     assert left.empty, "mart values that disagree with the oracle (ours vs oracle):\n" + left.to_string(index=False, max_rows=80)
     assert run.seconds["refresh"] > 0
+    if run.published:
+        # issue 13: on data it was not shaped for, the published files give no hidden cell away
+        # and show no cell of 1-2 persons (the attacker reads only the published files)
+        exports = run.work / "exports"
+        assert confirmed(run.work / "warehouse.duckdb", attack(exports)) == {}
+        assert small_counts(exports) == []
 
 
 def test_oracle_catches_a_wrong_value(tmp_path):

@@ -108,10 +108,11 @@ TRUE_ZEROS = [
 
 
 @pytest.mark.parametrize(("indicator", "geography", "population"), TRUE_ZEROS)
-def test_a_true_zero_count_is_zero_with_its_population(warehouse, indicator, geography, population):
+def test_a_true_zero_count_is_zero_over_its_population(warehouse, indicator, geography, population):
     cell = _cell(warehouse, indicator, geography, "2019")
     assert cell["value"] == 0 and cell["numerator"] == 0
-    assert cell["n"] == population and not cell["flag_missing"]
+    # n of a count is the persons it counts; the population is behind the complement
+    assert cell["n"] == 0 and not cell["flag_missing"]
     assert cell["n_persons_with"] == 0 and cell["n_persons_without"] == population
     # disclosure decides on persons: nobody in the group is no one to protect
     assert area_primary_reason(SimpleNamespace(**cell), THRESHOLD) is None
@@ -120,14 +121,14 @@ def test_a_true_zero_count_is_zero_with_its_population(warehouse, indicator, geo
 def test_a_zero_count_agrees_with_the_share_beside_it(warehouse):
     share = _cell(warehouse, PLACED_SHARE, "GLV", "2019")
     count = _cell(warehouse, PLACED_COUNT, "GLV", "2019")
-    assert share["value"] == 0 and count["value"] == 0 and count["n"] == share["n"]
+    assert share["value"] == 0 and count["value"] == 0 and count["n_persons_without"] == share["n"]
 
 
-def test_counts_with_members_keep_their_value_and_population(warehouse):
+def test_counts_with_members_keep_their_value_and_persons(warehouse):
     placed = _cell(warehouse, PLACED_COUNT, "HP2017_ALL", "2019")
-    assert placed["value"] == 1 and placed["n"] == 6  # GJP's and GLV's children
+    assert placed["value"] == 1 and placed["n"] == 1 and placed["n_persons_without"] == 5  # of GJP's and GLV's 6
     recipients = _cell(warehouse, RECIPIENTS, "GJP", "2019")
-    assert recipients["value"] == 2 and recipients["n"] == 6
+    assert recipients["value"] == 2 and recipients["n"] == 2 and recipients["n_persons_without"] == 4
     assert _cell(warehouse, CHILDREN, "RANDERS", "2020")["value"] == 6
 
 

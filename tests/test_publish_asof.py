@@ -126,7 +126,11 @@ def test_a_latest_value_in_2021_is_that_periods_value_today(then_and_now):
 def test_a_status_judged_in_2021_can_differ_from_todays(then_and_now, backfilled_2021):
     then, now = then_and_now
     # the same row, judged then and now: only a baseline measured after 2021 can tell them apart
-    differ = {key: (row, now[key]) for key, row in then.items() if row["status"] != now[key]["status"]}
+    # A cell hidden in one publication and shown in the other differs by disclosure control, not
+    # by what was known (suppression is decided per publication: issue 13 keeps it open that two
+    # publications' patterns together could give a cell away).
+    differ = {key: (row, now[key]) for key, row in then.items() if row["status"] != now[key]["status"]
+              and not row["flag_disclosure_suppressed"] and not now[key]["flag_disclosure_suppressed"]}
     assert differ
     for key, (row_then, row_now) in differ.items():
         assert end_year(row_then["baseline_period"]) > YEAR, key

@@ -103,7 +103,11 @@ aggregated as (
 )
 
 select
-    a.* exclude (person_model_no),
+    a.* exclude (person_model_no, n),
+    -- a count's n is the persons it counts (0 for a true 0), as published before count models
+    -- gave everyone in the population a row: the population is the share's n beside it, and a
+    -- count of 0 over a population of 1-2 is not a cell of 1-2 persons
+    case when c.unit = 'count' then a.n_persons_with else a.n end as n,
     {{ tojson(person_indicator_models()) | replace('"', "'") }}[a.person_model_no] as person_model,
     {{ indicator_value('a.numerator', 'a.denominator', 'c.unit', 'c.unit_factor') }} as value,
     'computed' as source_kind

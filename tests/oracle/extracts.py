@@ -58,7 +58,19 @@ class Extracts:
         """Each spell once, as the latest delivered file states it (a file restates the spells
         still open when it was extracted)."""
         s = self.stacked(name).sort_values("file_year")
-        return s.drop_duplicates(key, keep="last")
+        latest = s.drop_duplicates(key, keep="last").copy()
+        # The contract: a year's file holds every spell active at some time in that year. A spell
+        # still open in its latest file and missing from the next delivered file was therefore
+        # not active in that next file's year: it ended before it began (the day is unknown).
+        delivered = sorted(self.years(name))
+        end_col = [c for c in latest.columns if c not in key and c in ("SLUT", "UDMELDT")]
+        if end_col:
+            end = end_col[0]
+            for i, row in latest[latest[end].isna()].iterrows():
+                later = [y for y in delivered if y > row.file_year]
+                if later:
+                    latest.at[i, end] = date(later[0] - 1, 12, 31)
+        return latest
 
 
 # ---- addresses -------------------------------------------------------------------------------

@@ -46,7 +46,8 @@ def postgres_dsn():
     as_user: list[str] = []
     if os.geteuid() == 0:
         shutil.chown(data, "postgres", "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
+        # /usr/sbin is not on every PATH (a plain user PATH, cron)
+        as_user = [shutil.which("runuser") or "/usr/sbin/runuser", "-u", "postgres", "--"]
     port = _free_port()
     subprocess.run([*as_user, str(bin_dir / "initdb"), "-D", str(data / "db"), "-U", "boligmonitor",
                     "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)

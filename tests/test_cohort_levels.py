@@ -20,16 +20,13 @@ And the seed of t quantiles is checked against scipy and a textbook table.
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
 from datetime import date
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
-from test_population_marts import DBT, DBT_PROJECT, UPSTREAM
+from test_population_marts import COHORT_SELECTION, DBT_PROJECT, build_cohort_marts
 
 COHORT_YEAR = 2018
 SEED = DBT_PROJECT / "seeds" / "t_quantiles_975.csv"
@@ -95,25 +92,7 @@ def _inputs() -> dict[str, pd.DataFrame]:
 def marts(tmp_path_factory) -> duckdb.DuckDBPyConnection:
     tmp = tmp_path_factory.mktemp("cohort_levels")
     path = tmp / "warehouse.duckdb"
-    frames = _inputs()
-    con = duckdb.connect(str(path))
-    for schema in ("staging", "intermediate"):
-        con.execute(f"CREATE SCHEMA {schema}")
-    for name, columns in UPSTREAM.items():
-        con.execute(f"CREATE TABLE {name} ({columns})")
-        if name in frames:
-            con.register("frame", frames[name])
-            con.execute(f"INSERT INTO {name} SELECT * FROM frame")
-            con.unregister("frame")
-    con.close()
-    env = {**os.environ, "BOLIGMONITOR_WAREHOUSE": str(path), "DBT_TARGET_PATH": str(tmp / "target"),
-           "DBT_LOG_PATH": str(tmp / "logs"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    select = ["plans", "activities", "activities_published_2019", "activities_outcomes", "t_quantiles_975",
-              "int_spells__participation", "path:models/intermediate/cohorts", "path:models/marts/population"]
-    result = subprocess.run([str(DBT), "build", "--select", *select, "--indirect-selection", "cautious",
-                             "--profiles-dir", ".", "--vars", "{report_year: 2024, data_vintage: '2024-12-31'}"],
-                            cwd=DBT_PROJECT, env=env, capture_output=True, text=True)
-    assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}"
+    build_cohort_marts(path, _inputs(), COHORT_SELECTION)
     con = duckdb.connect(str(path), read_only=True)
     yield con
     con.close()

@@ -64,6 +64,34 @@ UPSTREAM = {
 }
 
 
+# The cohort models and the seeds they read, built on hand-made upstream tables (UPSTREAM).
+COHORT_SELECTION = ["plans", "activities", "activities_published_2019", "activities_outcomes", "t_quantiles_975",
+                    "int_spells__participation", "path:models/intermediate/cohorts", "path:models/marts/population"]
+
+
+def build_cohort_marts(path: Path, frames: dict[str, pd.DataFrame], select: list[str]) -> None:
+    """A warehouse at ``path`` whose UPSTREAM tables hold ``frames`` (the others empty), then
+    `dbt build` of ``select`` on it. The hand-made tables end in 2019; the data vintage is given,
+    as a refresh may give it."""
+    con = duckdb.connect(str(path))
+    for schema in ("staging", "intermediate"):
+        con.execute(f"CREATE SCHEMA {schema}")
+    for name, columns in UPSTREAM.items():
+        con.execute(f"CREATE TABLE {name} ({columns})")
+        if name in frames:
+            con.register("frame", frames[name])
+            con.execute(f"INSERT INTO {name} SELECT * FROM frame")
+            con.unregister("frame")
+    con.close()
+    tmp = path.parent
+    env = {**os.environ, "BOLIGMONITOR_WAREHOUSE": str(path), "DBT_TARGET_PATH": str(tmp / "target"),
+           "DBT_LOG_PATH": str(tmp / "logs"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    result = subprocess.run([str(DBT), "build", "--select", *select, "--indirect-selection", "cautious",
+                             "--profiles-dir", ".", "--vars", "{report_year: 2024, data_vintage: '2024-12-31'}"],
+                            cwd=DBT_PROJECT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}"
+
+
 def _people(prefix: str, n: int) -> list[str]:
     return [f"{prefix}{i:04d}" for i in range(n)]
 
@@ -117,29 +145,8 @@ def marts(tmp_path_factory) -> duckdb.DuckDBPyConnection:
         "intermediate.int_school__absence_pupil_year": pd.DataFrame(absence),
         "staging.stg_kommune__uu_vejledning": pd.DataFrame(uu),
     }
-    con = duckdb.connect(str(path))
-    for schema in ("staging", "intermediate"):
-        con.execute(f"CREATE SCHEMA {schema}")
-    for name, columns in UPSTREAM.items():
-        con.execute(f"CREATE TABLE {name} ({columns})")
-        if name in frames:
-            con.register("frame", frames[name])
-            con.execute(f"INSERT INTO {name} SELECT * FROM frame")
-            con.unregister("frame")
-    con.close()
-
-    env = {**os.environ, "BOLIGMONITOR_WAREHOUSE": str(path), "DBT_TARGET_PATH": str(tmp / "target"),
-           "DBT_LOG_PATH": str(tmp / "logs"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    select = ["plans", "activities", "activities_published_2019", "activities_outcomes", "t_quantiles_975",
-              "int_spells__participation", "path:models/intermediate/cohorts", "path:models/marts/population",
-              "disclosure_decisions",
-              "disclosure_population_indicator",
-              "export_population_indicator"]
-    # the hand-made tables end in 2019; the data vintage is given, as a refresh may give it
-    result = subprocess.run([str(DBT), "build", "--select", *select, "--indirect-selection", "cautious", "--profiles-dir", ".",
-                             "--vars", "{report_year: 2024, data_vintage: '2024-12-31'}"], cwd=DBT_PROJECT,
-                            env=env, capture_output=True, text=True)
-    assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}"
+    build_cohort_marts(path, frames, COHORT_SELECTION + ["disclosure_decisions", "disclosure_population_indicator",
+                                                        "export_population_indicator"])
     con = duckdb.connect(str(path), read_only=True)
     yield con
     con.close()

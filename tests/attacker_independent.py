@@ -29,6 +29,10 @@ LINKS: list = []  # the pairs of series the last attack equated, for a reader of
 RATE_FACTOR = {"pct": 100.0, "per_100": 100.0, "per_1000": 1000.0}
 CATEGORIES = ("Generel indsats (%)", "Fokuseret indsats (%)", "Særlig indsats (%)")
 YEARS = re.compile(r"^(\d{4})-(\d{4})$")
+# public knowledge from the published outcome definitions: a mean of percentages (absence) is
+# no share of persons, so its value times n counts nobody
+MEAN_OUTCOMES = set(pd.read_csv(Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "activities_outcomes.csv")
+                    .query("value_kind == 'mean'").outcome_kind)
 
 
 class System:
@@ -298,7 +302,7 @@ def small_counts(folder: Path, threshold: int = 3) -> list:
             found.append(("language", r.geography_code, r.År))
     population = pd.read_parquet(folder / "export_population_indicator.parquet")
     for r in population.itertuples():
-        share = r.unit in RATE_FACTOR and r.period_kind != "change"
+        share = r.unit in RATE_FACTOR and r.period_kind != "change" and r.outcome_kind not in MEAN_OUTCOMES
         participants = r.participants_value * r.n_participants / 100 if share else None
         comparison = r.comparison_value * r.n_comparison / 100 if share else None
         if any(small(x) for x in (r.n_cohort, r.n_participants, r.n_comparison)) or (share and any(

@@ -127,6 +127,39 @@ def test_primary_on_persons_not_on_weighted_sums():
     assert decisions.loc["FULLTIME | B | 2024", "is_primary"]
 
 
+def test_an_area_with_nobody_in_a_population_is_a_cell_that_can_be_hidden():
+    """Area A has 2 residents and no children in 2024 (children in 2023). The share of residents
+    who are children is primary there (2 persons); the children count's 0 and the empty row of
+    the placed children's share (children are its n) both say 'no children', so both must be
+    hideable cells: before, the empty row was taken as a fixed 0 (a missing row gave it away)
+    and the count's 0 was published, which gives the primary share back."""
+    residents = _totals({"A": 2, "B": 50, "C": 60}, rest=400)
+    children = {2023: _totals({"A": 3, "B": 20, "C": 25}, rest=150), 2024: _totals({"A": 0, "B": 22, "C": 24}, rest=160)}
+    placed = {2023: _totals({"A": 0, "B": 4, "C": 5}, rest=9), 2024: _totals({"A": 0, "B": 5, "C": 6}, rest=9)}
+    rows = []
+    for year in (2023, 2024):
+        period = str(year)
+        people = {g: children[year][g] for g in children[year]}
+        rows += _mart("CHILDREN", "count", "count", people, people, period)
+        rows += _mart("CHILDREN_SHARE", "pct", "share", people, {g: residents[g] for g in people}, period)
+        rows += _mart("PLACED_SHARE", "pct", "share", {g: placed[year][g] for g in people if people[g]},
+                      {g: people[g] for g in people if people[g]}, period)
+    frame = pd.DataFrame(rows)
+    empty_row = {**frame[(frame.indicator_id == "PLACED_SHARE") & (frame.geography_code == "B")].iloc[-1].to_dict(),
+                 "geography_code": "A", "numerator": None, "denominator": None, "n": None, "value": None,
+                 "n_persons_with": None, "n_persons_without": None, "delivery_gap_da": None}
+    frame = pd.concat([frame.assign(delivery_gap_da=None), pd.DataFrame([empty_row])], ignore_index=True)
+    language = pd.DataFrame(columns=["geography_code", "geography_type", "assessment_year", "n_assessed",
+                                     "n_generel", "n_fokuseret", "n_saerlig"])
+    population = pd.DataFrame(columns=["plan_code", "activity_code", "cohort_year", "outcome_kind", "period_kind",
+                                       "n_participants", "n_comparison", "participants_numerator",
+                                       "participants_value", "comparison_value", "value_kind"])
+    decisions = decide(frame, language, population, GEOGRAPHIES, PLAN_AREAS, threshold=3).set_index("cell_id")
+    assert decisions.loc["CHILDREN_SHARE | A | 2024", "is_primary"]
+    assert decisions.loc["CHILDREN | A | 2024", "is_suppressed"]
+    assert decisions.loc["PLACED_SHARE | A | 2024", "is_suppressed"]  # the empty row is a cell, and hidden
+
+
 def _cell(key, figures, primary=False, singleton=False, values=None):
     return Cell(key=key, figures=figures, values=values or [5.0] * len(figures), nonnegative=[True] * len(figures),
                 is_primary=primary, is_singleton=singleton, priority=(len(key[0]), key))

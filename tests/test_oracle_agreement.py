@@ -25,18 +25,7 @@ from tests.oracle.run_seeds import run_seed
 
 SEEDS = (0, 1, 2, 3, 4)  # each leaves out another source-year (tests/awkward/generate.config_for_seed)
 
-AWAITING_FIX = {
-    # Not a mart value. An area with nobody in a share's population (no children in a tiny area)
-    # has no row for that share, which tells a reader the hidden count of children there is 0;
-    # the blocking audit sees it and the refresh does not publish. Open in issue 13: publish
-    # such a cell as a hidden placeholder ('..') so that a missing row tells nothing.
-    "publish": "issue 13 (a missing row gives a hidden 0 away: the blocking audit stops publication)",
-    # Seed 4 publishes, and the independent attacker finds one shown cohort 'before' row with
-    # 1-2 persons behind it (HP2017 FAMILIEKLASSEN 2019, absence): the primary rule does not yet
-    # count the persons behind a cohort's before value. Open in issue 13; any other small or
-    # recovered cell still fails the test.
-    "population_before": "issue 13 (a shown cohort 'before' row of 1-2 persons on awkward data)",
-}
+AWAITING_FIX: dict[str, str] = {}  # issue 12's findings and issue 13's publication on awkward data: fixed
 
 NEW_FINDINGS: dict[str, str] = {}  # issue 12: true zero counts and the førtidspension share, fixed
 COUNT_INDICATORS = {"HP2017_OM_ANBRAGTE_BOERN", "HP2017_OM_KONTANTHJAELP_ANTAL", "HP2025_PROFIL_BOERN_UNDER_18",
@@ -83,9 +72,7 @@ def test_marts_agree_with_the_oracle(seed, tmp_path):
         # and show no cell of 1-2 persons (the attacker reads only the published files)
         exports = run.work / "exports"
         assert confirmed(run.work / "warehouse.duckdb", attack(exports)) == {}
-        small = small_counts(exports)
-        assert [c for c in small if not ("population_before" in AWAITING_FIX
-                                         and c[0] == "population" and c[-1] == "before")] == [], small
+        assert small_counts(exports) == []
 
 
 def test_oracle_catches_a_wrong_value(tmp_path):

@@ -123,12 +123,33 @@ def test_a_latest_value_in_2021_is_that_periods_value_today(then_and_now):
     assert sum(latest_now.get(key[:2], 0) > YEAR for key in latest) > 300
 
 
+def test_the_2021_publication_and_todays_hide_the_same_cells(then_and_now, backfilled_2021, published_demo):
+    """Both publications stay on disk and are read together: from the same data, a cell hidden
+    in one and shown in the other would give it away (and the relations of the two patterns
+    together could give others). Disclosure is decided on every period known by the data
+    vintage, so each publication shows a subset of one safe pattern."""
+    then, now = then_and_now
+    common = then.keys() & now.keys()
+    assert len(common) > 1000
+    differ = sorted(k for k in common if then[k]["flag_disclosure_suppressed"] != now[k]["flag_disclosure_suppressed"])
+    assert differ == [], differ[:20]
+    assert any(then[k]["flag_disclosure_suppressed"] for k in common)
+
+    def language(exports: Path) -> dict:
+        frame = duckdb.connect().execute(
+            f"SELECT * FROM read_parquet('{exports / 'export_language_assessment.parquet'}')").df()
+        return {(r["geography_code"], int(r["År"])): r["Note"] == "Skjult af diskretionshensyn"
+                for r in frame.to_dict("records")}
+
+    language_then = language(backfilled_2021["exports"] / str(YEAR))
+    language_now = language(published_demo["exports"])
+    assert language_then and all(language_now[k] == hidden for k, hidden in language_then.items())
+
+
 def test_a_status_judged_in_2021_can_differ_from_todays(then_and_now, backfilled_2021):
     then, now = then_and_now
     # the same row, judged then and now: only a baseline measured after 2021 can tell them apart
-    # A cell hidden in one publication and shown in the other differs by disclosure control, not
-    # by what was known (suppression is decided per publication: issue 13 keeps it open that two
-    # publications' patterns together could give a cell away).
+    # (both publications hide the same cells: test_the_2021_publication_and_todays_hide_the_same_cells)
     differ = {key: (row, now[key]) for key, row in then.items() if row["status"] != now[key]["status"]
               and not row["flag_disclosure_suppressed"] and not now[key]["flag_disclosure_suppressed"]}
     assert differ

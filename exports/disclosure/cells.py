@@ -135,18 +135,19 @@ def area_cells(mart: pd.DataFrame, leaves: dict, quantities: Quantities, thresho
             is_singleton=r.n == 1 or (r.unit == "count" and persons == 1),
             priority=(GEO_RANK.get(r.geography_type, 4), bool(span), -(r.n if pd.notna(r.n) else 0), r.period),
             decided_by=reason))
-    # an area without a computed value, or without a row, has nobody behind it: a reader takes
-    # it as 0 in the sums, so the solver does too
-    computed = mart[(mart.source_kind == "computed") & ~mart.period.str.match(SPAN.pattern)]
-    shown = set(zip(computed.indicator_id, computed.period, computed.geography_code, computed.value.notna()))
-    areas = [g for g, leaf in leaves.items() if leaf == frozenset([g]) and g in leaves["__areas__"]]
-    for indicator, period in set(zip(computed.indicator_id, computed.period)):
-        for area in areas:
-            if (indicator, period, area, True) in shown:
-                continue
-            figures = [figure(quantities, (kind, indicator), [area], [(period, 1.0)]) for kind in ("num", "n")]
-            cells.append(Cell(key=("area empty", indicator, area, period), figures=figures,
-                              values=[0.0, 0.0], nonnegative=[True, True], is_forced=True))
+    # a computed row without a value has nobody behind it (an undelivered year says so in words
+    # and is unknown): a reader takes it as 0 in the sums, so it is a cell of 0 that may be
+    # published as 0 or hidden like any other. The mart has such a row for every geography the
+    # indicator covers in some period, so a missing row tells nothing; a geography with no row
+    # at all (an area outside the plan) is unknown to the reader.
+    gap = mart["delivery_gap_da"].notna() if "delivery_gap_da" in mart else False
+    empty = mart[(mart.source_kind == "computed") & mart.value.isna() & ~gap & ~mart.period.str.match(SPAN.pattern)]
+    for r in empty.itertuples():
+        geo = leaves.get(r.geography_code, frozenset([r.geography_code]))
+        figures = [figure(quantities, (kind, r.indicator_id), geo, [(r.period, 1.0)]) for kind in ("num", "n")]
+        cells.append(Cell(key=("area", r.indicator_id, r.geography_code, r.period), figures=figures,
+                          values=[0.0, 0.0], nonnegative=[True, True],
+                          priority=(GEO_RANK.get(r.geography_type, 4), False, 0, r.period)))
     return cells
 
 

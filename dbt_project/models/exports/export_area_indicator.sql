@@ -24,7 +24,15 @@ rows_ as (
         -- on a hidden cell 'few persons' would tell primary from secondary suppression
         -- and a change flag (which needs enough persons) would tell it is a secondary
         m.* replace (m.flag_small_n and h.is_suppressed is null as flag_small_n,
-                     m.flag_implausible_change and h.is_suppressed is null as flag_implausible_change),
+                     m.flag_implausible_change and h.is_suppressed is null as flag_implausible_change,
+                     -- a hidden row with nobody behind it reads like any hidden row: not missing,
+                     -- and the latest period when it is the latest (else the row before it would
+                     -- be marked latest, or stale, and tell the hidden one is empty)
+                     m.flag_missing and h.is_suppressed is null as flag_missing,
+                     coalesce((m.value is not null or h.is_suppressed) and m.period_end = max(m.period_end) filter (
+                         where m.value is not null or h.is_suppressed) over (
+                         partition by m.indicator_id, m.geography_code, regexp_full_match(m.period, '\d{4}-\d{4}')),
+                         false) as is_latest_period),
         h.is_suppressed is not null as is_suppressed,
         hb.is_suppressed is not null as is_baseline_suppressed,
         case
@@ -39,6 +47,11 @@ rows_ as (
         on hb.indicator_id = m.indicator_id and hb.geography_code = m.geography_code and hb.period = m.baseline_period
     left join hidden as hr
         on hr.indicator_id = m.indicator_id and hr.geography_code = c.target_reference_geography and hr.period = m.period
+),
+
+controlled as (
+    -- stale is judged on the latest period as published
+    select * replace (flag_stale and is_latest_period as flag_stale) from rows_
 )
 
 select
@@ -68,7 +81,7 @@ select
     flag_implausible_change,
     -- the published reason names no count and no value that could be hidden elsewhere
     nullif(concat_ws(' ',
-        {{ flag_reasons_da('rows_', with_numbers=false) }},
+        {{ flag_reasons_da('controlled', with_numbers=false) }},
         case when is_suppressed then 'Tallet er skjult af hensyn til diskretionen.' end), '') as flag_reasons_da,
     baseline_period,
     case when not is_baseline_suppressed then baseline_value end as baseline_value,
@@ -85,4 +98,4 @@ select
             then 'Målet bygger på et tal, der ikke vises af hensyn til diskretionen; status er vurderet ud fra det fulde tal.'
         else status_reason
     end as status_reason
-from rows_
+from controlled

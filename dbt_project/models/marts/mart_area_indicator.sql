@@ -9,74 +9,12 @@ geographies as (
     select * from {{ ref('geographies') }}
 ),
 
-plan_geographies as (
-    -- the geographies each plan reports on: its areas, all its areas, the municipality
-    select c.indicator_id, g.geography_code
-    from catalogue as c
-    join {{ ref('plan_areas') }} as pa on pa.plan_code = c.plan_code
-    join geographies as g on g.geography_code = pa.area_code
-    union
-    select c.indicator_id, g.geography_code
-    from catalogue as c
-    join geographies as g
-        on (g.geography_type = 'plan_total' and g.plan_code = c.plan_code)
-        or g.geography_type = 'municipality'
-),
-
-values_ as (
-    select * from {{ ref('int_indicator__values') }}
-),
-
-periods as (
+rows_ as (
     -- only the periods that had ended by the report year's as-of date (macros/as_of.sql): every
     -- row, latest value, previous period, baseline, status and flag below is as known then
-    select indicator_id, period, min(period_start) as period_start, max(period_end) as period_end
-    from values_
-    group by indicator_id, period
-    having {{ is_known_as_of('max(period_end)') }}
-),
-
-scaffold as (
-    -- a row for every plan geography in every period the indicator has, so a plan area
-    -- without a value is a visible, flagged row instead of a silent gap
-    select keys.indicator_id, keys.geography_code, keys.period, p.period_start, p.period_end
-    from (
-        select pg.indicator_id, pg.geography_code, p.period
-        from plan_geographies as pg
-        join periods as p using (indicator_id)
-        union
-        select indicator_id, geography_code, period from values_
-    ) as keys
-    join periods as p using (indicator_id, period)
-),
-
-rows_ as (
-    select
-        s.indicator_id,
-        s.geography_code,
-        s.period,
-        coalesce(v.period_start, s.period_start) as period_start,
-        coalesce(v.period_end, s.period_end) as period_end,
-        v.numerator,
-        v.denominator,
-        v.n,
-        v.value,
-        v.weighted_sum_of_squares,
-        coalesce(v.source_kind, c.source_kind) as source_kind,
-        v.source_marker,
-        v.departments_included,
-        coalesce(v.is_summed_from_areas, false) as is_summed_from_areas,
-        coalesce(v.areas_missing, 0) as areas_missing,
-        v.areas_missing_da,
-        -- an undelivered source year is missing for every geography of the period, also those
-        -- the scaffold adds
-        coalesce(v.delivery_gap_da, max(v.delivery_gap_da) over (partition by s.indicator_id, s.period)) as delivery_gap_da,
-        v.years_with_value,
-        v.years_in_span,
-        v.value is null and v.source_marker is null as is_missing
-    from scaffold as s
-    join catalogue as c using (indicator_id)
-    left join values_ as v using (indicator_id, geography_code, period)
+    select * exclude (period_known_end, n_persons_with, n_persons_without)
+    from {{ ref('int_indicator__rows') }}
+    where {{ is_known_as_of('period_known_end') }}
 ),
 
 with_ci as (
@@ -216,21 +154,6 @@ flagged as (
         {{ flag_stale('s') }} as flag_stale,
         {{ flag_implausible_change('s') }} as flag_implausible_change
     from series as s
-),
-
-person_counts as (
-    -- persons behind a computed cell's numerator and its complement (disclosure control); a
-    -- span counts person-years, as its n does
-    select indicator_id, geography_code, period, n_persons_with, n_persons_without
-    from {{ ref('int_indicator__computed_values') }}
-    union all
-    select s.indicator_id, y.geography_code, s.period, sum(y.n_persons_with), sum(y.n_persons_without)
-    from (select distinct indicator_id, period from base where regexp_full_match(period, '\d{4}-\d{4}')) as s
-    join {{ ref('int_indicator__computed_values') }} as y
-        on y.indicator_id = s.indicator_id
-        and regexp_full_match(y.period, '\d{4}')
-        and cast(y.period as integer) between cast(left(s.period, 4) as integer) and cast(right(s.period, 4) as integer)
-    group by all
 )
 
 select
@@ -239,4 +162,4 @@ select
     pc.n_persons_with,
     pc.n_persons_without
 from flagged as f
-left join person_counts as pc using (indicator_id, geography_code, period)
+left join {{ ref('int_indicator__rows') }} as pc using (indicator_id, geography_code, period)

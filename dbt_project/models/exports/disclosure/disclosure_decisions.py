@@ -19,13 +19,17 @@ def model(dbt, session):
     # the other tables: a table not built has no cells.
     dbt.config(materialized="table", schema="quality")
     threshold = int(dbt.config.get("small_n_threshold") or 3)
+    # every period known by the data vintage, not only the report year's: publications for
+    # different report years from the same data then hide the same cells, so that read together
+    # they give nothing away (each shows a subset of one safe pattern)
     try:
-        catalogue = dbt.ref("int_catalogue__indicators").select("indicator_id, value_kind, unit_factor")
-        area = dbt.ref("mart_area_indicator").join(catalogue, "indicator_id").df()
+        catalogue = dbt.ref("int_catalogue__indicators").select("indicator_id, unit, value_kind, unit_factor")
+        kinds = dbt.ref("geographies").select("geography_code, geography_type")
+        area = dbt.ref("int_indicator__rows").join(catalogue, "indicator_id").join(kinds, "geography_code").df()
     except duckdb.CatalogException:
         area = pd.DataFrame(columns=AREA_COLUMNS)
     try:
-        language = dbt.ref("mart_language_assessment").df()
+        language = dbt.ref("int_language__assessment_counts").df()
     except duckdb.CatalogException:
         language = pd.DataFrame(columns=LANGUAGE_COLUMNS)
     try:

@@ -5,21 +5,46 @@ The manifest is prepared by the set-up/run command (``dbt parse``) or by ``dagst
 
 import json
 
-from dagster_dbt import DbtProject
+from dagster._record import replace
+from dagster._utils import run_with_concurrent_update_guard
+from dagster_dbt import DagsterDbtProjectPreparer, DbtCliResource, DbtProject
 
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.operations import default_report_year
+from orchestration.settings import DBT_PROJECT_DIR, dbt_executable
 
 # dbt_project/macros/incremental_years.sql reads it
 ENV_CODE_FINGERPRINT = "BOLIGMONITOR_CODE_FINGERPRINT"
-
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-dbt_project.prepare_if_dev()
 
 
 def dbt_vars(report_year: int) -> str:
     """The --vars of a refresh's dbt build; `boligmonitor prepare` parses with the same, so the
     build reuses the parse (dbt parses the whole project again when the vars differ)."""
     return json.dumps({"report_year": report_year})
+
+
+class VenvDbtPreparer(DagsterDbtProjectPreparer):
+    """`dagster dev`'s parse (prepare_if_dev) done as `boligmonitor prepare` does it: with the dbt
+    beside this Python, since the stock preparer looks `dbt` up on PATH and `make ui` runs
+    .venv/bin/dagster without .venv/bin on PATH; and with the refresh's --vars, so the refresh's
+    dbt build reuses this parse. The project has no dbt packages, so no `dbt deps`."""
+
+    def prepare(self, project: DbtProject) -> None:
+        # as the stock preparer: one parse at a time (each run process of `dagster dev` loads the
+        # definitions, so parses again); a waiter whose manifest got rewritten meanwhile skips
+        run_with_concurrent_update_guard(project.manifest_path, self._parse, project=project)
+
+    def _parse(self, project: DbtProject) -> None:
+        args = ["parse", "--quiet", "--vars", dbt_vars(default_report_year())]
+        DbtCliResource(project_dir=project, dbt_executable=str(dbt_executable())).cli(
+            args, target_path=project.target_path
+        ).wait()
+
+
+# DbtProject takes no preparer argument (only the parse's CLI args); its `preparer` field is what
+# prepare_if_dev and `dagster-dbt project prepare-and-package` call.
+dbt_project = replace(DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR),
+                      preparer=VenvDbtPreparer())
+dbt_project.prepare_if_dev()
 
 
 def code_fingerprint() -> str:

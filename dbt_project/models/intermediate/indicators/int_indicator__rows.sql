@@ -39,12 +39,25 @@ periods as (
 ),
 
 computed_geographies as (
-    -- every geography a computed indicator has a value for in some period: a period with nobody
-    -- there gets a row too, so a missing row never tells a reader the hidden count is 0
+    -- every geography a computed indicator has a value for in some period, and for an indicator
+    -- computed per area every area, plan total and (part of the) municipality: a period or an
+    -- area with nobody there gets a row too, so a missing row never tells a reader that the
+    -- hidden count is 0 (a reader takes an area without a row as 0 in its plan's total)
     select distinct v.indicator_id, v.geography_code
     from values_ as v
     join catalogue as c using (indicator_id)
     where c.source_kind = 'computed'
+    union
+    select a.indicator_id, g.geography_code
+    from (
+        select distinct v.indicator_id
+        from values_ as v
+        join catalogue as c using (indicator_id)
+        join geographies as vg using (geography_code)
+        where c.source_kind = 'computed' and vg.geography_type = 'area'
+    ) as a
+    cross join geographies as g
+    where g.geography_type in ('area', 'plan_total', 'municipality', 'municipality_excl_plan')
 ),
 
 scaffold as (

@@ -110,15 +110,18 @@ class Warehouse(dg.ConfigurableResource):
 
 def _refuse_unsafe_runs(instance: dg.DagsterInstance, run: dg.DagsterRun, plan) -> None:
     """The runs the guard cannot keep whole: steps in worker processes of their own (the
-    multiprocess executor: each would take the lock and copy the warehouse), and a re-execution
-    of some steps only (the steps an earlier run passed wrote that run's copy)."""
+    multiprocess executor: each would take the lock and copy the warehouse), a run resumed after
+    its process died (its earlier steps wrote the dead process's copy), and a re-execution of
+    some steps only (the steps an earlier run passed wrote that run's copy)."""
     workers = instance.all_logs(run.run_id, of_type={dg.DagsterEventType.STEP_WORKER_STARTING,
-                                                     dg.DagsterEventType.STEP_WORKER_STARTED})
+                                                     dg.DagsterEventType.STEP_WORKER_STARTED,
+                                                     dg.DagsterEventType.STEP_START})
     if workers:
         raise dg.Failure(
             f"The job {run.job_name} writes the warehouse and must run all its steps in one process, but this run "
-            "starts a worker process per step: give the job executor_def=dg.in_process_executor, as the "
-            "project's jobs have. Nothing was changed.")
+            "starts a worker process per step, or was resumed after its process died: give the job "
+            "executor_def=dg.in_process_executor, as the project's jobs have, and start a new run. Nothing was "
+            "changed.")
     if set(plan.step_keys_to_execute) != {step.key for step in plan.steps}:
         raise dg.Failure(
             "This run executes only some of its job's steps (a re-execution from failure?): the steps an earlier "

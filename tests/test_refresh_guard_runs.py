@@ -2,7 +2,8 @@
 launched (the UI, the schedule, `dagster job execute`, `boligmonitor run`): the run holds the
 refresh lock, writes a copy beside the warehouse, and the copy is swapped in only when every step
 passed, blocking checks included. A failed or killed run leaves the warehouse byte-identical and
-the lock free for the next run; an analyst's read-only connection never makes a run fail.
+the lock free for the next run; an analyst's read-only connection never makes a run fail. A run
+the guard cannot keep whole (a process per step, a re-execution of some steps) is refused.
 
 The mechanism is tested on a two-asset job using the project's Warehouse resource (seconds), and
 once on the real yearly_refresh job loading a hand-made three-row extract (no dbt)."""
@@ -254,4 +255,34 @@ def test_a_run_with_a_process_per_step_is_refused_and_changes_nothing(live, tmp_
     assert not result.success
     assert "must run all its steps in one process" in said, said[-2000:]
     assert _sha(live) == before and _value(live) == 1
+    _assert_released(live)
+
+
+def tiny_job_in_process() -> dg.JobDefinition:
+    """The tiny job as a code location has it (for a re-execution); the warehouse from the environment."""
+    job = dg.define_asset_job("tiny_refresh", selection=dg.AssetSelection.all(), executor_def=dg.in_process_executor)
+    defs = dg.Definitions(assets=[table, downstream], jobs=[job], resources={"warehouse": Warehouse()})
+    return defs.resolve_job_def("tiny_refresh")
+
+
+def test_a_reexecution_of_some_steps_is_refused_and_changes_nothing(live, tmp_path, monkeypatch):
+    """Re-executing some steps of an earlier run (from failure, or selected steps in the UI) would
+    swap in a warehouse without what the earlier run's other steps wrote: they wrote that run's
+    copy, which is discarded when it fails."""
+    from orchestration.settings import ENV_WAREHOUSE
+
+    monkeypatch.setenv(ENV_WAREHOUSE, str(live))
+    (tmp_path / "dagster_home").mkdir()
+    job = dg.reconstructable(tiny_job_in_process)
+    with dg.instance_for_test(temp_dir=str(tmp_path / "dagster_home")) as instance:
+        first = dg.execute_job(job, instance=instance, raise_on_error=False,
+                               run_config={"ops": {"marts__m": {"config": {"value": 2}}}})
+        assert first.success and _value(live) == 2
+        before = _sha(live)
+        again = dg.execute_job(job, instance=instance, raise_on_error=False, reexecution_options=dg.ReexecutionOptions(
+            parent_run_id=first.run_id, step_selection=["marts__e"]))
+        said = _said(again, instance)
+    assert not again.success
+    assert "executes only some of its job's steps" in said, said[-2000:]
+    assert _sha(live) == before
     _assert_released(live)

@@ -196,6 +196,22 @@ def test_a_second_run_is_refused_naming_the_first_and_a_killed_runs_lock_is_take
     _assert_released(live)
 
 
+def test_a_terminated_run_leaves_the_warehouse_byte_identical_and_frees_the_lock(live, tmp_path):
+    """Terminate in the UI sends the run's process SIGTERM: the step stops, the run ends failed."""
+    before = _sha(live)
+    hold = tmp_path / "release"
+    run = subprocess.Popen([sys.executable, "-c", HOLDER, str(live), str(hold), str(Path(__file__).parent)],
+                           cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not Path(str(hold) + ".started").exists():  # marts.m = 2 is written in its copy
+        assert run.poll() is None and time.monotonic() < deadline, "the run did not start its step"
+        time.sleep(0.1)
+    run.send_signal(signal.SIGTERM)
+    run.wait(timeout=60)
+    assert _sha(live) == before and _value(live) == 1
+    _assert_released(live)
+
+
 def test_the_yearly_refresh_job_loads_into_a_copy_while_an_analyst_reads(tmp_path, monkeypatch):
     """The real job (the UI's, the schedule's, `dagster job execute`'s): its raw load runs in the
     copy, is swapped in, and dbt's warehouse setting is left as it was."""

@@ -202,16 +202,17 @@ def main(argv: list[str] | None = None) -> int:
     # The resources read these when the definitions are imported below.
     os.environ[ENV_EXTRACTS] = str(extract_dir)
     warehouse = (args.warehouse or default_warehouse_path()).resolve()
+    os.environ[ENV_WAREHOUSE] = str(warehouse)
     os.environ[ENV_EXPORTS] = str((args.exports or default_export_dir()).resolve())
     if args.postgres_dsn:
         os.environ[ENV_POSTGRES_DSN] = args.postgres_dsn
     try:
-        # the refresh lock, and a copy of the warehouse that is swapped in only if all passes
+        # the refresh lock, and a copy of the warehouse that is swapped in only if all passes; the
+        # job's Warehouse resource joins this refresh, so the run writes the copy
         with refresh_warehouse(warehouse, say=_say) as build:
             # the delivery is checked whole before anything is written (the copy is discarded)
             if not _delivery_is_whole(extract_dir, warehouse):
                 return 1
-            os.environ[ENV_WAREHOUSE] = str(build.path)
             _say("parsing the dbt project ...")
             prepare_dbt()
             _say(f"refreshing the warehouse {warehouse} (a copy beside it, swapped in when all passed) from "
@@ -222,8 +223,6 @@ def main(argv: list[str] | None = None) -> int:
     except LockHeld as held:
         _say(f"REFRESH NOT STARTED: {held}")
         return 3
-    finally:
-        os.environ[ENV_WAREHOUSE] = str(warehouse)
     elapsed = time.perf_counter() - started
     if not ok:
         _say(f"REFRESH FAILED after {elapsed:.1f} s; the warehouse {warehouse} and the published exports in "

@@ -15,4 +15,7 @@ defs = dg.Definitions(
     jobs=[yearly_refresh_job, publish_exports_job],
     schedules=[yearly_refresh_schedule],
     resources=build_resources(),
+    # every run in one process, ad-hoc materialisations from the UI included: the Warehouse
+    # resource copies the warehouse once per run and swaps it in at the run's end
+    executor=dg.in_process_executor,
 )

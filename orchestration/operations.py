@@ -99,11 +99,8 @@ def _guarded(warehouse: Path, work: Callable[[], bool]) -> bool | None:
 
     try:
         with refresh_warehouse(warehouse, say=say) as build:
-            os.environ[ENV_WAREHOUSE] = str(build.path)  # dbt and the Dagster resources read it
-            try:
-                ok = work()
-            finally:
-                os.environ[ENV_WAREHOUSE] = str(warehouse)
+            # the Dagster runs' Warehouse resource joins this refresh: they all write build.path
+            ok = work()
             if ok:
                 build.commit()
             return ok

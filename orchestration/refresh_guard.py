@@ -8,6 +8,11 @@ name and dbt's relations stay ``warehouse``), runs there, and only when everythi
 renames the copy over the warehouse. An analyst's open connection keeps reading the old file;
 the next connection gets the new one. A refresh that fails or is killed leaves the last good
 warehouse byte-identical; its copy is discarded by the next refresh.
+
+Every Dagster run that uses the ``Warehouse`` resource goes through ``refresh_warehouse``
+(orchestration/resources.py), however it was launched. A run started inside a refresh of this
+process (``boligmonitor run``/``export``/``backfill`` hold one around their runs) works in that
+refresh's copy, and the refresh that opened it swaps it in.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from exports.locks import LockHeld, hold_lock
 
 __all__ = ["LockHeld", "WarehouseBuild", "building_path", "lock_path", "refresh_warehouse"]
 
+# the refreshes this process has open, by warehouse: a Dagster run inside one joins it
+_open: dict[str, "WarehouseBuild"] = {}
 
 
 def lock_path(warehouse: Path) -> Path:
@@ -37,10 +44,11 @@ def _wal(path: Path) -> Path:
 
 
 class WarehouseBuild:
-    """The copy a refresh writes; ``commit()`` swaps it in."""
+    """The copy a refresh writes; ``commit()`` swaps it in. ``owned`` is False for a refresh
+    that joined one already open in this process: the one that opened it commits."""
 
-    def __init__(self, warehouse: Path):
-        self.warehouse, self.path = warehouse, building_path(warehouse)
+    def __init__(self, warehouse: Path, owned: bool = True):
+        self.warehouse, self.path, self.owned = warehouse, building_path(warehouse), owned
 
     def start(self) -> None:
         shutil.rmtree(self.path.parent, ignore_errors=True)  # a killed refresh's copy
@@ -55,6 +63,10 @@ class WarehouseBuild:
 
         from orchestration.settings import duckdb_config
 
+        if not self.owned:
+            raise RuntimeError(f"the refresh that opened {self.path} swaps it in, not one that joined it")
+        if not self.path.exists():  # nothing was written (and there was no warehouse to copy)
+            return
         # everything into the file itself, so no WAL has to move with it
         duckdb.connect(str(self.path), config=duckdb_config()).execute("CHECKPOINT").close()
         # an old WAL beside the new file would be replayed into it; its changes are in the copy
@@ -67,16 +79,25 @@ class WarehouseBuild:
 
 
 @contextmanager
-def refresh_warehouse(warehouse: Path, say: Callable[[str], None] | None = None) -> Iterator[WarehouseBuild]:
+def refresh_warehouse(warehouse: Path, say: Callable[[str], None] | None = None,
+                      command: str | None = None) -> Iterator[WarehouseBuild]:
     """Hold the refresh lock and a fresh copy of the warehouse for the whole refresh. The caller
     points everything at ``build.path`` and calls ``build.commit()`` when the refresh passed;
     otherwise the copy is dropped and the warehouse stays as it was. Raises LockHeld at once
-    when another refresh holds the lock."""
-    warehouse = Path(warehouse)
-    with hold_lock(lock_path(warehouse), f"A refresh of {warehouse}", say=say):
+    when another refresh holds the lock (``command`` names this one in the lock file). Inside a
+    refresh this process already has open on the same warehouse, yields that refresh's copy,
+    not owned."""
+    warehouse = Path(warehouse).resolve()
+    key = str(warehouse)
+    if key in _open:
+        yield WarehouseBuild(warehouse, owned=False)
+        return
+    with hold_lock(lock_path(warehouse), f"A refresh of {warehouse}", command=command, say=say):
         build = WarehouseBuild(warehouse)
         build.start()
+        _open[key] = build
         try:
             yield build
         finally:
+            del _open[key]
             build.discard()

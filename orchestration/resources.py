@@ -1,4 +1,12 @@
-"""Configuration as resources: the warehouse file, the extract folder and the export folder."""
+"""Configuration as resources: the warehouse file, the extract folder and the export folder.
+
+The ``Warehouse`` resource is also every run's refresh guard (orchestration/refresh_guard.py),
+whether the run was launched from the UI, the schedule, ``dagster job execute`` or
+``boligmonitor``: it takes the refresh lock when the run starts, hands the steps a Warehouse on a
+copy beside the warehouse, and when the run ends swaps the copy in only if every step passed
+(a failed blocking check fails its step). A failed, cancelled or killed run leaves the warehouse
+byte-identical, and a killed run's lock is freed by the kernel. This needs the whole run in one
+process (the in-process executor): steps in processes of their own would each take the lock."""
 
 from __future__ import annotations
 
@@ -12,6 +20,7 @@ import duckdb
 from dagster_dbt import DbtCliResource
 
 from orchestration.dbt_project import dbt_project
+from orchestration.refresh_guard import refresh_warehouse
 from orchestration.settings import (
     ENV_WAREHOUSE,
     dbt_executable,
@@ -21,12 +30,11 @@ from orchestration.settings import (
     default_warehouse_path,
 )
 
-
 class Warehouse(dg.ConfigurableResource):
     """The DuckDB warehouse and the folders the refresh reads from and publishes to.
 
     Empty fields fall back to the environment (BOLIGMONITOR_*) at run time, then to the
-    defaults under var/ and exports/published/."""
+    defaults under var/ and exports/published/. In a run, ``path`` is the run's copy."""
 
     path: str = ""
     extract_dir: str = ""
@@ -45,6 +53,35 @@ class Warehouse(dg.ConfigurableResource):
         return self.export_dir or str(default_export_dir())
 
     @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[Warehouse]:
+        run, instance = context.run, context.instance
+        if run is None or instance is None:  # built outside a run (a test, a script): the file itself
+            yield self
+            return
+        plan = instance.get_execution_plan_snapshot(run.execution_plan_snapshot_id)
+        _refuse_unsafe_runs(instance, run, plan)
+        warehouse = Path(self.db_path).resolve()
+        with refresh_warehouse(warehouse, say=context.log.warning,
+                               command=f"Dagster run {run.run_id} of job {run.job_name}") as build:
+            if build.owned:
+                context.log.info(f"this run writes a copy of {warehouse} ({build.path}), swapped in when every "
+                                 "step has passed")
+            else:
+                context.log.info(f"this run writes the copy {build.path} of the refresh that started it (boligmonitor), "
+                                 "which swaps it in when all its runs have passed")
+            # the folders as they resolve now: the run sees one extract and one export folder
+            yield Warehouse(path=str(build.path), extract_dir=self.extracts, export_dir=self.exports)
+            if not build.owned:
+                return  # the refresh around this run (boligmonitor) swaps its copy in
+            not_passed = _steps_not_passed(instance, run.run_id, plan.step_keys_to_execute)
+            if not_passed:
+                context.log.warning(f"the warehouse {warehouse} is unchanged: step(s) {', '.join(not_passed)} did "
+                                    "not pass; this run's copy is discarded")
+                return
+            build.commit()
+            context.log.info(f"every step passed: the warehouse {warehouse} is now this run's copy")
+
+    @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         # One short-lived connection per step: DuckDB allows a single writing process, and
         # dbt (a subprocess) needs the file free while it runs.
@@ -55,9 +92,48 @@ class Warehouse(dg.ConfigurableResource):
         finally:
             con.close()
 
-    def export_to_dbt(self) -> None:
-        """dbt reads the warehouse path from the environment (profiles.yml)."""
+    @contextmanager
+    def dbt_environment(self) -> Iterator[None]:
+        """dbt reads the warehouse path from the environment (profiles.yml): the run's copy while
+        dbt runs, and what it was before afterwards (a later run in this process resolves its
+        warehouse from it)."""
+        before = os.environ.get(ENV_WAREHOUSE)
         os.environ[ENV_WAREHOUSE] = self.db_path
+        try:
+            yield
+        finally:
+            if before is None:
+                os.environ.pop(ENV_WAREHOUSE, None)
+            else:
+                os.environ[ENV_WAREHOUSE] = before
+
+
+def _refuse_unsafe_runs(instance: dg.DagsterInstance, run: dg.DagsterRun, plan) -> None:
+    """The runs the guard cannot keep whole: steps in worker processes of their own (the
+    multiprocess executor: each would take the lock and copy the warehouse), a run resumed after
+    its process died (its earlier steps wrote the dead process's copy), and a re-execution of
+    some steps only (the steps an earlier run passed wrote that run's copy)."""
+    workers = instance.all_logs(run.run_id, of_type={dg.DagsterEventType.STEP_WORKER_STARTING,
+                                                     dg.DagsterEventType.STEP_WORKER_STARTED,
+                                                     dg.DagsterEventType.STEP_START})
+    if workers:
+        raise dg.Failure(
+            f"The job {run.job_name} writes the warehouse and must run all its steps in one process, but this run "
+            "starts a worker process per step, or was resumed after its process died: give the job "
+            "executor_def=dg.in_process_executor, as the project's jobs have, and start a new run. Nothing was "
+            "changed.")
+    if set(plan.step_keys_to_execute) != {step.key for step in plan.steps}:
+        raise dg.Failure(
+            "This run executes only some of its job's steps (a re-execution from failure?): the steps an earlier "
+            "run passed wrote that run's copy of the warehouse, which was discarded when it failed. Re-execute "
+            "all steps, or materialise the assets you need. Nothing was changed.")
+
+
+def _steps_not_passed(instance: dg.DagsterInstance, run_id: str, step_keys: list[str]) -> list[str]:
+    """The run's steps that did not end in success so far: failed, skipped or never reached."""
+    passed = {record.step_key for record in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_SUCCESS)}
+    failed = {record.step_key for record in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_FAILURE)}
+    return sorted((set(step_keys) - passed) | failed)
 
 
 def build_resources() -> dict[str, object]:

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import dagster as dg
 
+# Every run of these jobs holds the warehouse's refresh lock (the Warehouse resource), so a second
+# run at the same time is refused. Runs carrying this tag queue one at a time instead (a backfill
+# over report years in the UI) when the instance's dagster.yaml limits it to 1:
+#   concurrency: {runs: {tag_concurrency_limits: [{key: "boligmonitor/warehouse", limit: 1}]}}
+WAREHOUSE_RUN_TAG = {"boligmonitor/warehouse": "refresh"}
+
 yearly_refresh_job = dg.define_asset_job(
     name="yearly_refresh",
     selection=dg.AssetSelection.all(),
-    # One process writes the DuckDB file at a time: run the steps in-process, in order.
+    # One process writes the DuckDB file at a time, and the Warehouse resource copies the
+    # warehouse once per run and swaps it in at the run's end: run the steps in-process, in order.
     executor_def=dg.in_process_executor,
+    tags=WAREHOUSE_RUN_TAG,
     description="Validate and load every extract, build and test the warehouse, publish the exports.",
 )
 
@@ -32,7 +40,10 @@ publish_exports_job = dg.define_asset_job(
     name="publish_exports",
     selection=(dg.AssetSelection.groups("marts", "quality", "exports", "published") | dg.AssetSelection.tag("as_of", ""))
     - dg.AssetSelection.assets(dg.AssetKey(["quality", "fidelity_published_values"])),
+    # it rebuilds the marts and the exports schema: the same lock and copy as the refresh, so an
+    # analyst reading the warehouse never blocks it and a failed year leaves the warehouse as it was
     executor_def=dg.in_process_executor,
+    tags=WAREHOUSE_RUN_TAG,
     config=report_year_config,
     description="Rebuild the marts as of the report year and the exports schema, check them, then publish the year.",
 )

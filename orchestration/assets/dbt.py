@@ -51,11 +51,11 @@ class DbtRefreshConfig(dg.Config):
 )
 def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse,
                          config: DbtRefreshConfig):
-    warehouse.export_to_dbt()
     # read by the incremental models at run time only, so it never invalidates dbt's parse;
     # set for this build only (a dbt run later in this process may see another project)
     os.environ[ENV_CODE_FINGERPRINT] = code_fingerprint()
     try:
-        yield from dbt.cli(["build", "--vars", dbt_vars(config.report_year)], context=context).stream()
+        with warehouse.dbt_environment():  # dbt builds the run's copy of the warehouse
+            yield from dbt.cli(["build", "--vars", dbt_vars(config.report_year)], context=context).stream()
     finally:
         del os.environ[ENV_CODE_FINGERPRINT]

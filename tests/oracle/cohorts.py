@@ -12,7 +12,8 @@ import pandas as pd
 from tests.oracle.extracts import SEEDS, Extracts, age_on
 
 
-def cohort_sizes(ex: Extracts, res: pd.DataFrame, as_of: date = date(2025, 12, 31)) -> pd.DataFrame:
+def cohort_members(ex: Extracts, res: pd.DataFrame, as_of: date = date(2025, 12, 31)) -> pd.DataFrame:
+    """One row per followed person: plan_code, activity_code, cohort_year, person, outcome_kind."""
     acts = pd.read_csv(SEEDS / "activities.csv", dtype=str)
     acts = acts[acts.participant_kind.isin(["person", "parent"])]
     plans = pd.read_csv(SEEDS / "plans.csv", dtype=str)
@@ -23,7 +24,7 @@ def cohort_sizes(ex: Extracts, res: pd.DataFrame, as_of: date = date(2025, 12, 3
         spells.loc[inside, "plan_code"] = p.plan_code
     spells = spells[spells.plan_code.notna() & (spells.START <= as_of)]
     people = res.drop_duplicates("person")[["person", "FOEDSELSDATO", "MOR_PNR_PSEUDO", "FAR_PNR_PSEUDO"]]
-    rows = []
+    frames = []
     for a in acts.itertuples():
         s = spells[(spells.AKTIVITET == a.activity_code) & (spells.plan_code == a.plan_code)]
         first = s.groupby("PNR_PSEUDO").START.min().reset_index()
@@ -32,7 +33,11 @@ def cohort_sizes(ex: Extracts, res: pd.DataFrame, as_of: date = date(2025, 12, 3
             kids["age"] = [int(age_on(pd.Series([b]), date(d.year, 1, 1)).iloc[0]) for b, d in zip(kids.FOEDSELSDATO, kids.START)]
             kids = kids[kids.age.between(int(a.child_age_min), int(a.child_age_max))]
             first = kids.groupby("person").START.min().reset_index().rename(columns={"person": "PNR_PSEUDO"})
-        first["cohort_year"] = [d.year for d in first.START]
-        for y, g in first.groupby("cohort_year"):
-            rows.append((a.plan_code, a.activity_code, int(y), len(g)))
-    return pd.DataFrame(rows, columns=["plan_code", "activity_code", "cohort_year", "n_cohort"])
+        frames.append(pd.DataFrame({"plan_code": a.plan_code, "activity_code": a.activity_code, "outcome_kind": a.outcome_kind,
+                                    "person": first.PNR_PSEUDO.to_numpy(), "cohort_year": [d.year for d in first.START]}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def cohort_sizes(ex: Extracts, res: pd.DataFrame, as_of: date = date(2025, 12, 31)) -> pd.DataFrame:
+    m = cohort_members(ex, res, as_of)
+    return m.groupby(["plan_code", "activity_code", "cohort_year"]).size().rename("n_cohort").reset_index()

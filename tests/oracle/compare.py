@@ -68,3 +68,29 @@ def cohort_mismatches(warehouse: Path, oracle: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"indicator_id": "cohort:" + bad.plan_code + ":" + bad.activity_code, "geography_code": "",
                          "period": bad.cohort_year.astype(str), "field": "n_cohort",
                          "ours": bad.n_cohort_ours, "oracle": bad.n_cohort_oracle})
+
+
+def cohort_outcome_mismatches(warehouse: Path, oracle: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Every cohort cell (plan × activity × cohort year × period kind) of the outcome kinds the
+    oracle covers: each field of tests.oracle.cohort_outcomes.FIELDS that differs, and a cell one
+    side has and the other not. Returns (mismatches in the layout above, cells compared)."""
+    from tests.oracle.cohort_outcomes import FIELDS, KEY
+
+    kinds = sorted(oracle.outcome_kind.unique())
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        ours = con.execute(f"select {', '.join(KEY + FIELDS)} from marts.mart_population_indicator "
+                           f"where outcome_kind in (select unnest(?))", [kinds]).df()
+    m = ours.merge(oracle, on=KEY, how="outer", suffixes=("_ours", "_oracle"), indicator=True)
+    out = []
+    for field in FIELDS + ["row"]:
+        if field == "row":
+            bad = m._merge != "both"
+            a, b = (m._merge != "right_only").astype(float), (m._merge != "left_only").astype(float)
+        else:
+            a, b = m[f"{field}_ours"], m[f"{field}_oracle"]
+            bad = ~_close(a, b) & (m._merge == "both")
+        sel = m[bad]
+        out.append(pd.DataFrame({"indicator_id": "cohort:" + sel.plan_code + ":" + sel.activity_code + ":" + sel.outcome_kind,
+                                 "geography_code": sel.period_kind, "period": sel.cohort_year.astype(str),
+                                 "field": field, "ours": a[bad], "oracle": b[bad]}))
+    return pd.concat(out, ignore_index=True), int((m._merge == "both").sum())

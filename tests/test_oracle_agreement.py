@@ -3,7 +3,9 @@
 For each seed: tests/awkward generates a municipality the models were not shaped on, `boligmonitor
 run` refreshes it (a subprocess with its own DAGSTER_HOME), tests/oracle computes every computed
 indicator × geography × period from the extract files with plain pandas, and the two must agree
-on value, numerator and denominator; the refresh must publish.
+on value, numerator and denominator; the same for the population marts' cohort sizes, every
+cohort cell's n, values, matched comparison, difference and interval (six outcome kinds) and the
+activities' outputs; the refresh must publish.
 
 AWAITING_FIX holds the disagreements that issue 12's known findings explain (each checked by
 recomputing the oracle with the wrong reading the finding describes, which then reproduces the

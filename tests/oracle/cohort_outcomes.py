@@ -147,8 +147,8 @@ def eviction_panel(ex: Extracts, res: pd.DataFrame) -> pd.DataFrame:
     return _panel(r.person, r.year, [date(y, 9, 30) for y in r.year], value)
 
 
-PANELS = {"eviction": eviction_panel, "absence": absence_panel, "language": language_panel, "youth_school": youth_school_panel,
-          "benefit": benefit_panel, "youth_education": youth_education_panel}
+PANELS = {"absence": absence_panel, "language": language_panel, "youth_school": youth_school_panel,
+          "benefit": benefit_panel, "youth_education": youth_education_panel, "eviction": eviction_panel}
 
 
 def _age_band(age: pd.Series) -> pd.Series:

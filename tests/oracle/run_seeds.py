@@ -20,8 +20,9 @@ import pandas as pd
 
 from bench import stages
 from tests.awkward.generate import config_for_seed, generate
-from tests.oracle.cohorts import cohort_sizes
-from tests.oracle.compare import cohort_mismatches, mart_values, mismatches
+from tests.oracle.cohort_outcomes import cohort_outcomes
+from tests.oracle.cohorts import cohort_outputs, cohort_sizes
+from tests.oracle.compare import cohort_mismatches, cohort_outcome_mismatches, mart_values, mismatches, output_mismatches
 from tests.oracle.compute import expected
 from tests.oracle.extracts import Extracts, residents
 
@@ -34,6 +35,8 @@ class SeedRun:
     output: str
     seconds: dict
     work: Path
+    cohort_cells: int = 0  # cohort cells (activity × cohort year × outcome × period) compared
+    output_rows: int = 0  # activity outputs (plan × activity × year) compared
 
 
 def run_seed(seed: int, work: Path, **config) -> SeedRun:
@@ -61,10 +64,14 @@ def run_seed(seed: int, work: Path, **config) -> SeedRun:
     oracle = expected(extracts)
     found = mismatches(mart_values(warehouse), oracle)
     ex = Extracts(extracts)
-    found = pd.concat([found, cohort_mismatches(warehouse, cohort_sizes(ex, residents(ex)))], ignore_index=True)
+    res = residents(ex)
+    outcomes, cells = cohort_outcome_mismatches(warehouse, cohort_outcomes(ex, res))
+    outputs = cohort_outputs(ex)
+    found = pd.concat([found, cohort_mismatches(warehouse, cohort_sizes(ex, res)), outcomes, output_mismatches(warehouse, outputs)],
+                      ignore_index=True)
     t3 = time.perf_counter()
     return SeedRun(seed, found, done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:],
-                   {"generate": round(t1 - t0, 1), "refresh": round(t2 - t1, 1), "oracle": round(t3 - t2, 1)}, work)
+                   {"generate": round(t1 - t0, 1), "refresh": round(t2 - t1, 1), "oracle": round(t3 - t2, 1)}, work, cells, len(outputs))
 
 
 def main() -> None:
@@ -80,7 +87,8 @@ def main() -> None:
         run = run_seed(seed, Path(args.work) / f"seed_{seed}")
         left, skipped = unexplained(run.mismatches)
         summary.append({"seed": seed, "published": run.published, "mismatches": len(run.mismatches),
-                        "explained": len(skipped), "unexplained": len(left), **run.seconds})
+                        "explained": len(skipped), "unexplained": len(left), "cohort_cells": run.cohort_cells, "output_rows": run.output_rows,
+                        **run.seconds})
         print(f"seed {seed}: {summary[-1]}", flush=True)
         if len(left):
             print(left.to_string(index=False, max_rows=60), flush=True)

@@ -48,6 +48,16 @@ PLACED = _totals({"A": 2, "B": 5, "C": 6}, rest=9)
 CHILDREN = _totals({"A": 40, "B": 50, "C": 60}, rest=300)
 
 
+def _no_other_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """An empty language table and an empty cohort table, for cases about the area table alone."""
+    language = pd.DataFrame(columns=["geography_code", "geography_type", "assessment_year", "n_assessed",
+                                     "n_generel", "n_fokuseret", "n_saerlig"])
+    population = pd.DataFrame(columns=["plan_code", "activity_code", "cohort_year", "outcome_kind", "period_kind",
+                                       "n_participants", "n_comparison", "participants_numerator",
+                                       "participants_value", "comparison_value", "value_kind"])
+    return language, population
+
+
 def _area_frame() -> pd.DataFrame:
     rows = (_mart("PLACED", "count", "count", PLACED, PLACED)
             + _mart("PLACED_SHARE", "pct", "share", PLACED, CHILDREN)
@@ -96,12 +106,7 @@ def test_a_count_and_its_share_leak_under_the_old_rules(tmp_path):
 
 def test_the_solver_hides_a_pattern_the_attacker_cannot_break(tmp_path):
     area = _area_frame()
-    empty = pd.DataFrame(columns=["geography_code", "geography_type", "assessment_year", "n_assessed",
-                                  "n_generel", "n_fokuseret", "n_saerlig"])
-    population = pd.DataFrame(columns=["plan_code", "activity_code", "cohort_year", "outcome_kind", "period_kind",
-                                       "n_participants", "n_comparison", "participants_numerator",
-                                       "participants_value", "comparison_value", "value_kind"])
-    decisions = decide(area, empty, population, GEOGRAPHIES, PLAN_AREAS, threshold=3)
+    decisions = decide(area, *_no_other_tables(), GEOGRAPHIES, PLAN_AREAS, threshold=3)
     hidden = {tuple(c.split(" | ")[:2]) for c in decisions.loc[decisions.is_suppressed, "cell_id"]}
     assert ("PLACED", "A") in hidden and ("PLACED_SHARE", "A") in hidden
     assert attack(_publish(area, hidden, tmp_path / "solved")) == {}
@@ -117,12 +122,7 @@ def test_primary_on_persons_not_on_weighted_sums():
     frame = pd.DataFrame(rows)
     frame["n_persons_with"] = frame.geography_code.map({"A": 40, "B": 2, "C": 80, "P_ALL": 122, "KOM": 300,
                                                         "KOM_EXCL_P": 178})
-    empty = pd.DataFrame(columns=["geography_code", "geography_type", "assessment_year", "n_assessed",
-                                  "n_generel", "n_fokuseret", "n_saerlig"])
-    population = pd.DataFrame(columns=["plan_code", "activity_code", "cohort_year", "outcome_kind", "period_kind",
-                                       "n_participants", "n_comparison", "participants_numerator",
-                                       "participants_value", "comparison_value", "value_kind"])
-    decisions = decide(frame, empty, population, GEOGRAPHIES, PLAN_AREAS, threshold=3).set_index("cell_id")
+    decisions = decide(frame, *_no_other_tables(), GEOGRAPHIES, PLAN_AREAS, threshold=3).set_index("cell_id")
     assert not decisions.loc["FULLTIME | A | 2024", "is_primary"]
     assert decisions.loc["FULLTIME | B | 2024", "is_primary"]
 
@@ -149,12 +149,7 @@ def test_an_area_with_nobody_in_a_population_is_a_cell_that_can_be_hidden():
                  "geography_code": "A", "numerator": None, "denominator": None, "n": None, "value": None,
                  "n_persons_with": None, "n_persons_without": None, "delivery_gap_da": None}
     frame = pd.concat([frame.assign(delivery_gap_da=None), pd.DataFrame([empty_row])], ignore_index=True)
-    language = pd.DataFrame(columns=["geography_code", "geography_type", "assessment_year", "n_assessed",
-                                     "n_generel", "n_fokuseret", "n_saerlig"])
-    population = pd.DataFrame(columns=["plan_code", "activity_code", "cohort_year", "outcome_kind", "period_kind",
-                                       "n_participants", "n_comparison", "participants_numerator",
-                                       "participants_value", "comparison_value", "value_kind"])
-    decisions = decide(frame, language, population, GEOGRAPHIES, PLAN_AREAS, threshold=3).set_index("cell_id")
+    decisions = decide(frame, *_no_other_tables(), GEOGRAPHIES, PLAN_AREAS, threshold=3).set_index("cell_id")
     assert decisions.loc["CHILDREN_SHARE | A | 2024", "is_primary"]
     assert decisions.loc["CHILDREN | A | 2024", "is_suppressed"]
     assert decisions.loc["PLACED_SHARE | A | 2024", "is_suppressed"]  # the empty row is a cell, and hidden

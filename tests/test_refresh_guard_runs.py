@@ -249,11 +249,15 @@ def test_the_yearly_refresh_job_loads_into_a_copy_while_an_analyst_reads(tmp_pat
     _assert_released(warehouse)
 
 
-def tiny_job_with_a_process_per_step() -> dg.JobDefinition:
-    """The tiny job on Dagster's multiprocess executor; the warehouse from the environment."""
-    job = dg.define_asset_job("tiny_refresh", selection=dg.AssetSelection.all(), executor_def=dg.multiprocess_executor)
+def _tiny_job(executor: dg.ExecutorDefinition) -> dg.JobDefinition:
+    job = dg.define_asset_job("tiny_refresh", selection=dg.AssetSelection.all(), executor_def=executor)
     defs = dg.Definitions(assets=[table, downstream], jobs=[job], resources={"warehouse": Warehouse()})
     return defs.resolve_job_def("tiny_refresh")
+
+
+def tiny_job_with_a_process_per_step() -> dg.JobDefinition:
+    """The tiny job on Dagster's multiprocess executor; the warehouse from the environment."""
+    return _tiny_job(dg.multiprocess_executor)
 
 
 def test_a_run_with_a_process_per_step_is_refused_and_changes_nothing(live, tmp_path, monkeypatch):
@@ -276,9 +280,7 @@ def test_a_run_with_a_process_per_step_is_refused_and_changes_nothing(live, tmp_
 
 def tiny_job_in_process() -> dg.JobDefinition:
     """The tiny job as a code location has it (for a re-execution); the warehouse from the environment."""
-    job = dg.define_asset_job("tiny_refresh", selection=dg.AssetSelection.all(), executor_def=dg.in_process_executor)
-    defs = dg.Definitions(assets=[table, downstream], jobs=[job], resources={"warehouse": Warehouse()})
-    return defs.resolve_job_def("tiny_refresh")
+    return _tiny_job(dg.in_process_executor)
 
 
 def test_a_reexecution_of_some_steps_is_refused_and_changes_nothing(live, tmp_path, monkeypatch):

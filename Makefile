@@ -25,6 +25,7 @@ test: $(STAMP) system-deps
 ui: $(STAMP)
 	$(BIN)/boligmonitor prepare
 	mkdir -p var/dagster_home
+	cp -n orchestration/dagster.yaml var/dagster_home/dagster.yaml
 	DAGSTER_HOME=$(CURDIR)/var/dagster_home $(BIN)/dagster dev -w workspace.yaml
 
 # Measure the refresh (Randers and national scale) and rewrite docs/performance.md.

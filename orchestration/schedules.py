@@ -6,7 +6,8 @@ import dagster as dg
 
 # Every run of these jobs holds the warehouse's refresh lock (the Warehouse resource), so a second
 # run at the same time is refused. Runs carrying this tag queue one at a time instead (a backfill
-# over report years in the UI) when the instance's dagster.yaml limits it to 1:
+# over report years in the UI) when the instance's dagster.yaml limits it to 1 (orchestration/dagster.yaml,
+# which `make ui` puts in var/dagster_home):
 #   concurrency: {runs: {tag_concurrency_limits: [{key: "boligmonitor/warehouse", limit: 1}]}}
 WAREHOUSE_RUN_TAG = {"boligmonitor/warehouse": "refresh"}
 

@@ -129,7 +129,7 @@ _upstream("quality.disclosure_population_indicator",
 
 MODELS = ["geographies", "plan_areas", "int_indicator__kontanthjaelp", "int_school__absence_pupil_year",
           "int_indicator__school_absence", "int_area__geographies", "mart_area_profile", "int_language__assessments",
-          "int_indicator__language", "mart_language_assessment"]
+          "int_indicator__language", "int_language__assessment_counts", "mart_language_assessment"]
 
 
 def _dbt(tmp: Path, path: Path, command: str, *args: str) -> subprocess.CompletedProcess:

@@ -23,3 +23,10 @@
 {% macro latest_complete_year() -%}
     (year({{ as_of_date() }} + 1) - 1)
 {%- endmacro %}
+
+{#- Whether a period had ended by the data vintage, whatever the report year (no vintage: every
+    period; least() in as_of_date() ignores a missing vintage the same way): what disclosure
+    control decides on, so all report years' publications share one pattern. -#}
+{% macro is_known_by_vintage(period_end) -%}
+    ({{ period_end }} <= coalesce({{ data_vintage() }}, date '9999-12-31'))
+{%- endmacro %}

@@ -35,7 +35,7 @@ periods as (
     select indicator_id, period, min(period_start) as period_start, max(period_end) as period_end
     from values_
     group by indicator_id, period
-    having max(period_end) <= {{ data_vintage() }}
+    having {{ is_known_by_vintage('max(period_end)') }}
 ),
 
 computed_geographies as (

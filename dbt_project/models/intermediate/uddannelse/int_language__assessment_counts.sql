@@ -9,7 +9,7 @@ with assessments as (
     select * from {{ ref('int_language__assessments') }}
     -- one assessment per child and year (is_counted, int_language__assessments)
     where is_presumed_need and is_counted
-      and {{ calendar_year_end('assessment_year') }} <= {{ data_vintage() }}
+      and {{ is_known_by_vintage(calendar_year_end('assessment_year')) }}
 ),
 
 membership as (

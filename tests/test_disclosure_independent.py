@@ -181,6 +181,19 @@ def test_gauss_a_shown_zero_total_gives_its_parts_away():
     assert recoverable(cells) == []
 
 
+def test_gauss_a_secondary_gives_no_figure_back():
+    """A span hidden as a secondary (its value would fix a primary) also shows a pooled
+    numerator, which the published parts already fix: the self-check must see that figure (it
+    saw only the value), so the next pass offers the span first and hides a part instead."""
+    w, a, b, v = ({("x", k): 1.0} for k in "wabv")
+    cells = [_cell(("w",), [w]), _cell(("a",), [a]), _cell(("b",), [b]),
+             _cell(("y",), [{**v, **w}], primary=True),
+             _cell(("xspan",), [v, {**a, **b}])]
+    suppress(cells)
+    assert recoverable(cells) == []
+    assert cells[0].decided_by == "secondary" and cells[4].decided_by is None
+
+
 def test_gauss_always_finds_a_pattern_on_awkward_data():
     """Every cell primary but the totals, nested relations, spans: the solver never fails, and
     what it publishes gives nothing back (ordinary data always publishes)."""

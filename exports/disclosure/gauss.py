@@ -202,8 +202,8 @@ def _fixes_beyond_own(span: _Span, own: np.ndarray, protected: np.ndarray, fixed
 
 
 def recoverable(cells: list[Cell]) -> list[tuple]:
-    """Self-check after suppress(): hidden cells whose value figure lies in the span of the
-    published figures (must be none)."""
+    """Self-check after suppress(): hidden cells with a figure in the span of the published
+    figures (must be none)."""
     found = []
     for component in _components(cells):
         index = {k: i for i, k in enumerate(sorted({k for c in component for f in c.figures for k in f}, key=repr))}
@@ -224,11 +224,15 @@ def recoverable(cells: list[Cell]) -> list[tuple]:
         if vectors:
             u, sv, _ = np.linalg.svd(published, full_matrices=False)
             span.basis = u[:, sv > TOLERANCE * max(sv.max(), 1.0)]
-        columns = np.zeros((len(index), len(hidden)))
-        for j, cell in enumerate(hidden):
-            for k, c in cell.figures[0].items():
+        # every figure a hidden cell hides (value, pooled numerator, n): an attacker who fixes
+        # any of them has recovered something hidden
+        owners = [(cell, figure) for cell in hidden for figure in cell.figures if figure]
+        columns = np.zeros((len(index), len(owners)))
+        for j, (_, figure) in enumerate(owners):
+            for k, c in figure.items():
                 columns[index[k], j] += c
         left = np.linalg.norm(span.residual(columns), axis=0)
-        found += [c.key for c, r, n in zip(hidden, left, np.linalg.norm(columns, axis=0))
-                  if r <= TOLERANCE * max(n, 1.0)]
+        norms = np.linalg.norm(columns, axis=0)
+        given_back = {id(cell) for (cell, _), r, n in zip(owners, left, norms) if n > 0 and r <= TOLERANCE * max(n, 1.0)}
+        found += [c.key for c in hidden if id(c) in given_back]
     return found

@@ -34,11 +34,11 @@ def dbt_executable() -> Path:
 
 
 ENV_DUCKDB_MEMORY = "BOLIGMONITOR_DUCKDB_MEMORY"
-# The default must match dbt_project/profiles.yml. 256MB keeps a Randers-scale refresh (this
-# process plus the dbt subprocess) under 1 GiB: with 1GB the dbt process alone peaked at
-# ~930 MiB in int_indicator__computed_values, with 256MB at ~500 MiB, the big joins spilling to
-# disk (dbt build ~5 s slower). Bigger municipalities set more (the national bench: 3GB).
-DEFAULT_DUCKDB_MEMORY = "256MB"
+# The default must match dbt_project/profiles.yml. At Randers scale a build from scratch needs
+# more than 512MB in int_indicator__computed_values (out of memory at 256MB and 512MB since every
+# person gets a row in the count models, 3 December 2026); with 1GB the whole refresh peaked at
+# 1173 MiB. Bigger municipalities set more (the national bench: 3GB).
+DEFAULT_DUCKDB_MEMORY = "1GB"
 
 
 def duckdb_memory_limit() -> str:

@@ -6,9 +6,8 @@ import dagster as dg
 
 # Every run of these jobs holds the warehouse's refresh lock (the Warehouse resource), so a second
 # run at the same time is refused. Runs carrying this tag queue one at a time instead (a backfill
-# over report years in the UI) when the instance's dagster.yaml limits it to 1 (orchestration/dagster.yaml,
-# which `make ui` puts in var/dagster_home):
-#   concurrency: {runs: {tag_concurrency_limits: [{key: "boligmonitor/warehouse", limit: 1}]}}
+# over report years in the UI) under the instance settings orchestration/dagster.yaml, which
+# `make ui` puts in var/dagster_home.
 WAREHOUSE_RUN_TAG = {"boligmonitor/warehouse": "refresh"}
 
 yearly_refresh_job = dg.define_asset_job(

@@ -71,3 +71,13 @@
 {% macro age_on(birth_date_col, date_col) -%}
     date_sub('year', {{ birth_date_col }}, {{ date_col }})
 {%- endmacro %}
+
+{#- Whether a row is the latest period with a value of its indicator and geography, judged apart
+    for yearly periods and multi-year spans. `has_value` says what counts as a value: the mart's
+    value, or in the export a value or a hidden cell (so an empty hidden row is the latest as any
+    hidden row is). -#}
+{% macro is_latest_period(r, has_value) -%}
+    coalesce(({{ has_value }}) and {{ r }}.period_end = max({{ r }}.period_end) filter (where {{ has_value }}) over (
+        partition by {{ r }}.indicator_id, {{ r }}.geography_code, regexp_full_match({{ r }}.period, '\d{4}-\d{4}')
+    ), false)
+{%- endmacro %}

@@ -29,10 +29,7 @@ rows_ as (
                      -- and the latest period when it is the latest (else the row before it would
                      -- be marked latest, or stale, and tell the hidden one is empty)
                      m.flag_missing and h.is_suppressed is null as flag_missing,
-                     coalesce((m.value is not null or h.is_suppressed) and m.period_end = max(m.period_end) filter (
-                         where m.value is not null or h.is_suppressed) over (
-                         partition by m.indicator_id, m.geography_code, regexp_full_match(m.period, '\d{4}-\d{4}')),
-                         false) as is_latest_period),
+                     {{ is_latest_period('m', 'm.value is not null or h.is_suppressed') }} as is_latest_period),
         h.is_suppressed is not null as is_suppressed,
         hb.is_suppressed is not null as is_baseline_suppressed,
         case

@@ -92,9 +92,7 @@ select
     a.period_start,
     a.period_end,
     -- the latest period with a value, judged separately for yearly periods and multi-year spans
-    coalesce(a.value is not null and a.period_end = max(a.period_end) filter (where a.value is not null) over (
-        partition by a.indicator_id, a.geography_code, regexp_full_match(a.period, '\d{4}-\d{4}')
-    ), false) as is_latest_period,
+    {{ is_latest_period('a', 'a.value is not null') }} as is_latest_period,
     a.numerator,
     a.denominator,
     a.n,

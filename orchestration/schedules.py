@@ -29,16 +29,15 @@ def report_year_config(partition_key: str) -> dict:
     return refresh_run_config(int(partition_key))
 
 
-# The marts cut as of the report year (dbt var report_year) with the intermediate models tagged
-# `as_of` that depend on it (the cohort outcomes), the disclosure models and the
-# exports schema (rebuilt from the intermediate models as they stand, with their tests and
-# checks) and the publishing, partitioned by report year: a backfill over years in the UI (or
+# The marts cut as of the report year (dbt var report_year), the disclosure models and the
+# exports schema (rebuilt from the intermediate models as they stand, which do not depend on the
+# report year, with their tests and checks) and the publishing, partitioned by report year: a backfill over years in the UI (or
 # `boligmonitor backfill 2019 2024`) publishes each year as it was known at its end, with its
 # annex; `boligmonitor export` runs one year. The backtest against the plan documents is left
 # out: it checks the computation at the default report year and is not published.
 publish_exports_job = dg.define_asset_job(
     name="publish_exports",
-    selection=(dg.AssetSelection.groups("marts", "quality", "exports", "published") | dg.AssetSelection.tag("as_of", ""))
+    selection=dg.AssetSelection.groups("marts", "quality", "exports", "published")
     - dg.AssetSelection.assets(dg.AssetKey(["quality", "fidelity_published_values"])),
     # it rebuilds the marts and the exports schema: the same lock and copy as the refresh, so an
     # analyst reading the warehouse never blocks it and a failed year leaves the warehouse as it was

@@ -1,12 +1,14 @@
 {#- The comparison design of the population marts, written once and called by one small model
     per outcome kind (models/intermediate/cohorts/int_cohort_outcome__*.sql).
 
-    `panel` names a CTE of the calling model with one row per person and outcome year:
+    `panel` names a CTE of the calling model with rows per person and outcome year:
     (person_key, outcome_year, period_label, period_end, value), value on the display scale (a
     share as 0/100, so a mean of it is a percentage); period_end is the day the measurement period
-    ends (a school year, an October-September window, a status date, an assessment). An
-    after-period counts only if it has ended by as_of_date() (macros/as_of.sql): the
-    end of the report year, or the data vintage if earlier. `level` is an SQL expression over `{v}` (the value
+    ends (a school year, an October-September window, a status date, an assessment), or the day a
+    revised value of the year is known from (a panel may hold several rows per person and year:
+    the value as known after each assessment day). Results come per state (measured_by_year):
+    the after-period as report year C sees it, counting what had ended by 31 December of C or
+    the data vintage (macros/as_of.sql); the mart picks its report year's. `level` is an SQL expression over `{v}` (the value
     before the start year) giving the starting level; it is used only where there is a value:
     no value before = 'ingen måling', a stratum of its own, so persons without a before value
     are compared only with others without one ("null" as level: one group 'målt').
@@ -22,13 +24,7 @@
     var = s_p^2 / n_p + sum_s w_s^2 s_c(s)^2 / n_c(s) (Agresti-Caffo-adjusted for 0/100 shares). Strata with fewer than two comparison
     persons are unmatched and left out of both sides (counted in n_unmatched). -#}
 {% macro cohort_outcome(outcome_kind, panel, level) -%}
-, measured as (
-    -- after-periods count only once ended by the as-of date (report year, capped by the data
-    -- vintage); a before-period of a cohort up to the report year has always ended by then
-    select * from {{ panel }} where {{ is_known_as_of('period_end') }}
-),
-
-outcome as (
+, outcome as (
     select * from {{ ref('activities_outcomes') }} where outcome_kind = '{{ outcome_kind }}'
 ),
 
@@ -39,6 +35,43 @@ members as (
 
 cohort_years as (
     select distinct cohort_year from members
+),
+
+last_cut as (
+    -- the data vintage's year (no vintage: the year of the latest measurement)
+    select year(coalesce({{ data_vintage() }}, (select max(period_end) from {{ panel }}))) as last_cut_year
+),
+
+cohort_cuts as (
+    -- the states a cohort's after-period passes through as report years go by: one per year,
+    -- cut at its end (or at the data vintage), from the first year of the window up to the
+    -- year after its last, when every measurement of the window has ended (a school year ends
+    -- in the next July); a later report year shows that final state
+    select cohort_year, measured_by_year,
+           least(make_date(measured_by_year::integer, 12, 31), {{ data_vintage() }}) as cut_date
+    from (
+        select y.cohort_year,
+               unnest(range(y.cohort_year + o.after_from_years,
+                            least(y.cohort_year + o.lookahead_years + 1, l.last_cut_year) + 1)) as measured_by_year
+        from cohort_years as y
+        cross join outcome as o
+        cross join last_cut as l
+    )
+),
+
+horizons as (
+    -- per year from the first cohort's, the last outcome year with a measurement ended by the
+    -- year's cut date (what 'not yet observed' is judged against)
+    select c.measured_by_year, max(f.outcome_year) as last_outcome_year
+    from (
+        select measured_by_year,
+               least(make_date(measured_by_year::integer, 12, 31), {{ data_vintage() }}) as cut_date
+        from (select unnest(range((select min(cohort_year) from cohort_years), l.last_cut_year + 1)) as measured_by_year
+              from last_cut as l)
+    ) as c
+    join (select outcome_year, min(period_end) as first_end from {{ panel }} group by all) as f
+        on f.first_end <= c.cut_date
+    group by all
 ),
 
 pool as (
@@ -52,11 +85,13 @@ pool as (
 ),
 
 before_ as (
+    -- a before-period of a cohort up to the report year has ended by then: not cut; a year's
+    -- value as last known (a panel may revise a year: a second assessment)
     select
         pool.person_key,
         pool.cohort_year,
-        arg_max(p.value, p.outcome_year) as value,
-        arg_max(p.period_label, p.outcome_year) as period_label
+        arg_max(p.value, (p.outcome_year, p.period_end)) as value,
+        arg_max(p.period_label, (p.outcome_year, p.period_end)) as period_label
     from pool
     join {{ panel }} as p on p.person_key = pool.person_key
     cross join outcome as o
@@ -64,52 +99,72 @@ before_ as (
     group by pool.person_key, pool.cohort_year
 ),
 
-after_ as (
-    select
-        pool.person_key,
-        pool.cohort_year,
-        arg_min(p.value, p.outcome_year) as value,
-        arg_min(p.period_label, p.outcome_year) as period_label
+window_rows as (
+    select pool.person_key, pool.cohort_year, p.outcome_year, p.period_end, p.value, p.period_label
     from pool
-    join measured as p on p.person_key = pool.person_key
+    join {{ panel }} as p on p.person_key = pool.person_key
     cross join outcome as o
     where p.outcome_year between pool.cohort_year + o.after_from_years and pool.cohort_year + o.lookahead_years
-    group by pool.person_key, pool.cohort_year
 ),
 
-observed as (
+after_ as (
+    -- per state, the first outcome year with a measurement ended by the cut date, as known then
+    select
+        w.person_key,
+        w.cohort_year,
+        c.measured_by_year,
+        arg_min(w.value, (w.outcome_year, date '9999-12-31' - w.period_end)) as value,
+        arg_min(w.period_label, (w.outcome_year, date '9999-12-31' - w.period_end)) as period_label
+    from window_rows as w
+    join cohort_cuts as c on c.cohort_year = w.cohort_year and w.period_end <= c.cut_date
+    group by all
+),
+
+observed_before as (
     select
         pool.*,
         -- no value before is its own stratum, tested first: every level expression's `else`
         -- would otherwise take a NULL into its last group ("over 15 %", "generel", ...)
-        case when b.value is null then 'ingen måling'
-             else coalesce({{ level | replace('{v}', 'b.value') }}, 'målt') end as start_level,
+        coalesce({{ level | replace('{v}', 'b.value') }}, 'målt') as start_level,
         b.value as before_value,
-        b.period_label as before_label,
+        b.period_label as before_label
+    from pool
+    join before_ as b using (person_key, cohort_year)
+    where b.value is not null
+),
+
+observed_after as (
+    select
+        pool.*,
+        a.measured_by_year,
+        coalesce(b.start_level, 'ingen måling') as start_level,
+        b.before_value,
+        b.before_label,
         a.value as after_value,
         a.period_label as after_label
-    from pool
-    left join before_ as b using (person_key, cohort_year)
-    left join after_ as a using (person_key, cohort_year)
-    where b.value is not null or a.value is not null
+    from after_ as a
+    join pool using (person_key, cohort_year)
+    left join observed_before as b using (person_key, cohort_year)
+    where a.value is not null
 ),
 
 long as (
-    select person_key, cohort_year, area_stratum, age_band, start_level, 'before' as period_kind,
-           before_value as value, before_label as period_label
-    from observed where before_value is not null
+    -- a before-period has one state, its cohort year's
+    select person_key, cohort_year, cohort_year as measured_by_year, area_stratum, age_band, start_level,
+           'before' as period_kind, before_value as value, before_label as period_label
+    from observed_before
     union all
-    select person_key, cohort_year, area_stratum, age_band, start_level, 'after',
+    select person_key, cohort_year, measured_by_year, area_stratum, age_band, start_level, 'after',
            after_value, after_label
-    from observed where after_value is not null
+    from observed_after
     union all
-    select person_key, cohort_year, area_stratum, age_band, start_level, 'change',
+    select person_key, cohort_year, measured_by_year, area_stratum, age_band, start_level, 'change',
            after_value - before_value, before_label || ' → ' || after_label
-    from observed where before_value is not null and after_value is not null
+    from observed_after where before_value is not null
 ),
 
 everyone as (
-    select cohort_year, area_stratum, age_band, start_level, period_kind,
+    select cohort_year, measured_by_year, area_stratum, age_band, start_level, period_kind,
            count(*) as n, sum(value) as s1, sum(value * value) as s2
     from long
     group by all
@@ -123,7 +178,7 @@ ever_followed as (
 ),
 
 followed_stats as (
-    select activity_code, cohort_year, area_stratum, age_band, start_level, period_kind,
+    select activity_code, cohort_year, measured_by_year, area_stratum, age_band, start_level, period_kind,
            count(*) as n, sum(value) as s1, sum(value * value) as s2
     from ever_followed
     group by all
@@ -136,7 +191,7 @@ treated as (
 ),
 
 treated_strata as (
-    select plan_code, activity_code, cohort_year, area_stratum, age_band, start_level, period_kind,
+    select plan_code, activity_code, cohort_year, measured_by_year, area_stratum, age_band, start_level, period_kind,
            count(*) as n_p, sum(value) as s1_p, sum(value * value) as s2_p
     from treated
     group by all
@@ -149,8 +204,9 @@ matched as (
         e.s1 - coalesce(f.s1, 0) as s1_c,
         e.s2 - coalesce(f.s2, 0) as s2_c
     from treated_strata as t
-    left join everyone as e using (cohort_year, area_stratum, age_band, start_level, period_kind)
-    left join followed_stats as f using (activity_code, cohort_year, area_stratum, age_band, start_level, period_kind)
+    left join everyone as e using (cohort_year, measured_by_year, area_stratum, age_band, start_level, period_kind)
+    left join followed_stats as f
+        using (activity_code, cohort_year, measured_by_year, area_stratum, age_band, start_level, period_kind)
 ),
 
 strata as (
@@ -174,6 +230,7 @@ cohort_stats as (
         plan_code,
         activity_code,
         cohort_year,
+        measured_by_year,
         period_kind,
         sum(n_p) as n_followed,
         sum(n_p) filter (where is_matched) as n_p,
@@ -188,7 +245,7 @@ cohort_stats as (
 ),
 
 labels as (
-    select plan_code, activity_code, cohort_year, period_kind,
+    select plan_code, activity_code, cohort_year, measured_by_year, period_kind,
            string_agg(distinct period_label, ', ' order by period_label) as period_label
     from treated
     group by all
@@ -201,6 +258,7 @@ result as (
         s.cohort_year,
         '{{ outcome_kind }}' as outcome_kind,
         s.period_kind,
+        s.measured_by_year,
         l.period_label,
         s.n_followed,
         coalesce(s.n_p, 0) as n_participants,
@@ -217,15 +275,16 @@ result as (
         s.weighted_var_c / (s.n_p * s.n_p) as comparison_var_of_mean
     from cohort_stats as s
     cross join outcome as o
-    left join labels as l using (plan_code, activity_code, cohort_year, period_kind)
+    left join labels as l using (plan_code, activity_code, cohort_year, measured_by_year, period_kind)
 )
 
 select
     r.* exclude (participants_var_of_mean, comparison_var_of_mean),
-    (select max(outcome_year) from measured) as last_outcome_year,
+    h.last_outcome_year,
     r.participants_value - r.comparison_value as difference,
     sqrt(r.participants_var_of_mean + r.comparison_var_of_mean) as difference_se
 from result as r
+left join horizons as h using (measured_by_year)
 {%- endmacro %}
 
 

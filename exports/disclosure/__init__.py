@@ -16,6 +16,7 @@ from exports.disclosure.cells import (
 )
 from exports.disclosure.gauss import suppress
 
+PUBLISHED_TABLES = ("area", "language", "population")
 DECISION_COLUMNS = ["table_name", "cell_id", "is_primary", "is_secondary", "is_suppressed", "suppression_reason_da"]
 
 
@@ -47,8 +48,8 @@ def decide(area: pd.DataFrame, language: pd.DataFrame, population: pd.DataFrame,
     suppress(cells)
     rows = []
     for cell in cells:
-        if cell.is_forced:
-            continue
+        if cell.is_forced or cell.key[0] not in PUBLISHED_TABLES:
+            continue  # a revision between two states is never published itself
         primary = cell.is_primary
         secondary = cell.decided_by == "secondary"
         reason = (f"Primær: {reasons[id(cell)]}." if primary

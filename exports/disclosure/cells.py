@@ -202,39 +202,89 @@ def language_cells(mart: pd.DataFrame, leaves: dict, quantities: Quantities, thr
     return cells
 
 
-def population_cells(mart: pd.DataFrame, threshold: int) -> list[Cell]:
-    """One cell per row with participants; per cohort before + change = after (taken as exact)."""
-    rows = mart[mart.n_participants > 0]
+def population_cells(states: pd.DataFrame, threshold: int) -> list[Cell]:
+    """One cell per state of a row with participants: a recent cohort's after-period grows as
+    later measurements arrive (measured_by_year), and each report year's publication shows the
+    state of its year. Per cohort before + change = after (taken as exact); per row, each state's
+    participants and their outcome sum are the earlier state's plus a revision, so that two
+    publications read together give the revision: one of 1-2 persons is a primary cell that is
+    never published and must not be recoverable from the states that are."""
+    rows = states[states.n_participants > 0].copy()
+    if "measured_by_year" not in rows:  # a mart without states: one state per row
+        rows["measured_by_year"] = rows["cohort_year"]
     cohort_key = ["plan_code", "activity_code", "cohort_year", "outcome_kind"]
     periods = rows.groupby(cohort_key)["period_kind"].apply(set).to_dict()
     cells = []
     t = threshold
-    for r in rows.itertuples():
-        cohort = (r.plan_code, r.activity_code, r.cohort_year, r.outcome_kind)
+    rows = rows.sort_values([*cohort_key, "period_kind", "measured_by_year"], kind="mergesort")
+    for (*cohort, period_kind), group in rows.groupby([*cohort_key, "period_kind"], sort=False):
+        cohort = tuple(cohort)
         full = {"before", "change", "after"} <= periods.get(cohort, set())
-        if full and r.period_kind == "after":
-            value = {("population", cohort, "before"): 1.0, ("population", cohort, "change"): 1.0}
-        else:
-            value = {("population", cohort, r.period_kind): 1.0}
-        reason = None
-        if _small(r.n_participants, t):
-            reason = f"færre end {t} deltagere med en måling"
-        elif _small(r.n_comparison, t):
-            reason = f"færre end {t} personer i sammenligningsgruppen"
-        elif r.value_kind == "share" and r.period_kind != "change":
-            if _small(r.participants_numerator, t) or _small(r.n_participants - r.participants_numerator, t):
-                reason = f"færre end {t} deltagere med (eller uden) udfaldet"
-            elif pd.notna(r.comparison_value) and pd.notna(r.n_comparison) and (
-                    _small(r.comparison_value * r.n_comparison / 100, t)
-                    or _small(r.n_comparison - r.comparison_value * r.n_comparison / 100, t)):
-                reason = f"færre end {t} i sammenligningsgruppen med (eller uden) udfaldet"
-        cells.append(Cell(
-            key=("population", *cohort, r.period_kind),
-            figures=[value, {("population n", cohort, r.period_kind): 1.0}],
-            values=[float(r.participants_value) if pd.notna(r.participants_value) else 1.0, float(r.n_participants)],
-            nonnegative=[False, True], is_primary=reason is not None, is_singleton=r.n_participants == 1,
-            priority=(0, r.period_kind == "change", -r.n_participants), decided_by=reason))
+        previous = None
+        for r in group.itertuples():
+            year = int(r.measured_by_year)
+            if full and period_kind == "after":
+                mean = {("population", cohort, "before"): 1.0, ("population", cohort, "change", year): 1.0}
+            else:
+                mean = {("population", cohort, period_kind) + ((year,) if period_kind != "before" else ()): 1.0}
+            total = float(r.participants_value) * float(r.n_participants) if pd.notna(r.participants_value) else 0.0
+            pieces = [y for y in group.measured_by_year.astype(int) if y <= year]
+            n_figure = {("population n", cohort, period_kind, y): 1.0 for y in pieces}
+            sum_figure = {("population sum", cohort, period_kind, y): 1.0 for y in pieces}
+            reason = _population_reason(r, t)
+            cells.append(Cell(
+                key=("population", *cohort, period_kind, year),
+                figures=[mean, n_figure, sum_figure],
+                values=[float(r.participants_value) if pd.notna(r.participants_value) else 1.0,
+                        float(r.n_participants), total],
+                nonnegative=[False, True, period_kind != "change"], is_primary=reason is not None,
+                is_singleton=r.n_participants == 1,
+                priority=(0, period_kind == "change", -year, -r.n_participants), decided_by=reason))
+            if previous is not None:
+                revision = _revision_cell(cohort, period_kind, previous, r, total, t)
+                if revision is not None:
+                    cells.append(revision)
+            previous = (year, float(r.n_participants), total, r)
     return cells
+
+
+def _population_reason(r, t: int) -> str | None:
+    if _small(r.n_participants, t):
+        return f"færre end {t} deltagere med en måling"
+    if _small(r.n_comparison, t):
+        return f"færre end {t} personer i sammenligningsgruppen"
+    if r.value_kind == "share" and r.period_kind != "change":
+        if _small(r.participants_numerator, t) or _small(r.n_participants - r.participants_numerator, t):
+            return f"færre end {t} deltagere med (eller uden) udfaldet"
+        if pd.notna(r.comparison_value) and pd.notna(r.n_comparison) and (
+                _small(r.comparison_value * r.n_comparison / 100, t)
+                or _small(r.n_comparison - r.comparison_value * r.n_comparison / 100, t)):
+            return f"færre end {t} i sammenligningsgruppen med (eller uden) udfaldet"
+    return None
+
+
+def _revision_cell(cohort, period_kind, previous, r, total, t: int) -> Cell | None:
+    """The persons a state adds to (or revises in) the one before: a primary cell, never
+    published, when they are 1-2 persons (with or without the outcome), or when the sum moved
+    without new persons (a revised measurement of a few)."""
+    year_before, n_before, total_before, _ = previous
+    n_added, sum_added = float(r.n_participants) - n_before, total - total_before
+    reason = None
+    if _small(abs(n_added), t):
+        reason = f"en revision af færre end {t} deltagere mellem to årgange af opgørelsen"
+    elif r.value_kind == "share" and period_kind != "change" and (
+            _small(abs(sum_added) / 100, t) or _small(abs(n_added - sum_added / 100), t)):
+        reason = f"en revision af færre end {t} deltagere med (eller uden) udfaldet"
+    elif n_added == 0 and abs(sum_added) > 1e-9:
+        reason = "en revision af målinger uden nye deltagere"
+    if reason is None:
+        return None
+    year = int(r.measured_by_year)
+    return Cell(key=("population revision", *cohort, period_kind, year_before, year),
+                figures=[{("population n", cohort, period_kind, year): 1.0},
+                         {("population sum", cohort, period_kind, year): 1.0}],
+                values=[n_added, sum_added], nonnegative=[False, False], is_primary=True,
+                is_singleton=abs(n_added) == 1, priority=(0,), decided_by=reason)
 
 
 def build_quantities(area: pd.DataFrame, language: pd.DataFrame) -> Quantities:

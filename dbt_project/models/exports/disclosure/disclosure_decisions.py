@@ -32,6 +32,10 @@ def model(dbt, session):
         language = dbt.ref("int_language__assessment_counts").df()
     except duckdb.CatalogException:
         language = pd.DataFrame(columns=LANGUAGE_COLUMNS)
+    # every state of every cohort's rows, as each report year's publication shows them
+    # (int_cohort__outcome_states): the revisions between them are decided on too
+    value_kinds = dbt.ref("activities_outcomes").select("outcome_kind, value_kind")
+    population = dbt.ref("int_cohort__outcome_states").join(value_kinds, "outcome_kind").df()
     try:
         geographies = dbt.ref("geographies").df()
         plan_areas = dbt.ref("plan_areas").df()
@@ -41,7 +45,7 @@ def model(dbt, session):
     return decide(
         area=area.astype({"period": str, "geography_code": str}),
         language=language,
-        population=dbt.ref("mart_population_indicator").df(),
+        population=population,
         geographies=geographies,
         plan_areas=plan_areas,
         threshold=threshold,

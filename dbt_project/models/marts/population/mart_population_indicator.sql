@@ -14,18 +14,28 @@ outcomes as (
     select * from {{ ref('activities_outcomes') }}
 ),
 
+states as (
+    select * from {{ ref('int_cohort__outcome_states') }}
+),
+
 results as (
-    select * from {{ ref('int_cohort_outcome__absence') }}
-    union all by name select * from {{ ref('int_cohort_outcome__language') }}
-    union all by name select * from {{ ref('int_cohort_outcome__youth_education') }}
-    union all by name select * from {{ ref('int_cohort_outcome__benefit') }}
-    union all by name select * from {{ ref('int_cohort_outcome__eviction') }}
-    union all by name select * from {{ ref('int_cohort_outcome__youth_school') }}
+    -- the report year's state: a before-period has one; an after-period the state of the year
+    -- of the as-of date, or its final state once its window has closed
+    select s.*
+    from states as s
+    join outcomes as o using (outcome_kind)
+    where s.measured_by_year <= case when s.period_kind = 'before' then s.cohort_year
+                                     else least(year({{ as_of_date() }}), s.cohort_year + o.lookahead_years + 1) end
+    qualify s.measured_by_year = max(s.measured_by_year) over (
+        partition by s.plan_code, s.activity_code, s.cohort_year, s.outcome_kind, s.period_kind)
 ),
 
 horizon as (
     -- the last outcome year with a period ended by the as-of date: an 'after' beyond it is not yet observable
-    select outcome_kind, max(last_outcome_year) as last_outcome_year from results group by outcome_kind
+    select outcome_kind, max(last_outcome_year) as last_outcome_year
+    from states
+    where measured_by_year <= year({{ as_of_date() }})
+    group by outcome_kind
 ),
 
 cohorts as (
@@ -59,6 +69,7 @@ scaffold as (
 joined as (
     select
         s.*,
+        r.measured_by_year,
         r.period_label,
         coalesce(r.n_participants, 0) as n_participants,
         coalesce(r.n_unmatched, 0) as n_unmatched,
@@ -112,6 +123,9 @@ select
     f.period_kind,
     f.period_name_da,
     f.period_order,
+    -- the after-period as measured by the end of this year (or the data vintage): a recent
+    -- cohort's after grows as later measurements arrive, until its window has closed
+    f.measured_by_year,
     f.period_label,
     f.is_primary_estimate,
     f.n_cohort,

@@ -1,0 +1,164 @@
+"""The swap at the end of a refresh (WarehouseBuild.commit) is safe at every point: a process
+killed before any line of it leaves a warehouse that opens and is exactly the old one or exactly
+the new one, also when the live warehouse or the refresh's copy has a WAL (changes DuckDB has
+not yet written into the file, left by a writer that was killed). The live file must never lose
+its WAL, nor meet a WAL that is not its own.
+
+Each kill is a fresh process that runs commit() under a trace function and exits (os._exit, no
+cleanup) at the n-th line executed in orchestration/refresh_guard.py, for every n."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.refresh_guard import SwapRefused, WarehouseBuild, building_path
+
+REPO = Path(__file__).resolve().parent.parent
+KILLED = 17
+COMMIT_KILLED_AT_LINE = """
+import os, sys
+from pathlib import Path
+import orchestration.refresh_guard as guard
+
+kill_at, lines = int(sys.argv[2]), 0
+
+def count(frame, event, arg):
+    global lines
+    if event == "line":
+        lines += 1
+        if lines == kill_at:
+            os._exit(17)
+    return count
+
+def trace(frame, event, arg):
+    return count if frame.f_code.co_filename == guard.__file__ else None
+
+build = guard.WarehouseBuild(Path(sys.argv[1]))
+sys.settrace(trace)
+build.commit()
+sys.settrace(None)
+print(lines)
+"""
+# a writer killed after its statements: DuckDB has them only in the WAL
+WRITE_AND_DIE = """
+import os, sys
+import duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute("SET checkpoint_threshold = '1GB'")
+con.execute(sys.argv[2])
+os._exit(0)
+"""
+
+
+def _python(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-c", *args], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def _wal(path: Path) -> Path:
+    return path.with_name(path.name + ".wal")
+
+
+def _write(path: Path, sql: str, leave_wal: bool) -> None:
+    if leave_wal:
+        done = _python(WRITE_AND_DIE, str(path), sql)
+        assert done.returncode == 0, done.stderr
+        assert _wal(path).exists(), "the killed writer left no WAL: the case is not tested"
+    else:
+        con = duckdb.connect(str(path))
+        con.execute(sql)
+        con.close()
+        assert not _wal(path).exists()
+
+
+def _contents(path: Path) -> dict:
+    """Every table's rows, read the way an analyst opens the warehouse (read-only, at its path)."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = con.execute("SELECT table_schema || '.' || table_name FROM information_schema.tables "
+                             "ORDER BY ALL").fetchall()
+        return {name: con.execute(f"SELECT * FROM {name} ORDER BY ALL").fetchall() for (name,) in tables}
+    finally:
+        con.close()
+
+
+def _prepared(folder: Path, live_wal: bool, copy_wal: bool) -> Path:
+    """A live warehouse and a refresh's copy of it with other contents, each with or without a WAL."""
+    folder.mkdir()
+    live = folder / "warehouse.duckdb"
+    _write(live, "CREATE SCHEMA marts; CREATE TABLE marts.m AS SELECT 1 AS v", leave_wal=False)
+    _write(live, "INSERT INTO marts.m VALUES (2); CREATE TABLE marts.old AS SELECT 'old' AS s", leave_wal=live_wal)
+    WarehouseBuild(live).start()
+    _write(building_path(live), "CREATE OR REPLACE TABLE marts.m AS SELECT range AS v FROM range(10, 13); "
+                                "DROP TABLE marts.old; CREATE TABLE marts.new AS SELECT 'new' AS s",
+           leave_wal=copy_wal)
+    return live
+
+
+def _copy_of(folder: Path, to: Path) -> Path:
+    shutil.copytree(folder, to)
+    return to / "warehouse.duckdb"
+
+
+@pytest.mark.parametrize("live_wal, copy_wal", [(True, False), (False, True)], ids=["live-has-a-wal", "copy-has-a-wal"])
+def test_a_kill_at_any_line_of_the_swap_leaves_exactly_the_old_or_exactly_the_new_warehouse(
+        tmp_path, live_wal, copy_wal):
+    template = _prepared(tmp_path / "template", live_wal, copy_wal).parent
+    old = _contents(_copy_of(template, tmp_path / "old"))
+    assert old["marts.m"] == [(1,), (2,)] and "marts.old" in old  # the WAL's changes are part of it
+    whole = _python(COMMIT_KILLED_AT_LINE, str(_copy_of(template, tmp_path / "whole")), "0")
+    assert whole.returncode == 0, whole.stderr
+    new = _contents(tmp_path / "whole" / "warehouse.duckdb")
+    assert new["marts.m"] == [(10,), (11,), (12,)] and "marts.new" in new and "marts.old" not in new
+    lines = int(whole.stdout.split()[-1])
+
+    seen = []
+    for kill_at in range(1, lines + 1):
+        live = _copy_of(template, tmp_path / f"killed_at_{kill_at}")
+        killed = _python(COMMIT_KILLED_AT_LINE, str(live), str(kill_at))
+        assert killed.returncode == KILLED, killed.stderr
+        try:
+            after = _contents(live)
+        except duckdb.Error as error:
+            pytest.fail(f"killed at line {kill_at} of the swap, the warehouse does not open: {error}")
+        assert after in (old, new), f"killed at line {kill_at} of the swap, the warehouse is neither old nor new"
+        seen.append("old" if after == old else "new")
+        # and the next refresh starts and swaps in over whatever the kill left
+        again = WarehouseBuild(live)
+        again.start()
+        again.commit()
+        assert _contents(live) == after and not _wal(live).exists() and not building_path(live).parent.exists()
+        shutil.rmtree(live.parent)
+    # old until the rename, new after it, never back
+    assert seen[0] == "old" and seen == sorted(seen, key=["old", "new"].index), seen
+
+
+def test_the_swap_is_refused_while_an_analyst_holds_a_warehouse_that_has_a_wal(tmp_path):
+    """The live WAL can only be written into the file by a process that has the file to itself:
+    with an analyst reading it, replacing the file would lose the WAL's changes or leave a WAL
+    beside a file it does not belong to. The swap is refused and the warehouse left as it was."""
+    live = _prepared(tmp_path / "w", live_wal=True, copy_wal=False)
+    old, sha, wal_sha = (_contents(live), hashlib.sha256(live.read_bytes()).hexdigest(),
+                         hashlib.sha256(_wal(live).read_bytes()).hexdigest())
+    analyst = duckdb.connect(str(live), read_only=True)
+    try:
+        with pytest.raises(SwapRefused, match="Close the connections to the warehouse"):
+            WarehouseBuild(live).commit()
+        assert analyst.execute("SELECT count(*) FROM marts.old").fetchone()[0] == 1
+    finally:
+        analyst.close()
+    assert hashlib.sha256(live.read_bytes()).hexdigest() == sha
+    assert hashlib.sha256(_wal(live).read_bytes()).hexdigest() == wal_sha
+    assert _contents(live) == old
+    # with the analyst gone, the same copy is swapped in
+    WarehouseBuild(live).commit()
+    assert _contents(live)["marts.m"] == [(10,), (11,), (12,)] and not _wal(live).exists()

@@ -17,7 +17,8 @@ before it, DuckDB writes each file's WAL into the file itself (CHECKPOINT). A re
 the warehouse at any moment, or after a kill at any point of the swap, gets exactly the old
 warehouse or exactly the new one (tests/test_refresh_guard_commit.py). The live warehouse only
 has a WAL if something wrote it outside a refresh and was killed; writing that one in needs the
-file to itself, so while an analyst has it open the swap is refused and the warehouse left as it was.
+file to itself, so while an analyst has it open the refresh is refused when it starts (or, for a
+WAL that appeared during the refresh, the swap), and the warehouse left as it was.
 
 Every Dagster run that uses the ``Warehouse`` resource goes through ``refresh_warehouse``
 (orchestration/resources.py), however it was launched. A run started inside a refresh of this
@@ -35,7 +36,8 @@ from typing import Callable, Iterator
 
 from exports.locks import LockHeld, hold_lock
 
-__all__ = ["LockHeld", "SwapRefused", "WarehouseBuild", "building_path", "lock_path", "refresh_warehouse"]
+__all__ = ["LockHeld", "SwapRefused", "WarehouseBuild", "WarehouseInUse", "building_path", "lock_path",
+           "refresh_warehouse"]
 
 # the refreshes this process has open, by warehouse: a Dagster run inside one joins it
 _open: dict[str, "WarehouseBuild"] = {}
@@ -55,6 +57,10 @@ def _wal(path: Path) -> Path:
 
 class SwapRefused(RuntimeError):
     """The new warehouse could not replace the live one whole; the live one is unchanged."""
+
+
+class WarehouseInUse(LockHeld):
+    """A refresh cannot start: the warehouse has a WAL and another process has it open."""
 
 
 def _fold_wal(path: Path, always: bool = False) -> None:
@@ -77,6 +83,18 @@ def _fold_wal(path: Path, always: bool = False) -> None:
         raise SwapRefused(f"DuckDB left the WAL {_wal(path)} after a checkpoint of {path}; nothing was swapped in")
 
 
+def _fold_live_wal(warehouse: Path, refused: type[Exception], why: str) -> None:
+    import duckdb
+
+    try:
+        _fold_wal(warehouse)
+    except duckdb.Error as error:  # another process has it open (an analyst), or DuckDB cannot read it
+        raise refused(
+            f"The warehouse {warehouse} has changes not yet written into its file ({_wal(warehouse).name}, left by a "
+            f"process that wrote it outside a refresh and was killed), and they could not be written in now "
+            f"({error}). {why} Close the connections to the warehouse and run again; nothing was changed.") from error
+
+
 class WarehouseBuild:
     """The copy a refresh writes; ``commit()`` swaps it in. ``owned`` is False for a refresh
     that joined one already open in this process: the one that opened it commits."""
@@ -85,33 +103,26 @@ class WarehouseBuild:
         self.warehouse, self.path, self.owned = warehouse, building_path(warehouse), owned
 
     def start(self) -> None:
+        # a WAL left on the warehouse is written into it now, before anything is published: later
+        # an analyst holding the file would stop the swap after the run (commit)
+        _fold_live_wal(self.warehouse, WarehouseInUse, "A refresh could not swap its result in without losing them.")
         shutil.rmtree(self.path.parent, ignore_errors=True)  # a killed refresh's copy
         self.path.parent.mkdir(parents=True)
         if self.warehouse.exists():
             shutil.copyfile(self.warehouse, self.path)
-            if _wal(self.warehouse).exists():  # changes not yet checkpointed belong to the file
-                shutil.copyfile(_wal(self.warehouse), _wal(self.path))
 
     def commit(self) -> None:
         if not self.owned:
             raise RuntimeError(f"the refresh that opened {self.path} swaps it in, not one that joined it")
         if not self.path.exists():  # nothing was written (and there was no warehouse to copy)
             return
-        import duckdb
-
         _fold_wal(self.path, always=True)  # the copy is this refresh's: nobody else has it open
-        try:
-            _fold_wal(self.warehouse)
-        except duckdb.Error as error:  # another process has it open (an analyst), or DuckDB cannot read it
-            raise SwapRefused(
-                f"The warehouse {self.warehouse} has changes not yet written into the file (its WAL "
-                f"{_wal(self.warehouse).name}, left by a process that wrote it outside a refresh), and they could not "
-                f"be written in ({error}); replacing the file now would lose them or leave a WAL that does not belong "
-                "to the new one. Close the connections to the warehouse and run again; the warehouse is "
-                "unchanged.") from error
+        # a WAL since start(): something wrote the warehouse outside the refresh and was killed
+        _fold_live_wal(self.warehouse, SwapRefused, "Replacing the file now would lose them or leave a WAL that "
+                                                    "does not belong to the new file.")
         if _wal(self.warehouse).exists():  # written to between the two lines above, outside any refresh
-            raise SwapRefused(f"The warehouse {self.warehouse} was written to while it was being swapped; the "
-                              "warehouse is unchanged. Run again.")
+            raise SwapRefused(f"The warehouse {self.warehouse} was written to while it was being swapped; "
+                              "nothing was changed. Run again.")
         os.replace(self.path, self.warehouse)  # the swap: one rename, no WAL on either side
         self.discard()
 
@@ -125,9 +136,10 @@ def refresh_warehouse(warehouse: Path, say: Callable[[str], None] | None = None,
     """Hold the refresh lock and a fresh copy of the warehouse for the whole refresh. The caller
     points everything at ``build.path`` and calls ``build.commit()`` when the refresh passed;
     otherwise the copy is dropped and the warehouse stays as it was. Raises LockHeld at once
-    when another refresh holds the lock (``command`` names this one in the lock file). Inside a
-    refresh this process already has open on the same warehouse, yields that refresh's copy,
-    not owned."""
+    when another refresh holds the lock (``command`` names this one in the lock file), and its
+    WarehouseInUse when the warehouse has a WAL that cannot be written into it because another
+    process has it open. Inside a refresh this process already has open on the same warehouse,
+    yields that refresh's copy, not owned."""
     warehouse = Path(warehouse).resolve()
     key = str(warehouse)
     if key in _open:

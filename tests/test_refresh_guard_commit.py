@@ -19,7 +19,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.refresh_guard import SwapRefused, WarehouseBuild, building_path
+from orchestration.refresh_guard import (LockHeld, SwapRefused, WarehouseBuild, WarehouseInUse, building_path,
+                                         lock_path, refresh_warehouse)
 
 REPO = Path(__file__).resolve().parent.parent
 KILLED = 17
@@ -92,15 +93,16 @@ def _contents(path: Path) -> dict:
 
 
 def _prepared(folder: Path, live_wal: bool, copy_wal: bool) -> Path:
-    """A live warehouse and a refresh's copy of it with other contents, each with or without a WAL."""
+    """A live warehouse and a refresh's copy of it with other contents, each with or without a
+    WAL. The live one gets its WAL after the refresh started (start() writes an earlier one into
+    the file): a writer outside the refresh, killed."""
     folder.mkdir()
     live = folder / "warehouse.duckdb"
     _write(live, "CREATE SCHEMA marts; CREATE TABLE marts.m AS SELECT 1 AS v", leave_wal=False)
-    _write(live, "INSERT INTO marts.m VALUES (2); CREATE TABLE marts.old AS SELECT 'old' AS s", leave_wal=live_wal)
     WarehouseBuild(live).start()
+    _write(live, "INSERT INTO marts.m VALUES (2); CREATE TABLE marts.old AS SELECT 'old' AS s", leave_wal=live_wal)
     _write(building_path(live), "CREATE OR REPLACE TABLE marts.m AS SELECT range AS v FROM range(10, 13); "
-                                "DROP TABLE marts.old; CREATE TABLE marts.new AS SELECT 'new' AS s",
-           leave_wal=copy_wal)
+                                "CREATE TABLE marts.new AS SELECT 'new' AS s", leave_wal=copy_wal)
     return live
 
 
@@ -142,23 +144,38 @@ def test_a_kill_at_any_line_of_the_swap_leaves_exactly_the_old_or_exactly_the_ne
     assert seen[0] == "old" and seen == sorted(seen, key=["old", "new"].index), seen
 
 
-def test_the_swap_is_refused_while_an_analyst_holds_a_warehouse_that_has_a_wal(tmp_path):
+def _shas(live: Path) -> tuple[str, str]:
+    return hashlib.sha256(live.read_bytes()).hexdigest(), hashlib.sha256(_wal(live).read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("at", ["start", "swap"])
+def test_a_warehouse_with_a_wal_that_an_analyst_holds_is_refused_and_left_as_it_was(tmp_path, at):
     """The live WAL can only be written into the file by a process that has the file to itself:
     with an analyst reading it, replacing the file would lose the WAL's changes or leave a WAL
-    beside a file it does not belong to. The swap is refused and the warehouse left as it was."""
+    beside a file it does not belong to. A refresh is refused when it starts (before anything is
+    published), and the swap of one whose warehouse got a WAL while it ran; the warehouse, file
+    and WAL, is left byte-identical. Without the analyst both go through."""
     live = _prepared(tmp_path / "w", live_wal=True, copy_wal=False)
-    old, sha, wal_sha = (_contents(live), hashlib.sha256(live.read_bytes()).hexdigest(),
-                         hashlib.sha256(_wal(live).read_bytes()).hexdigest())
+    old, before = _contents(live), _shas(live)
     analyst = duckdb.connect(str(live), read_only=True)
     try:
-        with pytest.raises(SwapRefused, match="Close the connections to the warehouse"):
-            WarehouseBuild(live).commit()
+        if at == "start":
+            with pytest.raises(WarehouseInUse, match="nothing was changed") as refused:
+                with refresh_warehouse(live):
+                    pass
+            assert isinstance(refused.value, LockHeld)  # the commands say "not started", exit code 3
+        else:
+            with pytest.raises(SwapRefused, match="Close the connections to the warehouse"):
+                WarehouseBuild(live).commit()
         assert analyst.execute("SELECT count(*) FROM marts.old").fetchone()[0] == 1
     finally:
         analyst.close()
-    assert hashlib.sha256(live.read_bytes()).hexdigest() == sha
-    assert hashlib.sha256(_wal(live).read_bytes()).hexdigest() == wal_sha
-    assert _contents(live) == old
-    # with the analyst gone, the same copy is swapped in
-    WarehouseBuild(live).commit()
-    assert _contents(live)["marts.m"] == [(10,), (11,), (12,)] and not _wal(live).exists()
+    assert _shas(live) == before and _contents(live) == old
+    if at == "start":
+        assert not lock_path(live).read_text(encoding="utf-8")  # released
+        with refresh_warehouse(live) as build:  # the WAL is written into the file, the copy is the same
+            assert not _wal(live).exists() and not _wal(build.path).exists()
+            assert _contents(live) == old and _contents(build.path) == old
+    else:
+        WarehouseBuild(live).commit()
+        assert _contents(live)["marts.m"] == [(10,), (11,), (12,)] and not _wal(live).exists()

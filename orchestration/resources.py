@@ -4,9 +4,10 @@ The ``Warehouse`` resource is also every run's refresh guard (orchestration/refr
 whether the run was launched from the UI, the schedule, ``dagster job execute`` or
 ``boligmonitor``: it takes the refresh lock when the run starts, hands the steps a Warehouse on a
 copy beside the warehouse, and when the run ends swaps the copy in only if every step passed
-(a failed blocking check fails its step); a swap that fails fails the run. A failed, cancelled or
-killed run leaves the warehouse byte-identical, and a killed run's lock is freed by the kernel. This needs the whole run in one
-process (the in-process executor): steps in processes of their own would each take the lock."""
+(a failed blocking check fails its step); a swap that fails fails the run. A failed, cancelled
+or killed run leaves the warehouse byte-identical, and a killed run's lock is freed by the kernel.
+This needs the whole run in one process (the in-process executor): steps in processes of their
+own would each take the lock."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from orchestration.settings import (
     default_extract_dir,
     default_warehouse_path,
 )
+
 
 class WarehouseNotSwapped(dg.DagsterError):
     """The run's copy was not swapped in at the run's end. Dagster logs an ordinary exception from

@@ -4,8 +4,9 @@ the new one, also when the live warehouse or the refresh's copy has a WAL (chang
 not yet written into the file, left by a writer that was killed). The live file must never lose
 its WAL, nor meet a WAL that is not its own.
 
-Each kill is a fresh process that runs commit() under a trace function and exits (os._exit, no
-cleanup) at the n-th line executed in orchestration/refresh_guard.py, for every n."""
+Each kill is a fresh process that runs commit() (or start(), which writes a WAL left on the live
+warehouse into it) under a trace function and exits (os._exit, no cleanup) at the n-th line
+executed in orchestration/refresh_guard.py, for every n."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from orchestration.refresh_guard import (LockHeld, SwapRefused, WarehouseBuild, 
 
 REPO = Path(__file__).resolve().parent.parent
 KILLED = 17
-COMMIT_KILLED_AT_LINE = """
+KILLED_AT_LINE = """
 import os, sys
 from pathlib import Path
 import orchestration.refresh_guard as guard
@@ -43,8 +44,9 @@ def trace(frame, event, arg):
     return count if frame.f_code.co_filename == guard.__file__ else None
 
 build = guard.WarehouseBuild(Path(sys.argv[1]))
+step = getattr(build, sys.argv[3])
 sys.settrace(trace)
-build.commit()
+step()
 sys.settrace(None)
 print(lines)
 """
@@ -111,28 +113,34 @@ def _copy_of(folder: Path, to: Path) -> Path:
     return to / "warehouse.duckdb"
 
 
-@pytest.mark.parametrize("live_wal, copy_wal", [(True, False), (False, True)], ids=["live-has-a-wal", "copy-has-a-wal"])
-def test_a_kill_at_any_line_of_the_swap_leaves_exactly_the_old_or_exactly_the_new_warehouse(
-        tmp_path, live_wal, copy_wal):
+@pytest.mark.parametrize("step, live_wal, copy_wal", [("commit", True, False), ("commit", False, True),
+                                                     ("start", True, False)],
+                         ids=["swap-live-has-a-wal", "swap-copy-has-a-wal", "start-live-has-a-wal"])
+def test_a_kill_at_any_line_of_start_or_swap_leaves_exactly_the_old_or_exactly_the_new_warehouse(
+        tmp_path, step, live_wal, copy_wal):
+    """``start`` writes the live WAL into the file: a kill there must leave exactly the old one."""
     template = _prepared(tmp_path / "template", live_wal, copy_wal).parent
     old = _contents(_copy_of(template, tmp_path / "old"))
     assert old["marts.m"] == [(1,), (2,)] and "marts.old" in old  # the WAL's changes are part of it
-    whole = _python(COMMIT_KILLED_AT_LINE, str(_copy_of(template, tmp_path / "whole")), "0")
+    whole = _python(KILLED_AT_LINE, str(_copy_of(template, tmp_path / "whole")), "0", step)
     assert whole.returncode == 0, whole.stderr
     new = _contents(tmp_path / "whole" / "warehouse.duckdb")
-    assert new["marts.m"] == [(10,), (11,), (12,)] and "marts.new" in new and "marts.old" not in new
+    if step == "commit":
+        assert new["marts.m"] == [(10,), (11,), (12,)] and "marts.new" in new and "marts.old" not in new
+    else:
+        assert new == old and not _wal(tmp_path / "whole" / "warehouse.duckdb").exists()
     lines = int(whole.stdout.split()[-1])
 
     seen = []
     for kill_at in range(1, lines + 1):
         live = _copy_of(template, tmp_path / f"killed_at_{kill_at}")
-        killed = _python(COMMIT_KILLED_AT_LINE, str(live), str(kill_at))
+        killed = _python(KILLED_AT_LINE, str(live), str(kill_at), step)
         assert killed.returncode == KILLED, killed.stderr
         try:
             after = _contents(live)
         except duckdb.Error as error:
-            pytest.fail(f"killed at line {kill_at} of the swap, the warehouse does not open: {error}")
-        assert after in (old, new), f"killed at line {kill_at} of the swap, the warehouse is neither old nor new"
+            pytest.fail(f"killed at line {kill_at} of {step}(), the warehouse does not open: {error}")
+        assert after in (old, new), f"killed at line {kill_at} of {step}(), the warehouse is neither old nor new"
         seen.append("old" if after == old else "new")
         # and the next refresh starts and swaps in over whatever the kill left
         again = WarehouseBuild(live)

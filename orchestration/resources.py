@@ -4,9 +4,10 @@ The ``Warehouse`` resource is also every run's refresh guard (orchestration/refr
 whether the run was launched from the UI, the schedule, ``dagster job execute`` or
 ``boligmonitor``: it takes the refresh lock when the run starts, hands the steps a Warehouse on a
 copy beside the warehouse, and when the run ends swaps the copy in only if every step passed
-(a failed blocking check fails its step). A failed, cancelled or killed run leaves the warehouse
-byte-identical, and a killed run's lock is freed by the kernel. This needs the whole run in one
-process (the in-process executor): steps in processes of their own would each take the lock."""
+(a failed blocking check fails its step); a swap that fails fails the run. A failed, cancelled
+or killed run leaves the warehouse byte-identical, and a killed run's lock is freed by the kernel.
+This needs the whole run in one process (the in-process executor): steps in processes of their
+own would each take the lock."""
 
 from __future__ import annotations
 
@@ -29,6 +30,15 @@ from orchestration.settings import (
     default_extract_dir,
     default_warehouse_path,
 )
+
+
+class WarehouseNotSwapped(dg.DagsterError):
+    """The run's copy was not swapped in at the run's end. Dagster logs an ordinary exception from
+    a resource's teardown and still marks the run succeeded (dagster-io/dagster#10259); a
+    DagsterError passes its user-code boundary and ends the run failed, as a monitoring unit must
+    see it (tests/test_refresh_guard_runs.py). Resources torn down after this one (dbt, the IO
+    manager: nothing to release) are skipped."""
+
 
 class Warehouse(dg.ConfigurableResource):
     """The DuckDB warehouse and the folders the refresh reads from and publishes to.
@@ -78,7 +88,11 @@ class Warehouse(dg.ConfigurableResource):
                 context.log.warning(f"the warehouse {warehouse} is unchanged: step(s) {', '.join(not_passed)} did "
                                     "not pass; this run's copy is discarded")
                 return
-            build.commit()
+            try:
+                build.commit()
+            except Exception as error:
+                raise WarehouseNotSwapped(f"Every step passed, but this run's copy could not replace the warehouse "
+                                          f"{warehouse}, which is unchanged: {error}") from error
             context.log.info(f"every step passed: the warehouse {warehouse} is now this run's copy")
 
     @contextmanager

@@ -304,3 +304,41 @@ def test_a_reexecution_of_some_steps_is_refused_and_changes_nothing(live, tmp_pa
     assert "executes only some of its job's steps" in said, said[-2000:]
     assert _sha(live) == before
     _assert_released(live)
+
+
+@pytest.mark.parametrize("launch", ["execute_in_process", "execute_job"])
+def test_a_run_whose_swap_fails_ends_failed_and_leaves_the_warehouse_byte_identical(live, tmp_path, monkeypatch,
+                                                                                     launch):
+    """Every step passed but the rename at the run's end fails (a full disk, a folder made
+    read-only): the run must end FAILURE, not SUCCESS with a logged teardown error, so the
+    monitoring unit sees it. `execute_job` is the path of the UI's, the schedule's and `dagster job
+    execute`'s runs (the job's own executor); `execute_in_process` that of scripts."""
+    from orchestration.settings import ENV_WAREHOUSE
+
+    real_replace = os.replace
+
+    def replace(src, dst, *args, **kwargs):
+        if Path(dst).resolve() == live.resolve():
+            raise PermissionError(13, "Permission denied (the test's refusal)", str(dst))
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setenv(ENV_WAREHOUSE, str(live))
+    before = _sha(live)
+    (tmp_path / "dagster_home").mkdir()
+    with dg.instance_for_test(temp_dir=str(tmp_path / "dagster_home")) as instance:
+        if launch == "execute_in_process":
+            result = run_tiny(live, instance, value=2)
+        else:
+            result = dg.execute_job(dg.reconstructable(tiny_job_in_process), instance=instance, raise_on_error=False,
+                                    run_config={"ops": {"marts__m": {"config": {"value": 2}}}})
+        said = _said(result, instance)
+        status = instance.get_run_by_id(result.run_id).status
+        steps_passed = {record.step_key for record in instance.all_logs(
+            result.run_id, of_type=dg.DagsterEventType.STEP_SUCCESS)}
+    assert steps_passed == {"marts__m", "marts__e"}, said[-3000:]  # the swap, not a step, failed
+    assert status == dg.DagsterRunStatus.FAILURE, said[-3000:]
+    assert not result.success
+    assert "could not replace the warehouse" in said and "the test's refusal" in said, said[-3000:]
+    assert _sha(live) == before and _value(live) == 1
+    _assert_released(live)

@@ -267,3 +267,9 @@ def test_a_changed_column_a_view_uses_is_refused_naming_the_view_and_nothing_cha
     load_snapshot(renamed, postgres_dsn, schema=schema)
     assert _query(postgres_dsn, f"SELECT count(value_pct), max(target_year) FROM {schema}.export_area_indicator, "
                   f"{schema}.export_plan") == [(3, 2030)]
+    # a relation no longer published that a view uses is refused too, the table and its rows kept
+    _psql(postgres_dsn, f"CREATE VIEW analyst.plans AS SELECT plan FROM {schema}.export_plan")
+    with pytest.raises(RuntimeError, match=rf"{schema}\.export_plan is no longer published, and view analyst\.plans"):
+        load_snapshot(_tiny_snapshot(tmp_path / "no_plan", "no_plan", 3, extra=("DROP TABLE export_plan",)),
+                      postgres_dsn, schema=schema)
+    assert _query(postgres_dsn, "SELECT plan FROM analyst.plans") == [("Helhedsplan",)]

@@ -20,6 +20,7 @@ from orchestration.settings import (
     dbt_executable,
     default_export_dir,
     default_warehouse_path,
+    postgres_read_roles,
 )
 
 __all__ = ["ENV_POSTGRES_DSN", "OPERATIONS", "add_operations_commands", "default_report_year"]
@@ -174,8 +175,10 @@ def backfill(args) -> int:
 
 
 def load_postgres(args) -> int:
+    import psycopg
+
     from exports.pointer import resolve_published
-    from exports.postgres import load_snapshot
+    from exports.postgres import ReloadRefused, load_snapshot
     from exports.snapshot import SNAPSHOT_FILE
 
     exports = (args.exports or default_export_dir()).resolve()
@@ -187,7 +190,15 @@ def load_postgres(args) -> int:
         print(f"[boligmonitor] no published snapshot at {snapshot}: run `boligmonitor run` first", flush=True)
         return 2
     progress = Progress(1)
-    loaded = load_snapshot(snapshot, args.dsn, schema=args.schema)
+    roles = list(dict.fromkeys(postgres_read_roles() + (args.grant_select_to or [])))
+    try:
+        loaded = load_snapshot(snapshot, args.dsn, schema=args.schema, read_roles=roles)
+    except ReloadRefused as refused:
+        print(f"[boligmonitor] {refused}", flush=True)
+        return 1
+    except psycopg.Error as error:
+        print(f"[boligmonitor] PostgreSQL not loaded, nothing changed: {error}", flush=True)
+        return 1
     progress(f"loaded {len(loaded)} table(s) into PostgreSQL schema {args.schema}: "
              + ", ".join(f"{t['relation']} ({t['rows']})" for t in loaded))
     return 0
@@ -234,8 +245,11 @@ def add_operations_commands(commands) -> None:
     paths(p)
     p = commands.add_parser("postgres", help="load the published snapshot into PostgreSQL")
     p.add_argument("--dsn", required=True, help="e.g. postgresql://user@host:5432/db")
-    p.add_argument("--schema", default="boligmonitor")
-    p.add_argument("--exports", type=Path, default=None)
+    p.add_argument("--schema", default="boligmonitor", help="the published schema (kept; its tables are reloaded)")
+    p.add_argument("--exports", type=Path, default=None, help="the published folder (default: exports/published)")
+    p.add_argument("--grant-select-to", action="append", metavar="ROLE",
+                   help="a read-only role to grant USAGE on the schema and SELECT on every table (repeatable; "
+                   "adds to BOLIGMONITOR_POSTGRES_READ_ROLES)")
     p = commands.add_parser("docs", help="generate the dbt docs site")
     p.add_argument("--warehouse", type=Path, default=None)
     p.add_argument("--out", type=Path, default=None)

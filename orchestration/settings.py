@@ -33,6 +33,16 @@ def dbt_executable() -> Path:
     return Path(sys.executable).with_name("dbt")
 
 
+ENV_POSTGRES_READ_ROLES = "BOLIGMONITOR_POSTGRES_READ_ROLES"
+
+
+def postgres_read_roles() -> list[str]:
+    """The read-only PostgreSQL roles (comma-separated) every load grants USAGE on the schema and
+    SELECT on each published table: the publish that BOLIGMONITOR_POSTGRES_DSN triggers, and
+    `boligmonitor postgres`, whose --grant-select-to adds to them."""
+    return [role.strip() for role in os.environ.get(ENV_POSTGRES_READ_ROLES, "").split(",") if role.strip()]
+
+
 ENV_DUCKDB_MEMORY = "BOLIGMONITOR_DUCKDB_MEMORY"
 # The default must match dbt_project/profiles.yml. At Randers scale a build from scratch needs
 # more than 512MB in int_indicator__computed_values (out of memory at 256MB and 512MB since every

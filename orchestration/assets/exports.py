@@ -10,6 +10,7 @@ from exports.publish import EXPORT_SCHEMA, publish
 from orchestration.assets.dbt import model_keys_in_schema
 from orchestration.operations import default_report_year
 from orchestration.resources import Warehouse
+from orchestration.settings import postgres_read_roles
 
 
 class PublishConfig(dg.Config):
@@ -43,7 +44,8 @@ def export_files(context: dg.AssetExecutionContext, warehouse: Warehouse, config
         from exports.postgres import load_snapshot
 
         try:
-            loaded = load_snapshot(os.path.join(manifest["folder"], manifest["snapshot"]["file"]), dsn)
+            loaded = load_snapshot(os.path.join(manifest["folder"], manifest["snapshot"]["file"]), dsn,
+                                   read_roles=postgres_read_roles())
         except Exception as error:
             # the files are published by now; PostgreSQL keeps its previous tables (one transaction)
             raise dg.Failure(description=f"The files are published, but loading PostgreSQL failed and its tables "

@@ -81,8 +81,10 @@ def main() -> int:
     from orchestration.schedules import refresh_run_config
 
     instance = dg.DagsterInstance.ephemeral()
+    report_year = args.report_year or default_report_year()
     result = defs.resolve_job_def("yearly_refresh").execute_in_process(
-        run_config=refresh_run_config(args.report_year or default_report_year()), instance=instance, raise_on_error=False)
+        run_config=refresh_run_config(report_year), partition_key=str(report_year), instance=instance,
+        raise_on_error=False)
     wall = time.perf_counter() - START
     steps = step_seconds(instance, result.run_id)
     stages: dict[str, float] = {}

@@ -113,6 +113,7 @@ def run_refresh(report_year: int, job_name: str = "yearly_refresh") -> bool:
     job = defs.resolve_job_def(job_name)
     result = job.execute_in_process(
         run_config=refresh_run_config(report_year),
+        partition_key=str(report_year),  # the published files' partition (orchestration/partitions.py)
         instance=dg.DagsterInstance.get(),
         raise_on_error=False,
         tags={"report_year": str(report_year)},

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 
+from orchestration.partitions import REPORT_YEARS
+
 # Every run of these jobs holds the warehouse's refresh lock (the Warehouse resource), so a second
 # run at the same time is refused. Runs carrying this tag queue one at a time instead (a backfill
 # over report years in the UI) under the instance settings orchestration/dagster.yaml, which
@@ -19,9 +21,6 @@ yearly_refresh_job = dg.define_asset_job(
     tags=WAREHOUSE_RUN_TAG,
     description="Validate and load every extract, build and test the warehouse, publish the exports.",
 )
-
-
-REPORT_YEARS = [str(year) for year in range(2017, 2031)]  # from plan 2017-21 to a year past plan 2025-29
 
 
 @dg.static_partitioned_config(partition_keys=REPORT_YEARS)
@@ -55,10 +54,12 @@ def yearly_refresh_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequ
     return dg.RunRequest(
         run_key=f"refresh-{report_year}",
         run_config=refresh_run_config(report_year),
+        partition_key=str(report_year),
         tags={"report_year": str(report_year)},
     )
 
 
 def refresh_run_config(report_year: int) -> dict:
-    return {"ops": {"warehouse_dbt_assets": {"config": {"report_year": report_year}},
-                    "published__export_files": {"config": {"report_year": report_year}}}}
+    """The dbt step's report year; the published files take theirs from the run's partition
+    (orchestration/partitions.py), which every run of these jobs has."""
+    return {"ops": {"warehouse_dbt_assets": {"config": {"report_year": report_year}}}}

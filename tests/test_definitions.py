@@ -29,5 +29,11 @@ def test_graph_has_every_source_schedule_and_blocking_checks():
     assert all(graph.get(dg.AssetKey(["raw", s.name])).is_materializable for s in SOURCES)
     schedule = defs.resolve_schedule_def("yearly_refresh_schedule")
     assert schedule.cron_schedule == "0 6 1 9 *"
+    # the September run reports the year before, as that report year's partition of the files
+    from datetime import datetime
+
+    request = schedule(dg.build_schedule_context(scheduled_execution_time=datetime(2027, 9, 1, 6)))
+    assert request.partition_key == "2026"
+    assert request.run_config["ops"]["warehouse_dbt_assets"]["config"]["report_year"] == 2026
     check_names = {k.name for k in graph.asset_check_keys}
     assert {"language_categories_add_up", "great_expectations_suite"} <= check_names

@@ -40,9 +40,12 @@ def published(built_warehouse, small_demo, tmp_path, monkeypatch):
 
 def _refresh(selection: list[dg.AssetKey]) -> dg.ExecuteInProcessResult:
     from orchestration.definitions import defs
+    from orchestration.operations import default_report_year
 
+    # the published files are partitioned by report year (orchestration/partitions.py)
     return defs.resolve_job_def("yearly_refresh").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, asset_selection=selection)
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, asset_selection=selection,
+        partition_key=str(default_report_year()))
 
 
 def test_a_failing_blocking_check_publishes_nothing_and_names_check_and_rows(published):

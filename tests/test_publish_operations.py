@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
 from exports.publish import ReportYearError, check_report_year, publish
@@ -29,8 +30,13 @@ def test_publish_job_is_partitioned_by_report_year():
     assert job.partitions_def.get_partition_keys() == REPORT_YEARS
     assert {"2019", "2024", "2029"} <= set(REPORT_YEARS)
     config = job.partitioned_config.get_run_config_for_partition_key("2019")
-    assert config["ops"]["published__export_files"]["config"]["report_year"] == 2019
     assert config["ops"]["warehouse_dbt_assets"]["config"]["report_year"] == 2019
+    # the published files are partitioned by report year, in both jobs: the UI shows per year
+    # whether it is published (each year's files stay in their folder)
+    for name in ("publish_exports", "yearly_refresh"):
+        assert defs.resolve_job_def(name).partitions_def.get_partition_keys() == REPORT_YEARS
+    published = defs.resolve_assets_def(dg.AssetKey(["published", "export_files"]))
+    assert published.partitions_def.get_partition_keys() == REPORT_YEARS
     selected = {k.to_user_string() for k in job.asset_layer.executable_asset_keys}
     # the marts are cut as of the partition's year, so they are rebuilt with it, from the
     # intermediate models as they stand; the backtest against the documents is not published
@@ -64,7 +70,7 @@ def test_a_later_years_warehouse_is_not_published_under_an_earlier_year(publishe
     check_report_year({"export_area_indicator": 2019}, 2019, {"report_year": 2019, "as_of_date": "2019-12-31"})
 
 
-def test_cli_backfill_one_report_year_and_dbt_docs(backfilled_2021, published_demo, tmp_path):
+def test_cli_backfill_one_report_year_and_dbt_docs(backfilled_2021, published_demo, tmp_path, monkeypatch):
     exports, year, default = backfilled_2021["exports"], backfilled_2021["report_year"], published_demo["report_year"]
     stdout = backfilled_2021["stdout"]
     assert "[2/2" in stdout and f"report year {year}" in stdout  # numbered progress steps
@@ -89,6 +95,17 @@ def test_cli_backfill_one_report_year_and_dbt_docs(backfilled_2021, published_de
         end = years_in[0] + 1 if re.fullmatch(r"\d{4}/\d{2}", period) else max(years_in)
         assert end <= year, period
     assert f"Resultater på indsatsområderne {year}" in html
+
+    # Dagster records each report year as a partition of the published files: the UI shows which
+    # years are published (the refresh's instance has the default year, the backfill's 2021)
+    for home, expected in ((published_demo["dagster_home"], {str(default)}),
+                           (backfilled_2021["exports"].parent / "dagster_home", {str(year)})):
+        monkeypatch.setenv("DAGSTER_HOME", str(home))
+        instance = dg.DagsterInstance.get()
+        try:
+            assert instance.get_materialized_partitions(dg.AssetKey(["published", "export_files"])) == expected
+        finally:
+            instance.dispose()
 
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copy(backfilled_2021["warehouse"], warehouse)

@@ -8,20 +8,19 @@ import dagster as dg
 from exports.postgres import ENV_POSTGRES_DSN
 from exports.publish import EXPORT_SCHEMA, publish
 from orchestration.assets.dbt import model_keys_in_schema
-from orchestration.operations import default_report_year
+from orchestration.partitions import REPORT_YEAR_PARTITIONS
 from orchestration.resources import Warehouse
 from orchestration.settings import postgres_read_roles
-
-
-class PublishConfig(dg.Config):
-    # the year the dbt step cut the marts at (the same partition or run config sets both)
-    report_year: int = default_report_year()
 
 
 @dg.asset(
     key=dg.AssetKey(["published", "export_files"]),
     deps=model_keys_in_schema(EXPORT_SCHEMA),
     group_name="published",
+    # one partition per report year: each year's files stay in their folder, so the UI shows which
+    # years are published; the run's partition is also the year the dbt step cut the marts at
+    # (the same run config sets both), and publish() refuses marts built for another year
+    partitions_def=REPORT_YEAR_PARTITIONS,
     kinds={"parquet", "csv", "duckdb"},
     description="Every relation in the exports schema as Parquet and Danish-Excel CSV, an XLSX workbook and "
     "the indicator annex (HTML) per plan, the read-only DuckDB snapshot warehouse_published.duckdb, "
@@ -29,8 +28,9 @@ class PublishConfig(dg.Config):
     "<exports>/<year> (and <exports>/latest), switched atomically; loaded into PostgreSQL when "
     "BOLIGMONITOR_POSTGRES_DSN is set.",
 )
-def export_files(context: dg.AssetExecutionContext, warehouse: Warehouse, config: PublishConfig) -> dg.MaterializeResult:
-    manifest = publish(warehouse.db_path, warehouse.exports, report_year=config.report_year, progress=context.log.info)
+def export_files(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    report_year = int(context.partition_key)
+    manifest = publish(warehouse.db_path, warehouse.exports, report_year=report_year, progress=context.log.info)
     context.log.info(f"Published {len(manifest['tables'])} table(s) to {manifest['folder']}")
     metadata = {
         "export_dir": dg.MetadataValue.path(warehouse.exports),

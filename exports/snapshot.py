@@ -49,6 +49,7 @@ def build_snapshot(warehouse_path: str | Path, relations: list[str], target: Pat
         tables = []
         for relation in relations:
             con.execute(f'CREATE TABLE "{snap}".main."{relation}" AS {select_for(con, relation)}')
+            _copy_comments(con, relation, f'"{snap}".main."{relation}"')
         con.execute(f'USE "{snap}"')
         con.execute("DETACH wh")
         for relation in relations:
@@ -61,10 +62,28 @@ def build_snapshot(warehouse_path: str | Path, relations: list[str], target: Pat
         con.execute("CREATE TABLE _snapshot_tables (relation VARCHAR, row_count BIGINT, content_hash VARCHAR)")
         con.executemany("INSERT INTO _snapshot_tables VALUES (?, ?, ?)",
                         [[t["relation"], t["rows"], t["content_hash"]] for t in tables])
+        con.execute("COMMENT ON TABLE _snapshot IS 'The publication this file belongs to: id, time, code version "
+                    "and report year.'")
+        con.execute("COMMENT ON TABLE _snapshot_tables IS 'Per relation of this publication: its rows and an "
+                    "order-independent content hash, to prove a table belongs to the snapshot.'")
         con.execute("CHECKPOINT")  # everything in the file itself: no WAL beside it to rename
     finally:
         con.close()
     return tables
+
+
+def _copy_comments(con: duckdb.DuckDBPyConnection, relation: str, target: str) -> None:
+    """The warehouse's descriptions (dbt persist_docs: the models' YAML) on the published table
+    and its columns, so that BI tools, PostgreSQL (exports/postgres.py) and analysts see them."""
+    table = con.execute("SELECT comment FROM duckdb_tables() WHERE database_name = 'wh' AND schema_name = ? "
+                        "AND table_name = ?", [EXPORT_SCHEMA, relation]).fetchone()
+    if table and table[0]:
+        con.execute(f"COMMENT ON TABLE {target} IS {sql_string(table[0])}")
+    columns = con.execute("SELECT column_name, comment FROM duckdb_columns() WHERE database_name = 'wh' "
+                          "AND schema_name = ? AND table_name = ? AND comment IS NOT NULL AND comment <> ''",
+                          [EXPORT_SCHEMA, relation]).fetchall()
+    for column, comment in columns:
+        con.execute(f'COMMENT ON COLUMN {target}."{column}" IS {sql_string(comment)}')
 
 
 def verify_snapshot(con: duckdb.DuckDBPyConnection) -> str:

@@ -36,4 +36,11 @@ def test_graph_has_every_source_schedule_and_blocking_checks():
     assert request.partition_key == "2026"
     assert request.run_config["ops"]["warehouse_dbt_assets"]["config"]["report_year"] == 2026
     check_names = {k.name for k in graph.asset_check_keys}
+    # every check says in the UI what it checks and whether it blocks (dbt tests get one made
+    # from their kind and arguments: orchestration/assets/dbt.py describe_dbt_test)
+    undescribed = sorted(k.to_user_string() for k in graph.asset_check_keys if not graph.get_check_spec(k).description)
+    assert undescribed == []
+    spec = graph.get_check_spec(dg.AssetCheckKey(dg.AssetKey(["marts", "mart_population_indicator"]),
+                                                 "mart_population_indicator_unique_cell"))
+    assert spec.description.startswith("`plan_code || '|' || activity_code") and "blocks" in spec.description
     assert {"language_categories_add_up", "great_expectations_suite"} <= check_names

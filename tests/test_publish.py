@@ -49,6 +49,10 @@ def test_snapshot_holds_only_the_export_relations(published_demo):
         assert verify_snapshot(con) == manifest["snapshot_id"]
         columns = [r[0].lower() for r in con.execute("SELECT column_name FROM information_schema.columns").fetchall()]
         assert not any("person" in c or "cpr" in c for c in columns)
+        # the models' YAML descriptions are the published tables' and columns' comments (dbt
+        # persist_docs into the warehouse, copied by exports/snapshot.py), for BI tools and PostgreSQL
+        comments = dict(con.execute("SELECT table_name, comment FROM duckdb_tables()").fetchall())
+        assert all(comments[r] for r in relations | {"_snapshot", "_snapshot_tables"}), comments
         # a read-only file: a reader cannot change what was published
         with pytest.raises(duckdb.Error):
             con.execute("CREATE TABLE x (a INT)")

@@ -27,6 +27,45 @@ class WarehouseTranslator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return dbt_resource_props.get("config", {}).get("schema") or dbt_resource_props["schema"]
 
+    def get_asset_check_spec(self, asset_spec: dg.AssetSpec, manifest: Mapping[str, Any], unique_id: str,
+                             project: Any) -> dg.AssetCheckSpec | None:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is not None and not spec.description:
+            spec = spec._replace(description=describe_dbt_test(manifest["nodes"][unique_id]))
+        return spec
+
+
+def describe_dbt_test(test: Mapping[str, Any]) -> str:
+    """What a dbt test checks, in one sentence, for the asset check's description in the UI: the
+    test's own YAML description, or one made from its kind and arguments."""
+    severity = (test.get("config", {}).get("severity") or "error").lower()
+    effect = ("Severity error: a failure blocks everything downstream (nothing is published)." if severity == "error"
+              else "Severity warn: a failure is reported in the run summary and the quality report, nothing is blocked.")
+    if test.get("description"):
+        return f"{test['description'].strip()} {effect}"
+    meta = test.get("test_metadata") or {}
+    kind, kwargs = meta.get("name"), meta.get("kwargs", {})
+    column = kwargs.get("column_name") or test.get("column_name")
+    if kind == "not_null":
+        what = f"No row has an empty `{column}`."
+    elif kind == "unique":
+        what = f"`{column}` is unique: one row per key."
+    elif kind == "accepted_values" and kwargs.get("values") == [True] and kwargs.get("quote") is False:
+        what = f"On every row: `{column}`."
+    elif kind == "accepted_values":
+        what = f"`{column}` is one of: {', '.join(map(str, kwargs.get('values', [])))}."
+    elif kind == "unique_combination":
+        what = f"One row per ({', '.join(kwargs.get('combination_of_columns', []))})."
+    elif kind == "no_sharp_drop_between_years":
+        what = (f"The rows per `{kwargs.get('year_column')}` never drop by more than "
+                f"{float(kwargs.get('max_drop', 0)):.0%} from one year to the next (a partial delivery).")
+    elif kind == "relationships":
+        target = str(kwargs.get("to", "")).replace("ref('", "").replace("')", "")
+        what = f"Every `{column}` exists in {target}.{kwargs.get('field')}."
+    else:
+        what = f"dbt test {kind or test.get('name')}" + (f" on `{column}`." if column else ".")
+    return f"{what} {effect}"
+
 
 def model_keys_in_schema(schema: str) -> list[dg.AssetKey]:
     """Asset keys of the dbt models materialised in ``schema``, read from the manifest."""

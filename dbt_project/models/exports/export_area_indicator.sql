@@ -70,8 +70,9 @@ select
     geography_name,
     geography_type,
     period,
-    period_start,
-    period_end,
+    -- the dates the label means: a span's own rows start at its first year with data
+    case when regexp_full_match(period, '\d{4}-\d{4}') then {{ span_start('period') }} else period_start end as period_start,
+    case when regexp_full_match(period, '\d{4}-\d{4}') then {{ span_end('period') }} else period_end end as period_end,
     is_latest_period,
     case when not is_suppressed then value end as value,
     case when not is_suppressed then ci_low end as ci_low,

@@ -28,6 +28,7 @@ from exports.labels import (
     SUPPRESSED_FOOTNOTE_DA,
     SYMBOLS_DA,
     UNIT_LABELS_DA,
+    ZERO_MARK,
     date_da,
     decimals_for,
     flag_label,
@@ -82,7 +83,10 @@ def _headline(history: list[dict]) -> tuple[dict, list[dict]]:
 
 
 def _figure(value, decimals: int, withheld: bool) -> Markup:
-    """A figure as a person reads it: '..' withheld (footnote 1), '.' no figure."""
+    """A figure as a person reads it: '..' withheld (footnote 1), '.' no figure, '-' a true zero
+    (a share that rounds to 0,0 stays '0,0')."""
+    if value == 0:
+        return Markup(ZERO_MARK)
     if value is not None:
         return Markup(format_number_da(value, decimals))
     if withheld:

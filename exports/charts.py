@@ -16,7 +16,8 @@ def sparkline(points: list[tuple[str, float]], target: float | None = None, deci
     """A trend line over periods (oldest first); a dashed line marks the target if one is set."""
     values = [v for _, v in points if v is not None and not math.isnan(v)]
     if len(values) < 2:
-        return '<span class="no-trend">–</span>'
+        # '.' (no figure), as in the tables: a dash would read as a zero
+        return '<span class="no-trend" title="For få perioder med tal til en udvikling">.</span>'
     low = min(values + ([target] if target is not None else []))
     high = max(values + ([target] if target is not None else []))
     span = (high - low) or 1.0

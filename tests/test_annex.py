@@ -82,9 +82,11 @@ class _AnnexRows(HTMLParser):
 
 
 def _number(text: str) -> float | None:
-    """'1.024' -> 1024.0, '18,7 (2023/24)' -> 18.7; '' and Danmarks Statistik's '..' (withheld)
-    and '.' (no figure) -> None (Danish separators)."""
+    """'1.024' -> 1024.0, '18,7 (2023/24)' -> 18.7; Danmarks Statistik's '-' (a true zero) -> 0.0;
+    '', '..' (withheld) and '.' (no figure) -> None (Danish separators)."""
     text = text.split("(")[0].strip()
+    if text == "-":
+        return 0.0
     if not text or text.startswith("."):
         return None
     return float(text.replace(".", "").replace(",", "."))
@@ -201,7 +203,9 @@ def test_annex_marks_withheld_and_missing_figures_and_prints_reasons():
                        status_reason="Tallet vises ikke af hensyn til diskretionen.", is_latest_period=True),
             _annex_row("2025", 20.0, geography_code="VGD", geography_name="Vangdalen", geography_type="area",
                        baseline_period=None, baseline_value=None, is_latest_period=True, n=None, flag_small_n=True,
-                       flag_reasons_da="Under 3 personer bag tallet.")]
+                       flag_reasons_da="Under 3 personer bag tallet."),
+            _annex_row("2025", 0.0, geography_code="CRA", geography_name="Centrale Randers", geography_type="area",
+                       is_latest_period=True)]
     annex, html = _render(rows)
     page = _AnnexRows()
     page.feed(html)
@@ -210,11 +214,12 @@ def test_annex_marks_withheld_and_missing_figures_and_prints_reasons():
     assert by_geo["VGD"]["v-baseline"].startswith(".") and "ingen baseline" in by_geo["VGD"]["v-baseline"]
     assert by_geo["VGD"]["v-n"].startswith("..^")
     assert by_geo["HP2017_ALL"]["v-baseline"].startswith("40,6")
+    assert by_geo["CRA"]["v-latest"].startswith("-(")  # a true zero
     # the reason is text on the page, and so are the flag's reasons (shown in print)
     assert by_geo["GJP"]["v-reason"] == "Tallet vises ikke af hensyn til diskretionen."
     assert "Under 3 personer bag tallet." in html.split('data-geography="VGD"')[1].split("</tr>")[0]
     assert "Rød smiley" in html and "helhedsplanens periode er" in html
-    assert annex["summary"] == {"met": 0, "assessed": 1, "not_assessed": 0}
+    assert annex["summary"] == {"met": 0, "assessed": 1, "not_assessed": 0}  # the plan total only
     assert re.search(r"@page\s*{\s*size:\s*A4", html) and "thead { display: table-header-group; }" in html
 
 

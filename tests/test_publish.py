@@ -199,11 +199,9 @@ def test_workbook_per_plan_reads_back_with_danish_headers_and_footnotes(publishe
     assert canonical(pop_rows, pop_kinds) == canonical(mart_rows(warehouse, population), pop_kinds)
 
 
-def test_published_indicator_table_for_machines(published_demo):
-    """The published Parquet as a machine reads it: one latest period per indicator and
-    geography (an indicator followed on multi-year averages was also marked latest on a single
-    year: 21 pairs on the small demo), counts as integers, the period's dates beside its label,
-    and an ended plan's unmet target 'ikke opfyldt' (no 'endnu')."""
+def test_one_latest_period_per_indicator_and_geography(published_demo):
+    """An indicator followed on multi-year averages was also marked latest on a single year (21
+    pairs on the small demo), so a count of off-target indicators counted it twice."""
     parquet = published_demo["exports"] / "export_area_indicator.parquet"
     con = duckdb.connect()
     twice = con.execute(f"SELECT indicator_id, geography_code FROM read_parquet('{parquet}') WHERE is_latest_period "
@@ -212,6 +210,13 @@ def test_published_indicator_table_for_machines(published_demo):
     spans = con.execute(f"SELECT count(DISTINCT indicator_id) FROM read_parquet('{parquet}') WHERE is_latest_period "
                         "AND regexp_full_match(period, '\\d{4}-\\d{4}')").fetchone()[0]
     assert spans >= 1  # the multi-year indicators are latest on their averages
+
+
+def test_counts_are_integers_and_periods_dated(published_demo):
+    """n and the other counts are integers (were HUGEINT: a decimal in Parquet); the period's
+    first and last day stand beside its label."""
+    parquet = published_demo["exports"] / "export_area_indicator.parquet"
+    con = duckdb.connect()
     for path in published_demo["exports"].glob("export_*.parquet"):
         schema = pq.read_schema(path)
         counts = [f for f in schema if f.name == "n" or f.name.startswith("n_") or f.name == "Antal vurderede"]
@@ -226,6 +231,12 @@ def test_published_indicator_table_for_machines(published_demo):
     wrong = [r for r in dated if r[1] is None or r[2] < r[1] or r[2].year != end_year(r[0])
              or (re.fullmatch(r"\d{4}-\d{4}", r[0]) and r[1].year != int(r[0][:4]))]
     assert dated and wrong == []
+
+
+def test_an_ended_plans_unmet_target_is_not_met_without_yet(published_demo):
+    """'ikke opfyldt endnu' (not met yet) only while the plan runs."""
+    parquet = published_demo["exports"] / "export_area_indicator.parquet"
+    con = duckdb.connect()
     statuses = dict(con.execute(f"SELECT plan_code, list(DISTINCT status) FROM read_parquet('{parquet}') "
                                 "GROUP BY ALL").fetchall())
     # the 2017-21 plan ended in May 2021: no 'yet'; the 2025-29 plan runs

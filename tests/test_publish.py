@@ -213,8 +213,8 @@ def test_one_latest_period_per_indicator_and_geography(published_demo):
 
 
 def test_counts_are_integers_and_periods_dated(published_demo):
-    """n and the other counts are integers (were HUGEINT: a decimal in Parquet); the period's
-    first and last day stand beside its label."""
+    """n and the other counts are integers (n was HUGEINT in the warehouse and a double in the
+    Parquet file); the period's first and last day stand beside its label."""
     parquet = published_demo["exports"] / "export_area_indicator.parquet"
     con = duckdb.connect()
     for path in published_demo["exports"].glob("export_*.parquet"):
@@ -223,6 +223,7 @@ def test_counts_are_integers_and_periods_dated(published_demo):
         assert counts and all(str(f.type) == "int32" for f in counts), (path.name, counts)
     kinds = dict((f.name, str(f.type)) for f in pq.read_schema(parquet))
     assert kinds["period_start"] == kinds["period_end"] == "date32[day]"
+
     def end_year(period: str) -> int:  # '2024/25' -> 2025, '2021-2025' and '2023-10..2024-09' -> the last year
         years = [int(y) for y in re.findall(r"\d{4}", period)]
         return years[0] + 1 if re.fullmatch(r"\d{4}/\d{2}", period) else max(years)

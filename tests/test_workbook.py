@@ -197,3 +197,18 @@ def estimated_pages(ws) -> int:
 def test_the_plan_workbook_prints_one_page_wide(books):
     ws = books["boligmonitor_HP2025.xlsx"]["Beskæftigelse"]
     assert estimated_pages(ws) == 1
+
+
+def test_every_catalogue_source_has_a_danish_name():
+    """The "Kilde" column reads as a source's name, not its code, for every source the
+    indicator catalogues name."""
+    import csv
+
+    from exports.labels import value_label
+
+    seeds = Path(__file__).parent.parent / "dbt_project" / "seeds"
+    sources = {row["source"] for name in ("indicators_hp2017.csv", "indicators_hp2025.csv")
+               for row in csv.DictReader((seeds / name).open(encoding="utf-8"))}
+    assert len(sources) > 10
+    unnamed = sorted(s for s in sources if value_label("source", s) == s)
+    assert unnamed == []

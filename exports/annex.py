@@ -19,6 +19,7 @@ import duckdb
 from jinja2 import Environment
 from markupsafe import Markup
 
+from exports.cells import hidden_cells, withheld_figures
 from exports.charts import smiley, sparkline
 from exports.labels import (
     CONFIDENTIAL_MARK,
@@ -46,6 +47,8 @@ GEOGRAPHY_ORDER = ["plan_total", "area", "institution_group", "school_group", "m
 EXCLUDED_LEVELS = {"omraadeprofil"}
 # Statuses with a verdict (green, yellow, red); anything else cannot be assessed.
 ASSESSED_STATUSES = ("opfyldt", "ikke opfyldt endnu", "ikke opfyldt")
+# The figures the annex shows; an empty one is '..' when withheld (exports/cells.py), else '.'.
+ANNEX_FIGURES = {"value", "n", "baseline_value", "target_value"}
 
 
 ANNEX_PATTERN = re.compile(r"bilag_(?P<plan>[A-Za-z0-9]+)_(?P<year>\d{4})\.html")
@@ -97,8 +100,7 @@ def _figure(value, decimals: int, withheld: bool) -> Markup:
 def build_annex(rows: list[dict], plan_code: str, year: int, vintage: dict) -> dict:
     """The annex's content as plain data (sections, indicators, geography rows)."""
     flag_columns = sorted(c for c in rows[0] if is_flag(c)) if rows else []
-    hidden = {(r["indicator_id"], r["geography_code"], r["period"]) for r in rows
-              if r.get("flag_disclosure_suppressed")}
+    hidden = hidden_cells(rows)
     plan_rows = [r for r in rows if r["plan_code"] == plan_code and r["level"] not in EXCLUDED_LEVELS
                  and (period_end_year(r["period"]) or 0) <= year
                  and (r["indsatsomraade"] or (r.get("target_kind") or "none") != "none")]
@@ -110,9 +112,7 @@ def build_annex(rows: list[dict], plan_code: str, year: int, vintage: dict) -> d
         latest, history = _headline(history)
         decimals = decimals_for(latest.get("unit"))
         suppressed = any(latest.get(c) for c in flag_columns if is_suppression_flag(c))
-        baseline_hidden = (indicator_id, latest["geography_code"], latest.get("baseline_period")) in hidden
-        target_hidden = (latest.get("status_reason") or "").startswith("Målet bygger på et tal, der ikke vises") or (
-            baseline_hidden and latest.get("target_kind") in ("reduce_by_fraction", "decreasing", "increasing"))
+        withheld = withheld_figures(latest, ANNEX_FIGURES, hidden)
         indicator = indicators.setdefault(indicator_id, {
             "id": indicator_id, "name": latest["indicator_name"], "unit": UNIT_LABELS_DA.get(latest.get("unit"),
                                                                                         latest.get("unit") or ""),
@@ -128,10 +128,10 @@ def build_annex(rows: list[dict], plan_code: str, year: int, vintage: dict) -> d
             else len(GEOGRAPHY_ORDER),
             "period": latest["period"],
             "baseline_period": latest.get("baseline_period") or "",
-            "baseline": _figure(latest.get("baseline_value"), decimals, baseline_hidden),
-            "latest": _figure(latest["value"], decimals, suppressed),
-            "target": _figure(latest.get("target_value"), decimals, target_hidden),
-            "n": _figure(latest.get("n"), 0, suppressed or bool(latest.get("flag_small_n"))),
+            "baseline": _figure(latest.get("baseline_value"), decimals, "baseline_value" in withheld),
+            "latest": _figure(latest["value"], decimals, "value" in withheld),
+            "target": _figure(latest.get("target_value"), decimals, "target_value" in withheld),
+            "n": _figure(latest.get("n"), 0, "n" in withheld),
             "status": latest["status"] or "kan ikke vurderes",
             "status_reason": latest.get("status_reason") or "",
             "suppressed": suppressed and latest["value"] is None,

@@ -42,6 +42,33 @@ def _is_count(column: str) -> bool:
     return column == "n" or column.startswith("n_") or column == LANGUAGE_COUNT
 
 
+def hidden_cells(rows: list[dict]) -> set[tuple]:
+    """(indicator, geography, period) of every hidden cell of the indicator table."""
+    return {(r["indicator_id"], r["geography_code"], r["period"]) for r in rows if r.get("flag_disclosure_suppressed")}
+
+
+def withheld_figures(r: dict, figures: set[str], hidden: set[tuple]) -> set[str]:
+    """The empty figures (of the columns ``figures``) of row ``r`` that are withheld, not
+    missing; ``hidden`` holds the hidden cells of the same table (see hidden_cells)."""
+    out: set[str] = set()
+    if any(r[c] for c in r if is_suppression_flag(c)):
+        out |= figures - _FROM_OTHER_CELLS
+    note = r.get("Note")
+    if note == LANGUAGE_NOTE_HIDDEN:
+        out |= figures
+    elif note == LANGUAGE_NOTE_PARTLY_HIDDEN:
+        out |= {c for c in figures if c.endswith("(%)")}
+    if r.get("flag_small_n"):
+        out |= {c for c in figures if _is_count(c)}
+    if r.get("baseline_period") and (r.get("indicator_id"), r.get("geography_code"), r["baseline_period"]) in hidden:
+        out |= _FROM_BASELINE
+        if r.get("target_kind") in _TARGET_FROM_BASELINE:
+            out.add("target_value")
+    if (r.get("status_reason") or "").startswith(_TARGET_HIDDEN_REASON):
+        out.add("target_value")
+    return {c for c in out if c in figures and r.get(c) is None}
+
+
 class PeopleCells:
     """Turns rows of one published relation into what a person reads; built once per relation
     with all its rows (a baseline's row may sit on another sheet)."""
@@ -49,33 +76,12 @@ class PeopleCells:
     def __init__(self, columns: list[tuple[str, str]], all_rows: list[tuple]):
         self.names = [c for c, _ in columns]
         self.figures = {c for c, t in columns if t != "VARCHAR" and t != "BOOLEAN" and not _YEAR.search(c)}
-        self.flags = [c for c in self.names if is_suppression_flag(c)]
         self.hidden_cells: set[tuple] = set()
         if {"indicator_id", "geography_code", "period", "flag_disclosure_suppressed"} <= set(self.names):
-            i = [self.names.index(c) for c in ("indicator_id", "geography_code", "period")]
-            flag = self.names.index("flag_disclosure_suppressed")
-            self.hidden_cells = {tuple(r[j] for j in i) for r in all_rows if r[flag]}
+            self.hidden_cells = hidden_cells([dict(zip(self.names, r)) for r in all_rows])
 
     def withheld_columns(self, r: dict) -> set[str]:
-        """The empty figures of row ``r`` that are withheld, not missing."""
-        out: set[str] = set()
-        if any(r[c] for c in self.flags):
-            out |= self.figures - _FROM_OTHER_CELLS
-        note = r.get("Note")
-        if note == LANGUAGE_NOTE_HIDDEN:
-            out |= self.figures
-        elif note == LANGUAGE_NOTE_PARTLY_HIDDEN:
-            out |= {c for c in self.figures if c.endswith("(%)")}
-        if r.get("flag_small_n"):
-            out |= {c for c in self.figures if _is_count(c)}
-        if r.get("baseline_period") and (r.get("indicator_id"), r.get("geography_code"),
-                                         r["baseline_period"]) in self.hidden_cells:
-            out |= _FROM_BASELINE
-            if r.get("target_kind") in _TARGET_FROM_BASELINE:
-                out.add("target_value")
-        if (r.get("status_reason") or "").startswith(_TARGET_HIDDEN_REASON):
-            out.add("target_value")
-        return {c for c in out if r.get(c) is None}
+        return withheld_figures(r, self.figures, self.hidden_cells)
 
     def row(self, row: tuple) -> tuple[list, set[int]]:
         """The values to show, and the positions of the withheld ones."""

@@ -8,7 +8,7 @@ from html import escape
 
 from exports.labels import format_number_da
 
-GREEN, YELLOW, GREY = "#3a9d23", "#f2c500", "#b0b0b0"
+GREEN, YELLOW, RED, GREY = "#3a9d23", "#f2c500", "#d64541", "#b0b0b0"
 
 
 def sparkline(points: list[tuple[str, float]], target: float | None = None, decimals: int = 1,
@@ -16,7 +16,8 @@ def sparkline(points: list[tuple[str, float]], target: float | None = None, deci
     """A trend line over periods (oldest first); a dashed line marks the target if one is set."""
     values = [v for _, v in points if v is not None and not math.isnan(v)]
     if len(values) < 2:
-        return '<span class="no-trend">–</span>'
+        # '.' (no figure), as in the tables: a dash would read as a zero
+        return '<span class="no-trend" title="For få perioder med tal til en udvikling">.</span>'
     low = min(values + ([target] if target is not None else []))
     high = max(values + ([target] if target is not None else []))
     span = (high - low) or 1.0
@@ -43,11 +44,14 @@ def sparkline(points: list[tuple[str, float]], target: float | None = None, deci
 
 
 def smiley(status: str | None) -> str:
-    """Green smiley: the target is met; yellow: work goes on to meet it; grey: cannot be assessed."""
+    """Green smiley: the target is met; yellow: work goes on to meet it; red: the plan's period has
+    ended without meeting it; grey: cannot be assessed."""
     if status == "opfyldt":
         color, mouth, label = GREEN, "M7 13 Q11 17 15 13", "Grøn smiley: målet er nået"
     elif status == "ikke opfyldt endnu":
         color, mouth, label = YELLOW, "M7 14 L15 14", "Gul smiley: der arbejdes fortsat på at nå målet"
+    elif status == "ikke opfyldt":
+        color, mouth, label = RED, "M7 15 Q11 11 15 15", "Rød smiley: målet blev ikke nået i planens periode"
     else:
         color, mouth, label = GREY, "", "Kan ikke vurderes"
     face = (f'<circle cx="11" cy="11" r="10" fill="{color}" stroke="#444" stroke-width="0.8"/>'

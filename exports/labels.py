@@ -22,6 +22,8 @@ COLUMN_LABELS_DA = {
     "geography_name": "Geografi",
     "geography_type": "Geografitype",
     "period": "Periode",
+    "period_start": "Periodens start",
+    "period_end": "Periodens slut",
     "is_latest_period": "Seneste periode",
     "value": "Værdi",
     "ci_low": "95 %-interval, nedre",
@@ -39,6 +41,25 @@ COLUMN_LABELS_DA = {
     "status": "Status",
     "status_reason": "Begrundelse for status",
     "flag_reasons_da": "Begrundelse for flag",
+    # export_population_indicator
+    "activity_code": "Aktivitetskode",
+    "activity_name_da": "Aktivitet",
+    "outcome_kind": "Udfaldstype",
+    "outcome_name_da": "Udfald",
+    "direction": "Retning",
+    "cohort_year": "Kohorteår",
+    "period_kind": "Periodetype",
+    "period_name_da": "Periodens navn",
+    "period_label": "Perioder",
+    "is_primary_estimate": "Primært estimat",
+    "n_cohort": "Antal i kohorten",
+    "n_participants": "Antal deltagere",
+    "participants_value": "Deltagernes værdi",
+    "n_comparison": "Antal i sammenligningsgruppen",
+    "comparison_value": "Sammenligningsgruppens værdi",
+    "difference": "Forskel",
+    "assessment": "Vurdering",
+    "assessment_reason": "Begrundelse for vurdering",
 }
 # The flags' reasons in words: text beside the flags, not a flag itself.
 FLAG_REASONS_COLUMN = "flag_reasons_da"
@@ -53,6 +74,49 @@ FLAG_LABELS_DA = {
     "flag_stale": "Forældet",
     "flag_implausible_change": "Usandsynlig ændring",
 }
+# The population table's own flags (FLAG_LABELS_DA are export_area_indicator's columns).
+POPULATION_FLAG_LABELS_DA = {
+    "flag_no_comparison": "Ingen sammenligningsgruppe",
+    "flag_not_yet_observed": "Endnu ikke observeret",
+    "flag_effect": "Forskel uden for den statistiske usikkerhed",
+}
+
+# Danish values for the coded columns wherever a person reads (workbooks, annex); the SQL
+# relations, CSV and Parquet keep the documented English codes.
+VALUE_LABELS_DA = {
+    "level": {"overordnet_maal": "Overordnet mål", "succeskriterie": "Succeskriterie", "delmaal": "Delmål",
+              "lbf_strategisk": "LBF's strategiske mål", "omraadeprofil": "Områdeprofil"},
+    "geography_type": {"plan_total": "Helhedsplanen samlet", "area": "Boligområde",
+                       "institution_group": "Institutioner", "school_group": "Skoler",
+                       "municipality_excl_plan": "Kommunen uden planens områder", "municipality": "Kommunen",
+                       "region": "Regionen", "national": "Hele landet"},
+    "source_kind": {"computed": "Beregnet", "published": "Offentliggjort"},
+    "target_kind": {"number": "Et tal", "reduce_by_fraction": "Reduktion med en andel",
+                    "reference_level": "På niveau med et sammenligningsområde", "decreasing": "Et fald",
+                    "increasing": "En stigning", "none": "Intet mål"},
+    "direction": {"higher_is_better": "Højere er bedre", "lower_is_better": "Lavere er bedre", "none": "Ingen retning"},
+    "period_kind": {"before": "Før", "after": "Efter", "change": "Ændring"},
+    "source": {"cpr_befolkning": "CPR: befolkningen", "skolefravaer": "Kommunen: skolefravær",
+               "sprogvurdering": "Kommunen: sprogvurderinger", "dagtilbud": "Kommunen: dagtilbud",
+               "anbringelser": "Kommunen: anbringelser", "uu_vejledning": "Kommunen: UU-vejledningen",
+               "ungdomsskole": "Kommunen: ungdomsskolen", "jobcenter_ydelser": "Jobcentret: ydelser",
+               "randersbolig_lejemaal": "RandersBolig: lejemål", "randersbolig_flytninger": "RandersBolig: flytninger",
+               "randersbolig_udsaettelser": "RandersBolig: udsættelser", "randersbolig_klager": "RandersBolig: klager",
+               "dst_boligomraader": "Danmarks Statistik: boligområder",
+               "dst_valgdeltagelse": "Danmarks Statistik: valgdeltagelse",
+               "lbf_boligsociale_data": "Landsbyggefonden: boligsociale data",
+               "lbf_tryghedsmaaling": "Landsbyggefonden: tryghedsmåling"},
+    "outcome_kind": {"youth_school": "Ungdomsskole", "youth_education": "Ungdomsuddannelse", "benefit": "Ydelse",
+                     "language": "Sprogvurdering", "absence": "Skolefravær", "eviction": "Udsættelse"},
+}
+BOOLEAN_DA = {True: "Ja", False: "Nej"}
+
+# Danmarks Statistik's symbols for a table cell a person reads.
+CONFIDENTIAL_MARK = ".."   # withheld: disclosure control (or the source's)
+ZERO_MARK = "-"            # a true zero
+NOT_AVAILABLE_MARK = "."   # no figure: missing, not delivered or not measured
+SYMBOLS_DA = {CONFIDENTIAL_MARK: "Diskretioneret (se fodnoten)", ZERO_MARK: "Nul",
+              NOT_AVAILABLE_MARK: "Oplysningen foreligger ikke"}
 
 # Levels without an indsatsområde get a sheet / section of their own.
 LEVEL_LABELS_DA = {
@@ -95,6 +159,15 @@ RELATION_TITLES_DA = {
 }
 
 
+def value_label(column: str, value):
+    """A coded value in Danish (unit, level, geography type, ...); booleans as Ja / Nej."""
+    if isinstance(value, bool):
+        return BOOLEAN_DA[value]
+    if column == "unit":
+        return UNIT_LABELS_DA.get(value, value)
+    return VALUE_LABELS_DA.get(column, {}).get(value, value)
+
+
 def is_flag(column: str) -> bool:
     return column.startswith(FLAG_PREFIX) and column != FLAG_REASONS_COLUMN
 
@@ -113,7 +186,8 @@ def column_label(column: str) -> str:
 
 
 def flag_label(column: str) -> str:
-    return FLAG_LABELS_DA.get(column, column.removeprefix(FLAG_PREFIX).replace("_", " ").capitalize())
+    labels = {**FLAG_LABELS_DA, **POPULATION_FLAG_LABELS_DA}
+    return labels.get(column, column.removeprefix(FLAG_PREFIX).replace("_", " ").capitalize())
 
 
 def decimals_for(unit: str | None) -> int:

@@ -37,7 +37,8 @@ def _chromium_run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 class _AnnexRows(HTMLParser):
-    """Rows of the rendered annex: the tr's data-* attributes and the text of each v-* cell."""
+    """Rows of the rendered annex: the tr's data-* attributes and the text of each v-* cell (or
+    v-* block inside a cell, such as the status reason)."""
 
     def __init__(self):
         super().__init__()
@@ -50,7 +51,7 @@ class _AnnexRows(HTMLParser):
         if tag == "tr" and "data-indicator" in attrs:
             self._row = {k[5:]: v for k, v in attrs.items() if k.startswith("data-")}
             self.rows.append(self._row)
-        elif tag == "td" and self._row is not None:
+        elif tag in ("td", "div") and self._row is not None:
             cls = next((c for c in (attrs.get("class") or "").split() if c.startswith("v-")), None)
             self._cell = cls
             if cls:
@@ -64,7 +65,7 @@ class _AnnexRows(HTMLParser):
             self._in_footnotes = True
 
     def handle_endtag(self, tag):
-        if tag == "td":
+        if tag in ("td", "div"):
             self._cell = None
         elif tag == "tr":
             self._row = None
@@ -81,9 +82,12 @@ class _AnnexRows(HTMLParser):
 
 
 def _number(text: str) -> float | None:
-    """'1.024' -> 1024.0, '18,7 (2023/24)' -> 18.7, '' -> None (Danish separators)."""
+    """'1.024' -> 1024.0, '18,7 (2023/24)' -> 18.7; Danmarks Statistik's '-' (a true zero) -> 0.0;
+    '', '..' (withheld) and '.' (no figure) -> None (Danish separators)."""
     text = text.split("(")[0].strip()
-    if not text or text.startswith("–"):
+    if text == "-":
+        return 0.0
+    if not text or text.startswith("."):
         return None
     return float(text.replace(".", "").replace(",", "."))
 
@@ -139,6 +143,9 @@ def test_annex_figures_are_the_published_figures(annexes, published_demo, tmp_pa
     for r in in_year:
         key = (r["indicator_id"], r["geography_code"])
         latest[key] = max(latest.get(key, ""), r["period"], key=lambda p: (_end_year(p), p) if p else (0, ""))
+    # the export marks one latest period per indicator and geography (for an indicator followed on
+    # multi-year averages, an average); without one (no value yet) the latest period is shown
+    latest.update({(r["indicator_id"], r["geography_code"]): r["period"] for r in in_year if r["is_latest_period"]})
     # one row per indicator and geography, at its latest period up to the report year
     assert len(page.rows) == len(latest) > 50
     suppressed = 0
@@ -152,7 +159,7 @@ def test_annex_figures_are_the_published_figures(annexes, published_demo, tmp_pa
         if figure["value"] is None:
             assert shown is None
             if figure["flag_disclosure_suppressed"]:
-                assert row["v-latest"].strip().startswith("–^"), row  # footnote 1
+                assert row["v-latest"].strip().startswith("..^"), row  # withheld, footnote 1
                 suppressed += 1
         else:
             assert shown is not None and abs(shown - figure["value"]) <= tolerance, (row, figure["value"])
@@ -161,6 +168,68 @@ def test_annex_figures_are_the_published_figures(annexes, published_demo, tmp_pa
             assert (value is None) if expected is None else abs(value - expected) <= tolerance, (row, column)
         assert _number(row["v-n"]) == figure["n"], row
         assert row["status"] == figure["status"]
+        assert row.get("v-reason", "") == (figure["status_reason"] or "")  # printed, not only a tooltip
     assert suppressed > 0 and "Diskretioneret" in page.footnotes
     areas = {r["indsatsomraade"] for r in in_year if r["indsatsomraade"]}
     assert areas <= {s.strip() for s in page.sections}
+
+
+def _annex_row(period, value, **extra):
+    row = {"plan_code": "HP2017", "indicator_id": "HP2017_SK_X", "indicator_name": "Andel unge uden uddannelse",
+           "geography_code": "HP2017_ALL", "geography_name": "Randers Nordby", "geography_type": "plan_total",
+           "period": period, "value": value, "n": 40 if value is not None else None, "unit": "pct",
+           "status": "ikke opfyldt", "status_reason": f"Værdien er {value} mod målet 30,0.", "level": "succeskriterie",
+           "indsatsomraade": "Uddannelse", "target_kind": "number", "target_value": 30.0, "target_text_da": "30 %",
+           "target_year": 2021, "baseline_period": "2011-2015", "baseline_value": 40.6, "is_latest_period": False,
+           "flag_disclosure_suppressed": False, "flag_small_n": False, "flag_missing": value is None,
+           "flag_reasons_da": None}
+    return {**row, **extra}
+
+
+def _render(rows: list[dict]) -> tuple[dict, str]:
+    from exports.annex import build_annex, render_annex
+
+    annex = build_annex(rows, "HP2017", 2025, {"report_year": 2025, "as_of_date": "2025-12-31"})
+    return annex, render_annex(annex)
+
+
+def test_annex_marks_withheld_and_missing_figures_and_prints_reasons():
+    """Tiny hand-built rows: '..' for a hidden figure, '.' and 'ingen baseline' for a missing
+    baseline, the status reason in the cell (not only a tooltip), the red smiley and its legend for
+    an ended plan, and print CSS for A4 with the header row repeated."""
+    rows = [_annex_row("2025", 43.1, is_latest_period=True),
+            _annex_row("2025", None, geography_code="GJP", geography_name="Gl. Jennumparken", geography_type="area",
+                       flag_disclosure_suppressed=True, status="kan ikke vurderes",
+                       status_reason="Tallet vises ikke af hensyn til diskretionen.", is_latest_period=True),
+            _annex_row("2025", 20.0, geography_code="VGD", geography_name="Vangdalen", geography_type="area",
+                       baseline_period=None, baseline_value=None, is_latest_period=True, n=None, flag_small_n=True,
+                       flag_reasons_da="Under 3 personer bag tallet."),
+            _annex_row("2025", 0.0, geography_code="CRA", geography_name="Centrale Randers", geography_type="area",
+                       is_latest_period=True)]
+    annex, html = _render(rows)
+    page = _AnnexRows()
+    page.feed(html)
+    by_geo = {r["geography"]: r for r in page.rows}
+    assert by_geo["GJP"]["v-latest"].startswith("..^")
+    assert by_geo["VGD"]["v-baseline"].startswith(".") and "ingen baseline" in by_geo["VGD"]["v-baseline"]
+    assert by_geo["VGD"]["v-n"].startswith("..^")
+    assert by_geo["HP2017_ALL"]["v-baseline"].startswith("40,6")
+    assert by_geo["CRA"]["v-latest"].startswith("-(")  # a true zero
+    # the reason is text on the page, and so are the flag's reasons (shown in print)
+    assert by_geo["GJP"]["v-reason"] == "Tallet vises ikke af hensyn til diskretionen."
+    assert "Under 3 personer bag tallet." in html.split('data-geography="VGD"')[1].split("</tr>")[0]
+    assert "Rød smiley" in html and "helhedsplanens periode er" in html
+    assert annex["summary"] == {"met": 0, "assessed": 1, "not_assessed": 0}  # the plan total only
+    assert re.search(r"@page\s*{\s*size:\s*A4", html) and "thead { display: table-header-group; }" in html
+
+
+def test_annex_shows_a_multi_year_indicator_on_its_latest_average():
+    """An indicator followed on multi-year averages also has single years; the annex shows the
+    export's latest row (the average) and a trend of averages only."""
+    rows = [_annex_row("2020-2024", 37.7), _annex_row("2021-2025", 39.0, is_latest_period=True),
+            _annex_row("2024", 38.2), _annex_row("2025", 43.1)]
+    _, html = _render(rows)
+    page = _AnnexRows()
+    page.feed(html)
+    assert [r["period"] for r in page.rows] == ["2021-2025"]
+    assert "Udvikling 2020-2024–2021-2025" in html

@@ -8,10 +8,12 @@ import csv
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -19,8 +21,8 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import load_workbook
 
-from exports.labels import column_label
-from exports.workbook import FOOTNOTE_COLUMN
+from exports.labels import BOOLEAN_DA, UNIT_LABELS_DA, VALUE_LABELS_DA, column_label
+from exports.workbook import FOOTNOTE_COLUMN, number_format
 from exports.publish import MANIFEST_FILE, STAGING_PREFIX
 from exports.snapshot import SNAPSHOT_FILE, verify_snapshot
 from publish_readback import canonical, mart_rows, relation_kinds
@@ -97,6 +99,29 @@ def test_every_export_reads_back_as_the_warehouse_holds_it(published_demo):
         assert numeric_cells and not any("." in v for v in numeric_cells)  # '1.234' would be read as thousands
 
 
+def _machine_form(names: list[str], row: tuple) -> tuple:
+    """A workbook row as the relation holds it: Danmarks Statistik's '..' (withheld) and '.' (no
+    figure) are empty, Danish values their codes, Ja / Nej booleans, dates dates; the language
+    table's zero assessed (shown as a zero, '-') is empty as in the relation."""
+    codes = {column: {da: code for code, da in labels.items()} for column, labels in VALUE_LABELS_DA.items()}
+    codes["unit"] = {da: code for code, da in UNIT_LABELS_DA.items()}
+    booleans = {da: value for value, da in BOOLEAN_DA.items()}
+    out = []
+    for column, value in zip(names, row):
+        if value in ("..", "."):
+            value = None
+        elif isinstance(value, datetime):
+            value = value.date()
+        elif isinstance(value, str) and value in booleans:
+            value = booleans[value]
+        elif column in codes and value in codes[column]:
+            value = codes[column][value]
+        out.append(value)
+    if "Note" in names and row[names.index("Note")] == "Ingen vurderede":
+        out[names.index("Antal vurderede")] = None
+    return tuple(out)
+
+
 def _xlsx_rows(path: Path, header: list[str]) -> tuple[list[tuple], dict]:
     """Data rows (up to the first empty row) of the sheets whose header is ``header`` plus the
     footnote column, i.e. the sheets of one relation, and those sheets."""
@@ -129,7 +154,7 @@ def test_workbook_per_plan_reads_back_with_danish_headers_and_footnotes(publishe
         rows, sheets = _xlsx_rows(path, [column_label(c) for c in names])
         assert sheets, "no sheet of the indicator table"
         expected = canonical(mart_rows(warehouse, area, f"WHERE plan_code = '{plan}'"), kinds)
-        assert canonical(rows, kinds) == expected
+        assert canonical([_machine_form(names, r) for r in rows], kinds) == expected
         # a sheet per indsatsområde (Excel cuts sheet names at 31 characters)
         area_i = names.index("indsatsomraade")
         for title, (_, sheet_rows) in sheets.items():
@@ -148,21 +173,25 @@ def test_workbook_per_plan_reads_back_with_danish_headers_and_footnotes(publishe
             flag_col = names.index("flag_disclosure_suppressed") + 1
             for r, row in enumerate(sheet_rows, start=2):
                 cell = ws.cell(r, value_col)
-                if cell.value is not None:
-                    assert cell.number_format == "#,##0.0"
-                if row[flag_col - 1] and cell.value is None:
+                if isinstance(cell.value, float):
+                    assert cell.number_format == number_format("value", "DOUBLE")
+                assert cell.value is not None  # a person never reads an empty figure
+                if row[flag_col - 1] == "Ja" and cell.value == "..":
                     suppressed_seen = True
                     assert cell.comment is not None and "Diskretioneret" in cell.comment.text
                     assert row[-1] == "¹"
-            if any(r[flag_col - 1] for r in sheet_rows):
+            if any(r[flag_col - 1] == "Ja" for r in sheet_rows):
                 footnotes = [c.value for c in ws["A"] if isinstance(c.value, str) and c.value.startswith("¹ ")]
                 assert footnotes, title
         assert suppressed_seen, plan
     # relations without a plan get a sheet each in the other workbook
     other = next(w for w in manifest["workbooks"] if not w["plan_code"])
     lang_kinds = relation_kinds(warehouse, "export_language_assessment")
-    rows, _ = _xlsx_rows(exports / other["file"], [column_label(c) for c, _ in lang_kinds])
-    assert canonical(rows, lang_kinds) == canonical(mart_rows(warehouse, "export_language_assessment"), lang_kinds)
+    lang_names = [c for c, _ in lang_kinds]
+    rows, sheets = _xlsx_rows(exports / other["file"], [column_label(c) for c in lang_names])
+    assert list(sheets) == ["Sprogvurderinger"]
+    assert canonical([_machine_form(lang_names, r) for r in rows], lang_kinds) == \
+        canonical(mart_rows(warehouse, "export_language_assessment"), lang_kinds)
     # any other relation with a plan is one sheet per plan under its Danish title
     population = "export_population_indicator"
     pop_kinds = relation_kinds(warehouse, population)
@@ -170,8 +199,54 @@ def test_workbook_per_plan_reads_back_with_danish_headers_and_footnotes(publishe
     for plan, info in plans.items():
         rows, sheets = _xlsx_rows(exports / info["file"], [column_label(c) for c, _ in pop_kinds])
         assert list(sheets) == ["Indsatsernes deltagere"], plan
-        pop_rows += rows
+        pop_rows += [_machine_form([c for c, _ in pop_kinds], r) for r in rows]
     assert canonical(pop_rows, pop_kinds) == canonical(mart_rows(warehouse, population), pop_kinds)
+
+
+def test_one_latest_period_per_indicator_and_geography(published_demo):
+    """An indicator followed on multi-year averages was also marked latest on a single year (21
+    pairs on the small demo), so a count of off-target indicators counted it twice."""
+    parquet = published_demo["exports"] / "export_area_indicator.parquet"
+    con = duckdb.connect()
+    twice = con.execute(f"SELECT indicator_id, geography_code FROM read_parquet('{parquet}') WHERE is_latest_period "
+                        "GROUP BY ALL HAVING count(*) > 1").fetchall()
+    assert twice == []
+    spans = con.execute(f"SELECT count(DISTINCT indicator_id) FROM read_parquet('{parquet}') WHERE is_latest_period "
+                        "AND regexp_full_match(period, '\\d{4}-\\d{4}')").fetchone()[0]
+    assert spans >= 1  # the multi-year indicators are latest on their averages
+
+
+def test_counts_are_integers_and_periods_dated(published_demo):
+    """n and the other counts are integers (n was HUGEINT in the warehouse and a double in the
+    Parquet file); the period's first and last day stand beside its label."""
+    parquet = published_demo["exports"] / "export_area_indicator.parquet"
+    con = duckdb.connect()
+    for path in published_demo["exports"].glob("export_*.parquet"):
+        schema = pq.read_schema(path)
+        counts = [f for f in schema if f.name == "n" or f.name.startswith("n_") or f.name == "Antal vurderede"]
+        assert counts and all(str(f.type) == "int32" for f in counts), (path.name, counts)
+    kinds = dict((f.name, str(f.type)) for f in pq.read_schema(parquet))
+    assert kinds["period_start"] == kinds["period_end"] == "date32[day]"
+
+    def end_year(period: str) -> int:  # '2024/25' -> 2025, '2021-2025' and '2023-10..2024-09' -> the last year
+        years = [int(y) for y in re.findall(r"\d{4}", period)]
+        return years[0] + 1 if re.fullmatch(r"\d{4}/\d{2}", period) else max(years)
+
+    dated = con.execute(f"SELECT DISTINCT period, period_start, period_end FROM read_parquet('{parquet}')").fetchall()
+    wrong = [r for r in dated if r[1] is None or r[2] < r[1] or r[2].year != end_year(r[0])
+             or (re.fullmatch(r"\d{4}-\d{4}", r[0]) and r[1].year != int(r[0][:4]))]
+    assert dated and wrong == []
+
+
+def test_an_ended_plans_unmet_target_is_not_met_without_yet(published_demo):
+    """'ikke opfyldt endnu' (not met yet) only while the plan runs."""
+    parquet = published_demo["exports"] / "export_area_indicator.parquet"
+    con = duckdb.connect()
+    statuses = dict(con.execute(f"SELECT plan_code, list(DISTINCT status) FROM read_parquet('{parquet}') "
+                                "GROUP BY ALL").fetchall())
+    # the 2017-21 plan ended in May 2021: no 'yet'; the 2025-29 plan runs
+    assert "ikke opfyldt" in statuses["HP2017"] and "ikke opfyldt endnu" not in statuses["HP2017"]
+    assert "ikke opfyldt endnu" in statuses["HP2025"] and "ikke opfyldt" not in statuses["HP2025"]
 
 
 PUBLISH_SCRIPT = """

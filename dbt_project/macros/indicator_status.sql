@@ -13,7 +13,8 @@
     understands. `t` is the row (value, n, ci_low/ci_high, source_marker, baseline_value,
     target_resolved, reference_*), `c` the catalogue row (direction, target_kind, unit, decimals).
     "På niveau med" (reference_level) counts as met when the area is as good as the reference
-    or the reference lies inside the area's 95 % interval. -#}
+    or the reference lies inside the area's 95 % interval. Once the plan's period has ended (by
+    the as-of date) a target not met is "ikke opfyldt": there is no "yet" left. -#}
 {% macro indicator_status(t, c) -%}
     {%- set v = t ~ '.value' -%}
     {%- set target = t ~ '.target_resolved' -%}
@@ -22,6 +23,8 @@
     {%- set strictly_better = '((' ~ lower ~ ' and ' ~ v ~ ' < ' ~ target ~ ') or (not ' ~ lower ~ ' and ' ~ v ~ ' > ' ~ target ~ '))' -%}
     {%- set fmt_v = danish_number(v, 1) -%}
     {%- set fmt_t = danish_number(target, 1) -%}
+    {%- set not_met = "case when " ~ c ~ ".plan_code in (select plan_code from " ~ ref('plans') ~ " where period_end <= "
+                      ~ as_of_date() ~ ") then 'ikke opfyldt' else 'ikke opfyldt endnu' end" -%}
     case
         when {{ t }}.source_marker = 'suppressed' then 'kan ikke vurderes'
         when {{ v }} is null then 'kan ikke vurderes'
@@ -29,11 +32,11 @@
         when {{ target }} is null then 'kan ikke vurderes'
         when coalesce({{ t }}.n, {{ var('small_n_threshold') }}) < {{ var('small_n_threshold') }} then 'kan ikke vurderes'
         when {{ c }}.target_kind in ('decreasing', 'increasing') and {{ strictly_better }} then 'opfyldt'
-        when {{ c }}.target_kind in ('decreasing', 'increasing') then 'ikke opfyldt endnu'
+        when {{ c }}.target_kind in ('decreasing', 'increasing') then {{ not_met }}
         when {{ better_or_equal }} then 'opfyldt'
         when {{ c }}.target_kind = 'reference_level'
              and {{ target }} between {{ t }}.ci_low and {{ t }}.ci_high then 'opfyldt'
-        else 'ikke opfyldt endnu'
+        else {{ not_met }}
     end as status,
     case
         when {{ t }}.source_marker = 'suppressed' then 'Kilden har diskretioneret tallet.'

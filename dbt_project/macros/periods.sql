@@ -6,6 +6,10 @@
     (cast(right({{ span_col }}, 4) as integer) - cast(left({{ span_col }}, 4) as integer) + 1)
 {%- endmacro %}
 
+{#- First and last day of a 'YYYY-YYYY' span as its label says (a span's rows may hold fewer years). -#}
+{% macro span_start(span_col) -%} make_date(cast(left({{ span_col }}, 4) as integer), 1, 1) {%- endmacro %}
+{% macro span_end(span_col) -%} make_date(cast(right({{ span_col }}, 4) as integer), 12, 31) {%- endmacro %}
+
 {#- The school year starting in August of year y, as the plans print it: 2023 -> '2023/24'. -#}
 {% macro school_year_label(start_year_col) -%}
     ({{ start_year_col }} || '/' || lpad(cast(({{ start_year_col }} + 1) % 100 as varchar), 2, '0'))

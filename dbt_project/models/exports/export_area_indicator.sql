@@ -16,7 +16,7 @@ hidden as (
 ),
 
 catalogue as (
-    select indicator_id, target_reference_geography from {{ ref('int_catalogue__indicators') }}
+    select indicator_id, target_reference_geography, period_kind from {{ ref('int_catalogue__indicators') }}
 ),
 
 rows_ as (
@@ -30,6 +30,9 @@ rows_ as (
                      -- be marked latest, or stale, and tell the hidden one is empty)
                      m.flag_missing and h.is_suppressed is null as flag_missing,
                      {{ is_latest_period('m', 'm.value is not null or h.is_suppressed') }} as is_latest_period),
+        -- an indicator followed on multi-year averages also shows single years: those are never
+        -- its latest period, so each indicator and geography has one latest row
+        regexp_full_match(m.period, '\d{4}-\d{4}') = (c.period_kind = 'multi_year_avg') as is_headline_period,
         h.is_suppressed is not null as is_suppressed,
         hb.is_suppressed is not null as is_baseline_suppressed,
         case
@@ -48,7 +51,9 @@ rows_ as (
 
 controlled as (
     -- stale is judged on the latest period as published
-    select * replace (flag_stale and is_latest_period as flag_stale) from rows_
+    select * replace (is_latest_period and is_headline_period as is_latest_period,
+                      flag_stale and is_latest_period and is_headline_period as flag_stale)
+    from rows_
 )
 
 select
@@ -62,11 +67,14 @@ select
     geography_name,
     geography_type,
     period,
+    -- the dates the label means: a span's own rows start at its first year with data
+    case when regexp_full_match(period, '\d{4}-\d{4}') then {{ span_start('period') }} else period_start end as period_start,
+    case when regexp_full_match(period, '\d{4}-\d{4}') then {{ span_end('period') }} else period_end end as period_end,
     is_latest_period,
     case when not is_suppressed then value end as value,
     case when not is_suppressed then ci_low end as ci_low,
     case when not is_suppressed then ci_high end as ci_high,
-    case when not is_suppressed and coalesce(n, {{ var('small_n_threshold') }}) >= {{ var('small_n_threshold') }} then n end as n,
+    case when not is_suppressed and coalesce(n, {{ var('small_n_threshold') }}) >= {{ var('small_n_threshold') }} then cast(n as integer) end as n,
     source_kind,
     source,
     is_suppressed as flag_disclosure_suppressed,

@@ -21,9 +21,9 @@ suppressed as (
 
 select
     m.geography_name as "Geografi",
-    m.assessment_year as "År",
+    cast(m.assessment_year as integer) as "År",
     -- 0 assessed is said in the note, so the count column holds no number under the threshold
-    case when not s.total_suppressed and m.n_assessed > 0 then m.n_assessed end as "Antal vurderede",
+    case when not s.total_suppressed and m.n_assessed > 0 then cast(m.n_assessed as integer) end as "Antal vurderede",
     case when not (s.generel_suppressed or s.total_suppressed) then round(m.pct_generel, 1) end as "Generel indsats (%)",
     case when not (s.fokuseret_suppressed or s.total_suppressed) then round(m.pct_fokuseret, 1) end as "Fokuseret indsats (%)",
     case when not (s.saerlig_suppressed or s.total_suppressed) then round(m.pct_saerlig, 1) end as "Særlig indsats (%)",

@@ -1,0 +1,214 @@
+"""The XLSX workbooks as a person reads and prints them, on a tiny hand-built exports schema
+(seconds, no refresh): Danmarks Statistik's symbols instead of empty cells, Danish headers and
+values, an Excel table per sheet, fitted widths, an A4 print setup, and a cover sheet that names
+the report year, the as-of date and the snapshot's content hashes."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from openpyxl import load_workbook
+
+from exports.publish import published_select
+from exports.snapshot import content_hash_sql
+from exports.workbook import COVER_SHEET, write_workbooks
+
+VINTAGE = {"report_year": 2025, "latest_data_year": 2025, "as_of_date": "2025-12-31"}
+AREA_COLUMNS = """indicator_id VARCHAR, plan_code VARCHAR, level VARCHAR, indsatsomraade VARCHAR, indicator_name VARCHAR,
+    unit VARCHAR, geography_code VARCHAR, geography_name VARCHAR, geography_type VARCHAR, period VARCHAR,
+    period_start DATE, period_end DATE, is_latest_period BOOLEAN, value DOUBLE, n INTEGER,
+    flag_disclosure_suppressed BOOLEAN, flag_small_n BOOLEAN, flag_missing BOOLEAN, baseline_period VARCHAR,
+    baseline_value DOUBLE, change_since_baseline DOUBLE, target_kind VARCHAR, target_value DOUBLE,
+    target_year INTEGER, status VARCHAR, status_reason VARCHAR"""
+LONG_REASON = "Værdien er 12,0 mod 14,0 ved baseline; målet er et fald, og begrundelsen er lang nok til at ombrydes."
+
+
+def _area_row(period, value, n, *, hidden=False, small=False, missing=False, baseline_value=14.0, latest=False,
+              geography="AAA", target_kind="decreasing"):
+    year = int(period[:4])
+    return ("HP2025_X", "HP2025", "delmaal", "Beskæftigelse", "Andel i job", "pct", geography, "Område A", "area",
+            period, date(year, 1, 1), date(year, 12, 31), latest, value, n, hidden, small, missing, "2023",
+            baseline_value, None if value is None or baseline_value is None else value - baseline_value,
+            target_kind, baseline_value, 2029, "ikke opfyldt endnu" if value else "kan ikke vurderes", LONG_REASON)
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("wb") / "warehouse.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE SCHEMA exports")
+    con.execute(f"CREATE TABLE exports.export_area_indicator ({AREA_COLUMNS})")
+    rows = [
+        _area_row("2023", 14.0, 40),
+        _area_row("2024", None, None, hidden=True),                 # withheld: ".."
+        _area_row("2025", 0.0, 35, latest=True),                    # a true zero: "-"
+        _area_row("2023", None, None, missing=True, geography="BBB", baseline_value=None),   # no figure: "."
+        _area_row("2025", 12.5, None, small=True, geography="BBB", baseline_value=None, latest=True),
+        # the baseline row (2023) of CCC is hidden: its baseline, change and target are withheld on 2025
+        _area_row("2023", None, None, hidden=True, geography="CCC", baseline_value=None),
+        _area_row("2025", 10.0, 50, geography="CCC", baseline_value=None, latest=True),
+    ]
+    con.executemany(f"INSERT INTO exports.export_area_indicator VALUES ({', '.join('?' * 26)})", rows)
+    con.execute('CREATE TABLE exports.export_language_assessment ("Geografi" VARCHAR, "År" INTEGER, '
+                '"Antal vurderede" INTEGER, "Generel indsats (%)" DOUBLE, "Note" VARCHAR, geography_code VARCHAR)')
+    con.executemany("INSERT INTO exports.export_language_assessment VALUES (?, ?, ?, ?, ?, ?)", [
+        ("Område A", 2024, 30, 60.0, None, "AAA"),
+        ("Område B", 2024, None, None, "Skjult af diskretionshensyn", "BBB"),
+        ("Område C", 2024, None, None, "Ingen vurderede", "CCC"),
+    ])
+    con.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def books(warehouse, tmp_path_factory) -> dict:
+    out = tmp_path_factory.mktemp("books")
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        written = write_workbooks(con, ["export_area_indicator", "export_language_assessment"], out, VINTAGE)
+    finally:
+        con.close()
+    return {w["file"]: load_workbook(out / w["file"]) for w in written}
+
+
+def _data(ws) -> list[dict]:
+    rows = list(ws.iter_rows(values_only=True))
+    header = rows[0]
+    body = []
+    for row in rows[1:]:
+        if all(v is None for v in row):
+            break
+        body.append(dict(zip(header, row)))
+    return body
+
+
+def test_withheld_cells_read_dotdot_a_true_zero_dash_and_no_figure_dot(books):
+    ws = books["boligmonitor_HP2025.xlsx"]["Beskæftigelse"]
+    rows = {(r["Geografikode"], r["Periode"]): r for r in _data(ws)}
+    assert rows[("AAA", "2024")]["Værdi"] == ".." and rows[("AAA", "2024")]["Antal (n)"] == ".."
+    assert rows[("AAA", "2024")]["Fodnote"] == "¹"
+    # the zero stays a number; its format's third (zero) section prints "-"
+    zero_row = next(i for i, r in enumerate(_data(ws), start=2) if r["Periode"] == "2025" and r["Geografikode"] == "AAA")
+    header = [c.value for c in ws[1]]
+    zero = ws.cell(zero_row, header.index("Værdi") + 1)
+    assert zero.value == 0 and zero.number_format.split(";")[2] == '"-"'
+    assert rows[("BBB", "2023")]["Værdi"] == "." and rows[("BBB", "2023")]["Baseline"] == "."
+    assert rows[("BBB", "2025")]["Antal (n)"] == ".."  # n under the threshold on a 'few persons' row
+    ccc = rows[("CCC", "2025")]
+    assert ccc["Baseline"] == ".." and ccc["Ændring siden baseline"] == ".." and ccc["Målværdi"] == ".."
+    assert ccc["Værdi"] == 10.0
+    language = {r["Geografi"]: r for r in _data(books["boligmonitor_tabeller.xlsx"]["Sprogvurderinger"])}
+    assert language["Område B"]["Antal vurderede"] == ".." and language["Område B"]["Generel indsats (%)"] == ".."
+    assert language["Område C"]["Antal vurderede"] == 0 and language["Område C"]["Generel indsats (%)"] == "."
+
+
+def test_headers_values_and_sheet_names_are_danish(books):
+    assert list(books["boligmonitor_tabeller.xlsx"].sheetnames) == [COVER_SHEET, "Sprogvurderinger"]
+    ws = books["boligmonitor_HP2025.xlsx"]["Beskæftigelse"]
+    header = [c.value for c in ws[1]]
+    assert not [h for h in header if "_" in h]
+    cells = {v for r in _data(ws) for v in r.values() if isinstance(v, str)}
+    assert not cells & {"delmaal", "pct", "decreasing", "area", "True", "False"}
+    assert {"Delmål", "%", "Et fald", "Boligområde", "Ja", "Nej"} <= cells
+    dates = [r["Periodens start"] for r in _data(ws)]
+    assert all(d.year >= 2023 for d in dates)
+    start = ws.cell(2, header.index("Periodens start") + 1)
+    assert start.number_format == "dd.mm.yyyy"
+
+
+def test_each_sheet_is_a_filterable_table_with_fitted_widths_and_an_a4_print_setup(books):
+    for book in books.values():
+        for ws in book.worksheets[1:]:
+            (name, ref), = ws.tables.items()
+            table = ws.tables[name]
+            last = 1 + len(_data(ws))
+            assert ref.startswith("A1:") and ref.endswith(str(last)), (ws.title, ref)
+            assert table.autoFilter is not None
+            header = [c.value for c in ws[1]]
+            for c, title in enumerate(header, start=1):
+                width = ws.column_dimensions[ws.cell(1, c).column_letter].width
+                shown = [title.split()[0], *("dd.mm.yyyy" if isinstance(v, date) else v for v in
+                                             (r[title] for r in _data(ws)))]
+                longest = max(len(str(v)) for v in shown if v is not None)
+                assert min(longest, 30) <= width <= 34, (ws.title, title, width)
+            assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
+            assert ws.sheet_properties.pageSetUpPr.fitToPage
+            assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+            assert ws.print_title_rows == "$1:$1"
+            assert ws.freeze_panes == "A2"
+    # a long reason wraps in its column instead of widening it
+    ws = books["boligmonitor_HP2025.xlsx"]["Beskæftigelse"]
+    # codes and flags are a collapsed column group: in the table, not on the printed page
+    dims = {c.value: ws.column_dimensions[c.column_letter] for c in ws[1]}
+    assert dims["Indikator-id"].hidden and dims["Indikator-id"].outlineLevel == 1
+    assert dims["Flag: Skjult af diskretionshensyn"].hidden
+    assert not any(dims[h].hidden for h in ("Indikator", "Geografi", "Værdi", "Status", "Begrundelse for status"))
+    reason = [c.value for c in ws[1]].index("Begrundelse for status") + 1
+    assert ws.cell(2, reason).alignment.wrap_text
+
+
+def test_cover_sheet_names_report_year_as_of_date_and_snapshot(books, warehouse):
+    book = books["boligmonitor_HP2025.xlsx"]
+    assert book.sheetnames[0] == COVER_SHEET
+    cover = {r[0]: r[1:] for r in book[COVER_SHEET].iter_rows(values_only=True) if r[0]}
+    assert cover["Rapportår"][0] == 2025 and cover["Tal kendt pr."][0] == "31.12.2025"
+    assert "Beskæftigelse" in cover and cover["Beskæftigelse"][0] == 7  # the sheet and its rows
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        # the content hash the snapshot computes for the same published rows
+        con.execute(f"CREATE TEMP TABLE t AS {published_select(con, 'export_area_indicator')}")
+        expected = con.execute(content_hash_sql("t")).fetchone()[0]
+    finally:
+        con.close()
+    assert cover["export_area_indicator"] == (7, expected)
+    assert book[COVER_SHEET].page_setup.fitToWidth == 1
+
+
+def estimated_pages(ws) -> int:
+    """Printed A4 pages of a sheet, estimated from its visible column widths, its rows (a wrapped
+    text as many lines high as it wraps) and its print setup (no spreadsheet program here):
+    Excel's column width w is about 7w + 5 pixels of 0.75 pt, a line 15 pt; fit-to-width scales
+    both down until the columns fit one page's width."""
+    landscape = ws.page_setup.orientation == "landscape"
+    paper_w, paper_h = (842, 595) if landscape else (595, 842)
+    margins = ws.page_margins
+    usable_w = paper_w - 72 * (margins.left + margins.right)
+    usable_h = paper_h - 72 * (margins.top + margins.bottom)
+    visible = [c for c in range(1, ws.max_column + 1) if not ws.column_dimensions[ws.cell(1, c).column_letter].hidden]
+    widths = {c: ws.column_dimensions[ws.cell(1, c).column_letter].width or 8.43 for c in visible}
+    total_w = sum((7 * w + 5) * 0.75 for w in widths.values())
+    total_h = 0.0
+    for row in ws.iter_rows():
+        lines = 1
+        for cell in row:
+            if cell.column in widths and isinstance(cell.value, str) and cell.alignment.wrap_text:
+                lines = max(lines, math.ceil(len(cell.value) / max(widths[cell.column] - 1, 1)))
+        total_h += 15 * lines
+    if ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth:
+        scale = max(min(1.0, usable_w / total_w), 0.1)
+        return math.ceil(total_h * scale / (usable_h - (15 * scale if ws.print_title_rows else 0)))
+    return math.ceil(total_w / usable_w) * math.ceil(total_h / usable_h)
+
+
+def test_the_plan_workbook_prints_one_page_wide(books):
+    ws = books["boligmonitor_HP2025.xlsx"]["Beskæftigelse"]
+    assert estimated_pages(ws) == 1
+
+
+def test_every_catalogue_source_has_a_danish_name():
+    """The "Kilde" column reads as a source's name, not its code, for every source the
+    indicator catalogues name."""
+    import csv
+
+    from exports.labels import value_label
+
+    seeds = Path(__file__).parent.parent / "dbt_project" / "seeds"
+    sources = {row["source"] for name in ("indicators_hp2017.csv", "indicators_hp2025.csv")
+               for row in csv.DictReader((seeds / name).open(encoding="utf-8"))}
+    assert len(sources) > 10
+    unnamed = sorted(s for s in sources if value_label("source", s) == s)
+    assert unnamed == []

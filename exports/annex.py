@@ -19,7 +19,7 @@ import duckdb
 from jinja2 import Environment
 from markupsafe import Markup
 
-from exports.cells import hidden_cells, withheld_figures
+from exports.symbols import hidden_cells, withheld_figures
 from exports.charts import smiley, sparkline
 from exports.labels import (
     CONFIDENTIAL_MARK,
@@ -47,7 +47,7 @@ GEOGRAPHY_ORDER = ["plan_total", "area", "institution_group", "school_group", "m
 EXCLUDED_LEVELS = {"omraadeprofil"}
 # Statuses with a verdict (green, yellow, red); anything else cannot be assessed.
 ASSESSED_STATUSES = ("opfyldt", "ikke opfyldt endnu", "ikke opfyldt")
-# The figures the annex shows; an empty one is '..' when withheld (exports/cells.py), else '.'.
+# The figures the annex shows; an empty one is '..' when withheld (exports/symbols.py), else '.'.
 ANNEX_FIGURES = {"value", "n", "baseline_value", "target_value"}
 
 

@@ -29,7 +29,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from exports.cells import PeopleCells
+from exports.symbols import PeopleCells
 from exports.labels import (
     LEVEL_LABELS_DA,
     PLAN_NAMES_DA,

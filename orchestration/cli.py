@@ -11,6 +11,10 @@
     boligmonitor backfill 2019 2024            # publish each report year as known at its end, annex per year
     boligmonitor postgres --dsn DSN            # load the published snapshot into PostgreSQL
     boligmonitor docs                          # dbt docs (static HTML) into var/dbt_docs
+
+While a refresh or export runs, a line per stage (ingestion, dbt, checks, exports) with its
+elapsed time; Dagster's and dbt's full output go to the log file it names, in logs/ beside the
+warehouse. An argument that cannot produce anything stops at once (exit code 2).
 """
 
 from __future__ import annotations

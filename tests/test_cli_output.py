@@ -16,13 +16,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.cli import build_parser, subcommand_parsers
-
 BOLIGMONITOR = str(Path(sys.executable).with_name("boligmonitor"))
 STAGES = ("ingestion", "dbt", "checks", "exports")
 
 
 def test_every_option_of_every_subcommand_has_help():
+    from orchestration.cli import build_parser, subcommand_parsers
+
     parser = build_parser()
     commands = subcommand_parsers(parser)
     assert {"run", "refresh", "export", "backfill", "load", "demo", "postgres", "docs"} <= set(commands)

@@ -62,11 +62,17 @@ def delivered_years(extract_dir: Path) -> set[int]:
     return years
 
 
-def loaded_years(warehouse: Path) -> set[int]:
-    """The years the warehouse's last delivery had files for (raw._deliveries)."""
+def loaded_years(warehouse: Path) -> set[int] | None:
+    """The years the warehouse's last delivery had files for (raw._deliveries); None when that
+    is not known (no such table, or a process writing the file keeps a reader out)."""
+    import duckdb
+
     from ingestion.manifest import previous_delivery_of
 
-    return set().union(*previous_delivery_of(warehouse).values())
+    try:
+        return set().union(*previous_delivery_of(warehouse).values()) or None
+    except duckdb.Error:
+        return None
 
 
 def check_report_years(years: list[int], data_years: set[int] | None, where: str) -> None:
@@ -136,7 +142,7 @@ def check_publish_arguments(warehouse: Path, years: list[int]) -> None:
     """`export`/`backfill` before any work: a warehouse whose loaded delivery has the years."""
     if not warehouse.exists():
         raise ArgumentProblem(f"no warehouse at {warehouse}: run `boligmonitor run` first")
-    check_report_years(years, loaded_years(warehouse) or None, f"the warehouse {warehouse}")
+    check_report_years(years, loaded_years(warehouse), f"the warehouse {warehouse}")
 
 
 def _publish_only(report_year: int, warehouse: Path, progress: Progress) -> bool:

@@ -6,12 +6,13 @@ before the run starts and again at its end."""
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import sys
 import time
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator, TextIO
@@ -79,7 +80,6 @@ class StageTracker:
         self.failed: set[str] = set()
         self.checks_evaluated = 0
         self.failed_warn: list[str] = []
-        self.failures: list[str] = []
 
     def label(self, stage: str) -> str:
         return f"[{self.stages.index(stage) + 1}/{len(self.stages)}] {stage}"
@@ -101,10 +101,9 @@ class StageTracker:
         elif kind in (E.STEP_SUCCESS, E.STEP_FAILURE, E.STEP_SKIPPED):
             self.pending[stage] -= 1
             if kind == E.STEP_FAILURE:
-                error = _error_text(event.event_specific_data.error)
-                self.failures.append(f"{event.step_key}: {error}")
                 self.failed.add(stage)
-                self.say(f"{self.label(stage)}: step {event.step_key} FAILED after {self._elapsed(stage)}:\n    {error}")
+                self.say(f"{self.label(stage)}: step {event.step_key} FAILED after {self._elapsed(stage)}:\n    "
+                         + _error_text(event.event_specific_data.error))
             if self.pending[stage] == 0 and stage in self.started:
                 self.ended.add(stage)
                 outcome = "FAILED" if stage in self.failed else "done"
@@ -172,18 +171,26 @@ LOGGERS_CONFIG = {"console": {"config": {"log_level": "DEBUG"}}, "stages": {}}
 
 @contextmanager
 def output_to(log_file: Path) -> Iterator[TextIO]:
-    """Send this process's stdout and stderr, and its children's (dbt), into ``log_file``;
-    yields a stream on the terminal's stdout for the stage lines."""
+    """Send this process's stdout and stderr (Python's streams and file descriptors 1 and 2,
+    which dbt and other children inherit) into ``log_file``; yields a stream on what stdout was,
+    for the stage lines."""
     log_file.parent.mkdir(parents=True, exist_ok=True)
     sys.stdout.flush()
     sys.stderr.flush()
+    try:
+        on_fd1 = sys.stdout.fileno() == 1
+    except (AttributeError, ValueError, io.UnsupportedOperation):
+        on_fd1 = False
     saved_out, saved_err = os.dup(1), os.dup(2)
-    terminal = os.fdopen(os.dup(saved_out), "w", buffering=1, encoding="utf-8")
-    with open(log_file, "ab") as log:
-        os.dup2(log.fileno(), 1)
-        os.dup2(log.fileno(), 2)
+    # stdout is the process's own: write to a copy of its descriptor (fd 1 now goes to the
+    # log); replaced (pytest, a notebook): keep writing to what replaced it
+    terminal = os.fdopen(os.dup(saved_out), "w", buffering=1, encoding="utf-8") if on_fd1 else sys.stdout
+    with open(log_file, "ab") as log_fd, open(log_file, "a", buffering=1, encoding="utf-8") as log_text:
+        os.dup2(log_fd.fileno(), 1)
+        os.dup2(log_fd.fileno(), 2)
         try:
-            yield terminal
+            with redirect_stdout(log_text), redirect_stderr(log_text):
+                yield terminal
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -191,7 +198,8 @@ def output_to(log_file: Path) -> Iterator[TextIO]:
             os.dup2(saved_err, 2)
             os.close(saved_out)
             os.close(saved_err)
-            terminal.close()
+            if on_fd1:
+                terminal.close()
 
 
 def run_job_quietly(job, log_file: Path, prefix: str = "", **execute) -> tuple[bool, StageTracker]:

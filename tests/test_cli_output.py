@@ -161,3 +161,45 @@ def test_run_prints_stages_with_times_a_log_file_and_the_failed_warn_checks(publ
     for check, asset in failed:
         assert re.search(rf"^\[boligmonitor\]\s+- {re.escape(check)} on {re.escape(asset)}\b", stdout, re.M), \
             (check, asset, stdout)
+
+
+def test_a_failing_step_shows_its_error_briefly_and_the_rest_stays_in_the_log(tmp_path, capfd):
+    """A tiny job shaped like the refresh (raw -> marts -> check -> published) whose export step
+    fails: the terminal gets the stage lines, the step's error in a few lines, the stages not
+    reached and the failed warn-level check; the log gets Dagster's events and what the steps print."""
+    import dagster as dg
+
+    from orchestration.run_log import run_job_quietly
+
+    @dg.asset(key=["raw", "source"])
+    def source():
+        print("a line the step prints itself")
+
+    @dg.asset(key=["marts", "mart"], deps=[source])
+    def mart():
+        return 1
+
+    @dg.asset_check(asset=mart, description="the mart looks like last year's")
+    def like_last_year():
+        return dg.AssetCheckResult(passed=False, severity=dg.AssetCheckSeverity.WARN, metadata={"rows_differing": 3})
+
+    @dg.asset(key=["published", "files"], deps=[mart])
+    def files():
+        raise ValueError("the export folder is read-only\n" + "\n".join(f"detail {i}" for i in range(20)))
+
+    job = dg.Definitions(assets=[source, mart, files], asset_checks=[like_last_year], jobs=[
+        dg.define_asset_job("tiny", executor_def=dg.in_process_executor)]).resolve_job_def("tiny")
+    log = tmp_path / "logs" / "tiny.log"
+    ok, tracker = run_job_quietly(job, log, instance=dg.DagsterInstance.ephemeral())
+    terminal = capfd.readouterr().out
+    assert not ok
+    assert re.search(r"\[4/4\] exports: step published__files FAILED after \d+\.\d s:\n\s+ValueError: the export "
+                     r"folder is read-only\n", terminal), terminal
+    assert "detail 19" not in terminal and "Traceback" not in terminal  # short: the rest is in the log
+    assert re.search(r"\[1/4\] ingestion: done in \d+\.\d s", terminal)
+    assert "1 failed at warn level" in "\n".join(tracker.summary())
+    assert any("like_last_year on marts.mart: the mart looks like last year's (rows_differing: 3)" in line
+               for line in tracker.summary())
+    text = log.read_text(encoding="utf-8")
+    assert "a line the step prints itself" in text and "STEP_FAILURE" in text and "detail 19" in text
+    assert "a line the step prints itself" not in terminal

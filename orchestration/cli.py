@@ -11,6 +11,10 @@
     boligmonitor backfill 2019 2024            # publish each report year as known at its end, annex per year
     boligmonitor postgres --dsn DSN            # load the published snapshot into PostgreSQL
     boligmonitor docs                          # dbt docs (static HTML) into var/dbt_docs
+
+While a refresh or export runs, a line per stage (ingestion, dbt, checks, exports) with its
+elapsed time; Dagster's and dbt's full output go to the log file it names, in logs/ beside the
+warehouse. An argument that cannot produce anything stops at once (exit code 2).
 """
 
 from __future__ import annotations
@@ -23,7 +27,20 @@ import sys
 import time
 from pathlib import Path
 
-from orchestration.operations import ENV_POSTGRES_DSN, OPERATIONS, add_operations_commands, default_report_year
+from orchestration.operations import (
+    ENV_POSTGRES_DSN,
+    EXPORTS_HELP,
+    OPERATIONS,
+    WAREHOUSE_HELP,
+    ArgumentProblem,
+    add_operations_commands,
+    check_extracts,
+    check_report_years,
+    check_run_arguments,
+    default_report_year,
+    delivered_years,
+    report_year_help,
+)
 from orchestration.refresh_guard import LockHeld, refresh_warehouse
 from orchestration.settings import (
     DBT_PROJECT_DIR,
@@ -101,24 +118,16 @@ def load_raw(extract_dir: Path, warehouse: Path) -> None:
         con.close()
 
 
-def run_refresh(report_year: int, job_name: str = "yearly_refresh") -> bool:
-    """Materialise the whole asset graph in this process (one writer for the DuckDB file)."""
-    import dagster as dg
-
-    from orchestration.definitions import defs
+def run_refresh(report_year: int, warehouse: Path, job_name: str = "yearly_refresh"):
+    """Materialise the whole asset graph in this process (one writer for the DuckDB file): a
+    line per stage on the terminal, Dagster's and dbt's output in a log file beside the
+    warehouse. Returns (passed, the StageTracker with the failed checks, the log file)."""
+    from orchestration.run_log import run_dagster_job
     from orchestration.schedules import refresh_run_config
 
-    home = Path(os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "var" / "dagster_home")))
-    home.mkdir(parents=True, exist_ok=True)
-    job = defs.resolve_job_def(job_name)
-    result = job.execute_in_process(
-        run_config=refresh_run_config(report_year),
-        partition_key=str(report_year),  # the published files' partition (orchestration/partitions.py)
-        instance=dg.DagsterInstance.get(),
-        raise_on_error=False,
-        tags={"report_year": str(report_year)},
-    )
-    return result.success
+    # the run's partition is the published files' report year (orchestration/partitions.py)
+    return run_dagster_job(job_name, report_year, warehouse, run_config=refresh_run_config(report_year),
+                           partition_key=str(report_year), tags={"report_year": str(report_year)})
 
 
 def fidelity_summary(warehouse: Path) -> str:
@@ -158,7 +167,7 @@ def _peak_memory_mib() -> float:
     return max(own, children) / 1024  # ru_maxrss is KiB on Linux
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="boligmonitor", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -166,19 +175,35 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--extracts", type=Path, help="a real extract folder (default: the demo municipality)")
     run.add_argument("--small", action="store_true", help="use the small demo municipality")
     run.add_argument("--regenerate", action="store_true", help="regenerate the demo even if present")
-    run.add_argument("--report-year", type=int, default=default_report_year())
-    run.add_argument("--warehouse", type=Path, default=None)
-    run.add_argument("--exports", type=Path, default=None)
+    run.add_argument("--report-year", type=int, default=default_report_year(), help=report_year_help())
+    run.add_argument("--warehouse", type=Path, default=None, help=WAREHOUSE_HELP)
+    run.add_argument("--exports", type=Path, default=None, help=EXPORTS_HELP)
     demo = commands.add_parser("demo", help="write the demo municipality's extracts")
-    demo.add_argument("out_dir", type=Path)
-    demo.add_argument("--small", action="store_true")
+    demo.add_argument("out_dir", type=Path, help="the folder to write the extracts to")
+    demo.add_argument("--small", action="store_true", help="the small demo municipality the tests use")
     commands.add_parser("prepare", help="parse the dbt project")
     load = commands.add_parser("load", help="only validate and load the extracts into the raw schema (no dbt)")
-    load.add_argument("--extracts", type=Path, required=True)
-    load.add_argument("--warehouse", type=Path, default=None)
+    load.add_argument("--extracts", type=Path, required=True, help="the extract folder to load")
+    load.add_argument("--warehouse", type=Path, default=None, help=WAREHOUSE_HELP)
     run.add_argument("--postgres-dsn", default=None, help="also load the published snapshot into this PostgreSQL")
     add_operations_commands(commands)
+    return parser
+
+
+def subcommand_parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
     args = parser.parse_args(argv)
+    try:
+        return _command(args)
+    except ArgumentProblem as problem:  # before any work: usage, message, exit 2
+        subcommand_parsers(parser)[args.command].error(str(problem))
+
+
+def _command(args: argparse.Namespace) -> int:
     if args.command in OPERATIONS:
         return OPERATIONS[args.command](args)
 
@@ -189,17 +214,23 @@ def main(argv: list[str] | None = None) -> int:
         prepare_dbt()
         return 0
     if args.command == "load":
+        check_extracts(args.extracts)
         if not _delivery_is_whole(args.extracts.resolve(), (args.warehouse or default_warehouse_path()).resolve()):
             return 1
         load_raw(args.extracts.resolve(), (args.warehouse or default_warehouse_path()).resolve())
         return 0
+    return _run(args)
 
+
+def _run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    check_run_arguments(args.extracts, args.report_year)
     if args.extracts:
         extract_dir = args.extracts.resolve()
     else:
         name = "extracts-small" if args.small else "extracts"
         extract_dir = generate_demo(REPO_ROOT / "var" / "demo" / name, args.small, force=args.regenerate)
+        check_report_years([args.report_year], delivered_years(extract_dir), f"the demo municipality {extract_dir}")
     # The resources read these when the definitions are imported below.
     os.environ[ENV_EXTRACTS] = str(extract_dir)
     warehouse = (args.warehouse or default_warehouse_path()).resolve()
@@ -218,21 +249,23 @@ def main(argv: list[str] | None = None) -> int:
             prepare_dbt()
             _say(f"refreshing the warehouse {warehouse} (a copy beside it, swapped in when all passed) from "
                  f"{extract_dir} ...")
-            ok = run_refresh(args.report_year)
+            ok, tracker, log_file = run_refresh(args.report_year, warehouse)
             if ok:
                 build.commit()
     except LockHeld as held:
         _say(f"REFRESH NOT STARTED: {held}")
         return 3
     elapsed = time.perf_counter() - started
+    for line in tracker.summary():
+        _say(line)
     if not ok:
         _say(f"REFRESH FAILED after {elapsed:.1f} s; the warehouse {warehouse} and the published exports in "
-             f"{os.environ[ENV_EXPORTS]} are unchanged. See the errors above.")
+             f"{os.environ[ENV_EXPORTS]} are unchanged. The error is above; the full log: {log_file}")
         return 1
     _say(f"exports published in {os.environ[ENV_EXPORTS]}")
     _say(published_summary(Path(os.environ[ENV_EXPORTS]), args.report_year))
     _say(fidelity_summary(Path(os.environ[ENV_WAREHOUSE])))
-    _say(f"wall time {elapsed:.1f} s, peak memory {_peak_memory_mib():.0f} MiB")
+    _say(f"wall time {elapsed:.1f} s, peak memory {_peak_memory_mib():.0f} MiB; the full log: {log_file}")
     return 0
 
 

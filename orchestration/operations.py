@@ -23,7 +23,8 @@ from orchestration.settings import (
     postgres_read_roles,
 )
 
-__all__ = ["ENV_POSTGRES_DSN", "OPERATIONS", "add_operations_commands", "default_report_year"]
+__all__ = ["ENV_POSTGRES_DSN", "OPERATIONS", "ArgumentProblem", "add_operations_commands", "check_extracts",
+           "check_report_years", "default_report_year"]
 
 
 def default_report_year() -> int:
@@ -33,6 +34,65 @@ def default_report_year() -> int:
 
     project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
     return int(project["vars"]["report_year"])
+
+
+class ArgumentProblem(Exception):
+    """An argument that cannot produce anything (a folder that does not exist, a report year with
+    no data): ``boligmonitor`` says so argparse-style (exit 2) before any work is done."""
+
+
+def check_extracts(extract_dir: Path | None) -> None:
+    if extract_dir is not None and not extract_dir.is_dir():
+        what = "is not a folder" if extract_dir.exists() else "does not exist"
+        raise ArgumentProblem(f"the extract folder {extract_dir} {what}")
+
+
+def delivered_years(extract_dir: Path) -> set[int]:
+    """The years any source has a file for in the extract folder (names only: the delivery
+    check reads the rest before anything is written)."""
+    from ingestion.contract import SOURCES
+    from ingestion.errors import ExtractError
+    from ingestion.readers import find_files
+
+    years: set[int] = set()
+    for source in SOURCES:
+        try:
+            years |= set(find_files(extract_dir, source))
+        except ExtractError:  # a misnamed file: the delivery check lists it
+            continue
+    return years
+
+
+def loaded_years(warehouse: Path) -> set[int] | None:
+    """The years the warehouse's last delivery had files for (raw._deliveries); None when that
+    is not known (no such table, or a process writing the file keeps a reader out)."""
+    import duckdb
+
+    from ingestion.manifest import previous_delivery_of
+
+    try:
+        return set().union(*previous_delivery_of(warehouse).values()) or None
+    except duckdb.Error:
+        return None
+
+
+def check_report_years(years: list[int], data_years: set[int] | None, where: str) -> None:
+    """Each report year must be one the plans report on (the partitions of publish_exports) and
+    have data in ``data_years`` (None: not known yet). ``where`` names the data in the message."""
+    from orchestration.schedules import REPORT_YEARS
+
+    outside = [y for y in years if str(y) not in REPORT_YEARS]
+    if outside:
+        raise ArgumentProblem(f"report year {', '.join(map(str, outside))} is outside the years the plans report on "
+                              f"({REPORT_YEARS[0]}-{REPORT_YEARS[-1]})")
+    if data_years is None:
+        return
+    if not data_years:
+        raise ArgumentProblem(f"{where} has no data for any year")
+    missing = [y for y in years if y not in data_years]
+    if missing:
+        raise ArgumentProblem(f"no data for report year {', '.join(map(str, missing))} in {where} "
+                              f"(it has {min(data_years)}-{max(data_years)})")
 
 
 class Progress:
@@ -61,6 +121,7 @@ def refresh(args) -> int:
     """The whole yearly refresh for one report year: the `run` command with that year."""
     from orchestration.cli import main
 
+    check_run_arguments(args.extracts, args.year)  # reported as this command's error
     argv = ["run", "--report-year", str(args.year)]
     for flag in ("extracts", "warehouse", "exports", "postgres_dsn"):
         if getattr(args, flag):
@@ -70,24 +131,36 @@ def refresh(args) -> int:
     return main(argv)
 
 
-def _publish_only(report_year: int, progress: Progress) -> bool:
+def check_run_arguments(extracts: Path | None, report_year: int) -> None:
+    """`run`/`refresh` before any work: the extract folder exists and has data for the year (the
+    demo municipality's folder is checked once it is generated)."""
+    check_extracts(extracts)
+    check_report_years([report_year], delivered_years(extracts.resolve()) if extracts else None,
+                       f"the extract folder {extracts}")
+
+
+def check_publish_arguments(warehouse: Path, years: list[int]) -> None:
+    """`export`/`backfill` before any work: a warehouse whose loaded delivery has the years."""
+    if not warehouse.exists():
+        raise ArgumentProblem(f"no warehouse at {warehouse}: run `boligmonitor run` first")
+    check_report_years(years, loaded_years(warehouse), f"the warehouse {warehouse}")
+
+
+def _publish_only(report_year: int, warehouse: Path, progress: Progress) -> bool:
     """One partition (report year) of the Dagster job publish_exports, in this process: the marts
-    and exports rebuilt with dbt var report_year, checked, published."""
-    import dagster as dg
+    and exports rebuilt with dbt var report_year, checked, published. Stage lines on the
+    terminal, the rest in a log file (orchestration/run_log.py)."""
+    from orchestration.run_log import run_dagster_job
 
-    from orchestration.definitions import defs
-    from orchestration.schedules import REPORT_YEARS
-
-    if str(report_year) not in REPORT_YEARS:
-        progress(f"report year {report_year} is outside {REPORT_YEARS[0]}-{REPORT_YEARS[-1]}", advance=False)
-        return False
     progress(f"report year {report_year}: rebuilding the marts and exports as known at the report year's end, "
              "checking them and publishing ...")
-    home = Path(os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "var" / "dagster_home")))
-    home.mkdir(parents=True, exist_ok=True)
-    result = defs.resolve_job_def("publish_exports").execute_in_process(
-        partition_key=str(report_year), instance=dg.DagsterInstance.get(), raise_on_error=False)
-    return result.success
+    ok, tracker, log_file = run_dagster_job("publish_exports", report_year, warehouse,
+                                            prefix=f"report year {report_year}: ", partition_key=str(report_year))
+    for line in tracker.summary():
+        print(f"[boligmonitor] report year {report_year}: {line}", flush=True)
+    if not ok:
+        print(f"[boligmonitor] report year {report_year}: the full log: {log_file}", flush=True)
+    return ok
 
 
 def _guarded(warehouse: Path, work: Callable[[], bool]) -> bool | None:
@@ -116,15 +189,13 @@ def export_only(args) -> int:
     from orchestration.cli import prepare_dbt
 
     warehouse, exports = _paths(args)
-    if not warehouse.exists():
-        print(f"[boligmonitor] no warehouse at {warehouse}: run `boligmonitor run` first", flush=True)
-        return 2
+    check_publish_arguments(warehouse, [args.report_year])
     progress = Progress(2)
 
     def work() -> bool:
         progress("parsing the dbt project ...")
         prepare_dbt()
-        return _publish_only(args.report_year, progress)
+        return _publish_only(args.report_year, warehouse, progress)
 
     ok = _guarded(warehouse, work)
     if ok is None:
@@ -146,11 +217,11 @@ def backfill(args) -> int:
     the last year (swapped in only if every year passed)."""
     from orchestration.cli import prepare_dbt
 
-    warehouse, exports = _paths(args)
     years = list(range(args.first, args.last + 1))
     if not years:
-        print("[boligmonitor] no years to backfill (FIRST > LAST)", flush=True)
-        return 2
+        raise ArgumentProblem(f"no years to backfill: FIRST ({args.first}) is after LAST ({args.last})")
+    warehouse, exports = _paths(args)
+    check_publish_arguments(warehouse, years)
     progress = Progress(len(years) + 1)
     failed: list[int] = []
 
@@ -158,7 +229,7 @@ def backfill(args) -> int:
         progress("parsing the dbt project ...")
         prepare_dbt()
         for year in years:
-            if not _publish_only(year, progress):
+            if not _publish_only(year, warehouse, progress):
                 failed.append(year)
                 return False
         return True
@@ -207,6 +278,8 @@ def load_postgres(args) -> int:
 def dbt_docs(args) -> int:
     """`dbt docs generate` against the warehouse; the static site lands in ``--out``."""
     warehouse = (args.warehouse or default_warehouse_path()).resolve()
+    if not warehouse.exists():
+        raise ArgumentProblem(f"no warehouse at {warehouse}: run `boligmonitor run` first")
     out = (args.out or REPO_ROOT / "var" / "dbt_docs").resolve()
     progress = Progress(1)
     env = {**os.environ, ENV_WAREHOUSE: str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
@@ -223,33 +296,41 @@ OPERATIONS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+WAREHOUSE_HELP = "the DuckDB warehouse file (default: $BOLIGMONITOR_WAREHOUSE or var/warehouse.duckdb)"
+EXPORTS_HELP = "the folder the exports are published to (default: $BOLIGMONITOR_EXPORTS or exports/published)"
+
+
+def report_year_help() -> str:
+    return f"the year to report on (default {default_report_year()}, from dbt_project.yml)"
+
+
 def add_operations_commands(commands) -> None:
     def paths(p, postgres: bool = True):
-        p.add_argument("--warehouse", type=Path, default=None)
-        p.add_argument("--exports", type=Path, default=None)
+        p.add_argument("--warehouse", type=Path, default=None, help=WAREHOUSE_HELP)
+        p.add_argument("--exports", type=Path, default=None, help=EXPORTS_HELP)
         if postgres:
             p.add_argument("--postgres-dsn", default=None, help="also load the published snapshot into PostgreSQL")
 
     p = commands.add_parser("refresh", help="the yearly refresh for one report year (extracts -> exports)")
-    p.add_argument("year", type=int)
+    p.add_argument("year", type=int, help="the report year, e.g. 2025 (the September refresh reports the year before)")
     p.add_argument("--extracts", type=Path, help="the folder with the year's extracts (default: demo municipality)")
     p.add_argument("--small", action="store_true", help="use the small demo municipality")
     paths(p)
     p = commands.add_parser("export", help="only rebuild the marts and exports for a report year, check, publish")
-    p.add_argument("--report-year", type=int, default=default_report_year())
+    p.add_argument("--report-year", type=int, default=default_report_year(), help=report_year_help())
     paths(p)
     p = commands.add_parser("backfill", help="publish each report year FIRST..LAST in turn, each as known at its "
                             "end (annex per year)")
-    p.add_argument("first", type=int)
-    p.add_argument("last", type=int)
+    p.add_argument("first", type=int, help="the first report year to publish")
+    p.add_argument("last", type=int, help="the last report year to publish (the warehouse is left at it)")
     paths(p)
     p = commands.add_parser("postgres", help="load the published snapshot into PostgreSQL")
     p.add_argument("--dsn", required=True, help="e.g. postgresql://user@host:5432/db")
     p.add_argument("--schema", default="boligmonitor", help="the published schema (kept; its tables are reloaded)")
-    p.add_argument("--exports", type=Path, default=None, help="the published folder (default: exports/published)")
+    p.add_argument("--exports", type=Path, default=None, help=EXPORTS_HELP)
     p.add_argument("--grant-select-to", action="append", metavar="ROLE",
                    help="a read-only role to grant USAGE on the schema and SELECT on every table (repeatable; "
                    "adds to BOLIGMONITOR_POSTGRES_READ_ROLES)")
     p = commands.add_parser("docs", help="generate the dbt docs site")
-    p.add_argument("--warehouse", type=Path, default=None)
-    p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--warehouse", type=Path, default=None, help=WAREHOUSE_HELP)
+    p.add_argument("--out", type=Path, default=None, help="the folder for the static site (default: var/dbt_docs)")

@@ -287,8 +287,31 @@ def dbt_docs(args) -> int:
                            "--target-path", str(out)], cwd=DBT_PROJECT_DIR, env=env)
     if done.returncode != 0:
         return done.returncode
-    progress(f"dbt docs written to {out} (open index.html, or `dbt docs serve --target-path {out}`)")
+    if args.port is None:
+        progress(f"dbt docs written to {out}: `boligmonitor docs --port 8080` serves them (index.html loads "
+                 "its catalogue over HTTP, so it does not render opened as a file)")
+        return 0
+    progress(f"dbt docs written to {out}")
+    serve_folder(out, args.port, say=lambda url: print(f"[boligmonitor] serving the docs at {url} (Ctrl-C stops)",
+                                                       flush=True))
     return 0
+
+
+def serve_folder(folder: Path, port: int, say: Callable[[str], None], host: str = "127.0.0.1") -> None:
+    """Serve ``folder`` over HTTP until interrupted (port 0: any free port, named by ``say``)."""
+    import functools
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # no line per request on the terminal
+            pass
+
+    with ThreadingHTTPServer((host, port), functools.partial(Quiet, directory=str(folder))) as server:
+        say(f"http://{host}:{server.server_address[1]}/")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
 
 
 OPERATIONS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -331,6 +354,8 @@ def add_operations_commands(commands) -> None:
     p.add_argument("--grant-select-to", action="append", metavar="ROLE",
                    help="a read-only role to grant USAGE on the schema and SELECT on every table (repeatable; "
                    "adds to BOLIGMONITOR_POSTGRES_READ_ROLES)")
-    p = commands.add_parser("docs", help="generate the dbt docs site")
+    p = commands.add_parser("docs", help="generate the dbt docs site (and serve it with --port)")
     p.add_argument("--warehouse", type=Path, default=None, help=WAREHOUSE_HELP)
     p.add_argument("--out", type=Path, default=None, help="the folder for the static site (default: var/dbt_docs)")
+    p.add_argument("--port", type=int, default=None,
+                   help="then serve the site on http://127.0.0.1:PORT until Ctrl-C (0: any free port)")

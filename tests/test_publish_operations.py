@@ -116,3 +116,30 @@ def test_cli_backfill_one_report_year_and_dbt_docs(backfilled_2021, published_de
     catalog = json.loads((out / "catalog.json").read_text(encoding="utf-8"))
     assert (out / "index.html").exists()
     assert any(key.endswith(".export_area_indicator") for key in catalog["nodes"])
+
+
+def test_the_docs_are_served_over_http(tmp_path):
+    """dbt's index.html loads its manifest and catalogue with fetch(), which a browser refuses on
+    a file:// page: `boligmonitor docs --port` serves the folder instead."""
+    import threading
+    import urllib.request
+
+    from orchestration.operations import serve_folder
+
+    (tmp_path / "index.html").write_text("<html>dbt docs</html>", encoding="utf-8")
+    (tmp_path / "catalog.json").write_text('{"nodes": {}}', encoding="utf-8")
+    urls: list[str] = []
+    ready = threading.Event()
+
+    def say(url: str) -> None:
+        urls.append(url)
+        ready.set()
+
+    server = threading.Thread(target=serve_folder, args=(tmp_path, 0, say), daemon=True)
+    server.start()
+    assert ready.wait(10)
+    assert urls[0].startswith("http://127.0.0.1:")
+    with urllib.request.urlopen(urls[0] + "catalog.json", timeout=10) as response:
+        assert json.loads(response.read()) == {"nodes": {}}
+    with urllib.request.urlopen(urls[0], timeout=10) as response:
+        assert b"dbt docs" in response.read()

@@ -77,7 +77,7 @@ def main() -> int:
     import dagster as dg
 
     from orchestration.definitions import defs
-    from orchestration.operations import default_report_year
+    from orchestration.settings import default_report_year
     from orchestration.schedules import refresh_run_config
 
     instance = dg.DagsterInstance.ephemeral()

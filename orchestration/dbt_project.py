@@ -9,7 +9,7 @@ from dagster._record import replace
 from dagster._utils import run_with_concurrent_update_guard
 from dagster_dbt import DagsterDbtProjectPreparer, DbtCliResource, DbtProject
 
-from orchestration.operations import default_report_year
+from orchestration.settings import default_report_year
 from orchestration.settings import DBT_PROJECT_DIR, dbt_executable
 
 # dbt_project/macros/incremental_years.sql reads it

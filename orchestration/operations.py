@@ -19,21 +19,13 @@ from orchestration.settings import (
     REPO_ROOT,
     dbt_executable,
     default_export_dir,
+    default_report_year,
     default_warehouse_path,
     postgres_read_roles,
 )
 
 __all__ = ["ENV_POSTGRES_DSN", "OPERATIONS", "ArgumentProblem", "add_operations_commands", "check_extracts",
            "check_report_years", "default_report_year"]
-
-
-def default_report_year() -> int:
-    """The dbt var report_year as dbt_project.yml sets it: the one default for dbt, the Dagster
-    configs and the command line (the September refresh reports the year before)."""
-    import yaml
-
-    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
-    return int(project["vars"]["report_year"])
 
 
 class ArgumentProblem(Exception):

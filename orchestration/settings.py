@@ -70,3 +70,12 @@ def prefer_jemalloc_for_arrow() -> None:
 
     if sys.platform == "linux":
         os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
+
+
+def default_report_year() -> int:
+    """The dbt var report_year as dbt_project.yml sets it: the one default for dbt, the Dagster
+    configs and the command line (the September refresh reports the year before)."""
+    import yaml
+
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    return int(project["vars"]["report_year"])

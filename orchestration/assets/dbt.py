@@ -10,7 +10,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration.dbt_project import ENV_CODE_FINGERPRINT, code_fingerprint, dbt_project, dbt_vars
-from orchestration.operations import default_report_year
+from orchestration.settings import default_report_year
 from orchestration.resources import Warehouse
 
 

@@ -41,7 +41,7 @@ from orchestration.operations import (
     delivered_years,
     report_year_help,
 )
-from orchestration.refresh_guard import LockHeld, refresh_warehouse
+from orchestration.refresh_guard import LockHeld, SwapRefused, refresh_warehouse
 from orchestration.settings import (
     DBT_PROJECT_DIR,
     ENV_EXPORTS,
@@ -252,6 +252,11 @@ def _run(args: argparse.Namespace) -> int:
             ok, tracker, log_file = run_refresh(args.report_year, warehouse)
             if ok:
                 build.commit()
+    except SwapRefused as refused:
+        # every step passed and the exports went out during the run; only the swap failed
+        _say(f"REFRESH NOT SWAPPED IN: {refused}. The warehouse {warehouse} is as it was; the exports in "
+             f"{os.environ[ENV_EXPORTS]} are the new ones. Run again when nothing else writes the warehouse.")
+        return 1
     except LockHeld as held:
         _say(f"REFRESH NOT STARTED: {held}")
         return 3

@@ -158,7 +158,7 @@ def _publish_only(report_year: int, warehouse: Path, progress: Progress) -> bool
 def _guarded(warehouse: Path, work: Callable[[], bool]) -> bool | None:
     """``work`` under the refresh lock, against a copy of the warehouse that is swapped in only
     if it passed (orchestration/refresh_guard.py); None when another refresh holds the lock."""
-    from orchestration.refresh_guard import LockHeld, refresh_warehouse
+    from orchestration.refresh_guard import LockHeld, SwapRefused, refresh_warehouse
 
     def say(message: str) -> None:
         print(f"[boligmonitor] {message}", flush=True)
@@ -170,6 +170,10 @@ def _guarded(warehouse: Path, work: Callable[[], bool]) -> bool | None:
             if ok:
                 build.commit()
             return ok
+    except SwapRefused as refused:
+        say(f"NOT SWAPPED IN: {refused}. The warehouse {warehouse} is as it was; the files published by the "
+            "run are the new ones. Run again when nothing else writes the warehouse.")
+        return False
     except LockHeld as held:
         say(f"NOT STARTED: {held}")
         return None

@@ -57,6 +57,9 @@ move_out as (
     from per_org_area as p
     join {{ ref('int_area__geographies') }} as g on g.area_code is not distinct from p.area_code
     join {{ ref('geographies') }} as geo on geo.geography_code = g.geography_code
+    -- a year counts once it has ended by the as-of date, like every other mart's periods
+    -- (macros/as_of.sql): the partial year of a mid-year delivery is not a year
+    where {{ is_known_as_of('make_date(p.year::integer, 12, 31)') }}
     group by all
 ),
 

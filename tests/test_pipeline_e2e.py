@@ -296,3 +296,18 @@ def test_activity_cohorts_reproduce_the_2019_report_and_cover_plan_2025(refreshe
         "AND (n_participants > 0 OR (outcome_kind = 'youth_education' AND flag_not_yet_observed))"
     ).fetchall()}
     assert len(registered) == 16 and with_outcome == registered
+
+
+def test_no_mart_holds_a_year_after_the_as_of_date(published_demo):
+    """Every mart is cut at the as-of date (macros/as_of.sql): the small demo's partial 2026
+    (delivered to 31 October) is not a year of the 2025 marts, the area profile's move-out
+    rate (computed in the mart itself) included."""
+    con = duckdb.connect(str(published_demo["warehouse"]), read_only=True)
+    try:
+        as_of = con.execute("SELECT as_of_date FROM marts.mart_report_year").fetchone()[0]
+        latest = con.execute("SELECT max(year) FROM marts.mart_area_profile WHERE move_out_rate IS NOT NULL").fetchone()[0]
+        delivered = con.execute("SELECT max(year) FROM intermediate.int_housing__leases").fetchone()[0]
+    finally:
+        con.close()
+    assert delivered > as_of.year  # the demo delivers beyond the report year: the cut is exercised
+    assert latest == as_of.year

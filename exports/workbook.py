@@ -51,6 +51,7 @@ _HEADER_FONT = Font(bold=True)
 _TITLE_FONT = Font(bold=True, size=14)
 _YEAR_COLUMNS = re.compile(r"(^|_)(year|år)$|^År$", re.IGNORECASE)
 # Long texts wrap inside a column of at most this many characters; other columns fit their content.
+_LINE_HEIGHT = 15  # points per line of the default 11-point font
 _WRAP_AT = 30
 # Codes and per-cell details beside their Danish reading: a collapsed group, shown with "+".
 _DETAIL_COLUMNS = {"indicator_id", "plan_code", "geography_code", "period_start", "period_end", "is_latest_period",
@@ -86,6 +87,20 @@ def number_format(column: str, data_type: str) -> str | None:
     if data_type == "DATE":
         return "dd.mm.yyyy"
     return None
+
+
+def _wrapped_lines(value, width: int) -> int:
+    """How many lines a text takes wrapped at word boundaries in a column ``width`` characters wide."""
+    if not isinstance(value, str) or len(value) <= width:
+        return 1
+    lines, used = 1, 0
+    for word in value.split():
+        if used and used + 1 + len(word) > width:
+            lines, used = lines + 1, 0
+        used += len(word) + (1 if used else 0)
+        while used > width:  # a word longer than the column breaks inside it
+            lines, used = lines + 1, used - width
+    return lines
 
 
 def _display_width(value, fmt: str | None) -> int:
@@ -157,6 +172,16 @@ def _write_sheet(wb: Workbook, title: str, columns: list[tuple[str, str]], rows:
     for c in wrapped:
         for (cell,) in ws.iter_rows(min_row=2, max_row=len(rows) + 1, min_col=c + 1, max_col=c + 1):
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    # rows as tall as their wrapped text: a spreadsheet does not grow a row on opening the file,
+    # so wrapped lines would print on top of the next row
+    for r, row in enumerate(ws.iter_rows(min_row=1, max_row=len(rows) + 1, values_only=True), start=1):
+        columns_wrapping = range(len(header)) if r == 1 else wrapped
+        lines = max((_wrapped_lines(row[c], max(widths[c], _MIN_WIDTH)) for c in columns_wrapping), default=1)
+        if lines > 1:
+            ws.row_dimensions[r].height = _LINE_HEIGHT * lines
+            for cell in ws[r]:  # the row's other figures at its top, beside the text's first line
+                old = cell.alignment
+                cell.alignment = Alignment(horizontal=old.horizontal, wrap_text=old.wrap_text, vertical="top")
     for c, width in enumerate(widths, start=1):
         # room for the filter button beside the header text
         dimension = ws.column_dimensions[get_column_letter(c)]

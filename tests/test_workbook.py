@@ -149,6 +149,11 @@ def test_each_sheet_is_a_filterable_table_with_fitted_widths_and_an_a4_print_set
     assert not any(dims[h].hidden for h in ("Indikator", "Geografi", "Værdi", "Status", "Begrundelse for status"))
     reason = [c.value for c in ws[1]].index("Begrundelse for status") + 1
     assert ws.cell(2, reason).alignment.wrap_text
+    # and its row is as tall as the wrapped lines: a spreadsheet does not grow it on opening, so
+    # the lines would print over the next row (LibreOffice's PDF of the Randers workbook did)
+    width = ws.column_dimensions[ws.cell(2, reason).column_letter].width
+    lines = -(-len(ws.cell(2, reason).value) // int(width))
+    assert lines > 1 and ws.row_dimensions[2].height >= 15 * lines
 
 
 def test_cover_sheet_names_report_year_as_of_date_and_snapshot(books, warehouse):

@@ -73,15 +73,15 @@ def test_the_2021_publication_holds_no_period_after_2021(backfilled_2021):
             measured = [r[1] for r in rows if r[2] is not None and r[1]]
             assert measured and max(map(end_year, measured)) <= YEAR, relation
             checked.add(relation)
-        elif "År" in columns:
-            assert con.execute(f"""SELECT max("År") FROM read_parquet('{parquet}')""").fetchone()[0] == YEAR
+        elif "assessment_year" in columns:
+            assert con.execute(f"SELECT max(assessment_year) FROM read_parquet('{parquet}')").fetchone()[0] == YEAR
             checked.add(relation)
     snapshot.close()
     assert checked == {t["relation"] for t in manifest["tables"]}
     assert "export_area_indicator" in checked and "export_language_assessment" in checked
 
     # workbooks: every period and year column of every sheet, and the report year on the cover sheet
-    period_labels = {column_label("period"), "År"}
+    period_labels = {column_label("period"), column_label("assessment_year")}
     seen = 0
     for workbook in manifest["workbooks"]:
         book = load_workbook(exports / workbook["file"], read_only=True)
@@ -140,7 +140,7 @@ def test_the_2021_publication_and_todays_hide_the_same_cells(then_and_now, backf
     def language(exports: Path) -> dict:
         frame = duckdb.connect().execute(
             f"SELECT * FROM read_parquet('{exports / 'export_language_assessment.parquet'}')").df()
-        return {(r["geography_code"], int(r["År"])): r["Note"] == "Skjult af diskretionshensyn"
+        return {(r["geography_code"], int(r["assessment_year"])): r["flag_disclosure_suppressed"]
                 for r in frame.to_dict("records")}
 
     language_then = language(backfilled_2021["exports"] / str(YEAR))

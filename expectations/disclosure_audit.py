@@ -28,8 +28,7 @@ import numpy as np
 import pandas as pd
 
 SPAN = re.compile(r"^(\d{4})-(\d{4})$")
-LANGUAGE_CATEGORIES = {"generel": "Generel indsats (%)", "fokuseret": "Fokuseret indsats (%)",
-                       "saerlig": "Særlig indsats (%)"}
+LANGUAGE_CATEGORIES = {"generel": "pct_generel", "fokuseret": "pct_fokuseret", "saerlig": "pct_saerlig"}
 
 
 # ---------------------------------------------------------------- the attacker's algebra
@@ -162,19 +161,25 @@ def area_equations(rows: pd.DataFrame, hidden: set, geographies, plan_areas) -> 
 
 # ---------------------------------------------------------------- language table
 
+def says_none_assessed(row: dict) -> bool:
+    """The row says its 0 assessed, by its flag or its Danish note (either gives the 0 away)."""
+    return bool(row["flag_none_assessed"]) or row["note_da"] == "Ingen vurderede"
+
+
 def language_cells(export: pd.DataFrame) -> tuple[set, set]:
     """(all cells, the cells the table shows or states) as (year, category, geography)."""
     cells, known = set(), set()
     for row in export.to_dict("records"):
-        year, geo = int(row["År"]), row["geography_code"]
+        year, geo = int(row["assessment_year"]), row["geography_code"]
         total = (year, "total", geo)
         cells.add(total)
-        total_known = pd.notna(row["Antal vurderede"]) or row["Note"] == "Ingen vurderede"
+        none_assessed = says_none_assessed(row)
+        total_known = pd.notna(row["n_assessed"]) or none_assessed
         if total_known:
             known.add(total)
         for category, column in LANGUAGE_CATEGORIES.items():
             cells.add((year, category, geo))
-            if total_known and (pd.notna(row[column]) or row["Note"] == "Ingen vurderede"):
+            if total_known and (pd.notna(row[column]) or none_assessed):
                 known.add((year, category, geo))
     return cells, known
 
@@ -312,12 +317,12 @@ def _audit(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
     population = read("SELECT * FROM exports.export_population_indicator")
     area_found = attack_area_indicator(area, hidden, catalogue, geographies, plan_areas)
     language_found = attack_language(language, geographies, plan_areas)
-    # 'Ingen vurderede' printed on a row whose number assessed is hidden gives the 0 back
+    # 'nobody assessed' flagged on a row whose number assessed is hidden gives the 0 back
     hidden_totals = set(con.execute("SELECT assessment_year, geography_code FROM quality.disclosure_language_assessment "
                                     "WHERE category = 'total' AND is_suppressed").fetchall())
-    for r in language[language.Note == "Ingen vurderede"].to_dict("records"):
-        if (int(r["År"]), r["geography_code"]) in hidden_totals:
-            language_found.add((int(r["År"]), "total", r["geography_code"]))
+    for r in language.to_dict("records"):
+        if says_none_assessed(r) and (int(r["assessment_year"]), r["geography_code"]) in hidden_totals:
+            language_found.add((int(r["assessment_year"]), "total", r["geography_code"]))
     # all relations of both tables at once, with the series linking them
     computed = area
     area_unknowns, area_eqs = area_equations(computed, hidden, geographies, plan_areas)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 FLAG_PREFIX = "flag_"
+PARTLY_SUPPRESSED_FLAG = "flag_partly_suppressed"
 
 COLUMN_LABELS_DA = {
     "indicator_id": "Indikator-id",
@@ -58,6 +59,13 @@ COLUMN_LABELS_DA = {
     "n_comparison": "Antal i sammenligningsgruppen",
     "comparison_value": "Sammenligningsgruppens værdi",
     "difference": "Forskel",
+    # export_language_assessment: the Danish headers it published before it spoke snake_case
+    "assessment_year": "År",
+    "n_assessed": "Antal vurderede",
+    "pct_generel": "Generel indsats (%)",
+    "pct_fokuseret": "Fokuseret indsats (%)",
+    "pct_saerlig": "Særlig indsats (%)",
+    "note_da": "Note",
     "assessment": "Vurdering",
     "assessment_reason": "Begrundelse for vurdering",
 }
@@ -73,6 +81,11 @@ FLAG_LABELS_DA = {
     "flag_missing": "Mangler",
     "flag_stale": "Forældet",
     "flag_implausible_change": "Usandsynlig ændring",
+}
+# export_language_assessment's own flags (its note_da says the same for people).
+LANGUAGE_FLAG_LABELS_DA = {
+    PARTLY_SUPPRESSED_FLAG: "Delvist skjult af diskretionshensyn",
+    "flag_none_assessed": "Ingen vurderede",
 }
 # The population table's own flags (FLAG_LABELS_DA are export_area_indicator's columns).
 POPULATION_FLAG_LABELS_DA = {
@@ -173,8 +186,9 @@ def is_flag(column: str) -> bool:
 
 
 def is_suppression_flag(column: str) -> bool:
-    """Flags that mean the cell's figure is withheld (today's and any later *_suppressed flag)."""
-    return is_flag(column) and column.endswith("suppressed")
+    """Flags that mean the row's figures are withheld (today's and any later *_suppressed flag);
+    not flag_partly_suppressed, which withholds only some of them (exports/symbols.py)."""
+    return is_flag(column) and column.endswith("suppressed") and column != PARTLY_SUPPRESSED_FLAG
 
 
 def column_label(column: str) -> str:
@@ -186,7 +200,7 @@ def column_label(column: str) -> str:
 
 
 def flag_label(column: str) -> str:
-    labels = {**FLAG_LABELS_DA, **POPULATION_FLAG_LABELS_DA}
+    labels = {**FLAG_LABELS_DA, **LANGUAGE_FLAG_LABELS_DA, **POPULATION_FLAG_LABELS_DA}
     return labels.get(column, column.removeprefix(FLAG_PREFIX).replace("_", " ").capitalize())
 
 

@@ -101,7 +101,7 @@ def _latest_data_year(con: duckdb.DuckDBPyConnection, relation: str) -> int | No
         periods = [r[0] for r in con.execute(f'SELECT DISTINCT period FROM {EXPORT_SCHEMA}."{relation}"').fetchall()]
         years = [y for y in map(period_end_year, periods) if y]
         return max(years) if years else None
-    for year_column in ("År", "year", "assessment_year"):
+    for year_column in ("year", "assessment_year"):
         if year_column in columns:
             return con.execute(f'SELECT max("{year_column}") FROM {EXPORT_SCHEMA}."{relation}"').fetchone()[0]
     return None

@@ -10,7 +10,7 @@ Which empty figure is withheld is read from the published relation itself, so no
 that the published flags do not already say: a hidden row's figures; n under the threshold on a
 row flagged "few persons"; a baseline (and the change and target computed from it) whose
 baseline row is hidden; a target the status reason says rests on a hidden figure; the language
-table's note.
+table's shares on a row flagged partly hidden.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from datetime import date
 from exports.labels import (
     CONFIDENTIAL_MARK,
     NOT_AVAILABLE_MARK,
+    PARTLY_SUPPRESSED_FLAG,
     is_suppression_flag,
     value_label,
 )
@@ -31,15 +32,14 @@ _FROM_BASELINE = {"baseline_value", "change_since_baseline"}
 _TARGET_FROM_BASELINE = {"reduce_by_fraction", "decreasing", "increasing"}
 _TARGET_HIDDEN_REASON = "Målet bygger på et tal, der ikke vises"
 _YEAR = re.compile(r"(^|_)(year|år)$|^År$", re.IGNORECASE)
-# export_language_assessment says what is hidden in its note
-LANGUAGE_NOTE_HIDDEN = "Skjult af diskretionshensyn"
-LANGUAGE_NOTE_PARTLY_HIDDEN = "Delvist skjult af diskretionshensyn"
-LANGUAGE_NOTE_NONE_ASSESSED = "Ingen vurderede"
-LANGUAGE_COUNT = "Antal vurderede"
+# export_language_assessment: a partly hidden row withholds some shares; nobody assessed is a 0
+LANGUAGE_SHARE_PREFIX = "pct_"
+LANGUAGE_COUNT = "n_assessed"
+LANGUAGE_NONE_ASSESSED_FLAG = "flag_none_assessed"
 
 
 def _is_count(column: str) -> bool:
-    return column == "n" or column.startswith("n_") or column == LANGUAGE_COUNT
+    return column == "n" or column.startswith("n_")
 
 
 def hidden_cells(rows: list[dict]) -> set[tuple]:
@@ -53,11 +53,8 @@ def withheld_figures(r: dict, figures: set[str], hidden: set[tuple]) -> set[str]
     out: set[str] = set()
     if any(r[c] for c in r if is_suppression_flag(c)):
         out |= figures - _FROM_OTHER_CELLS
-    note = r.get("Note")
-    if note == LANGUAGE_NOTE_HIDDEN:
-        out |= figures
-    elif note == LANGUAGE_NOTE_PARTLY_HIDDEN:
-        out |= {c for c in figures if c.endswith("(%)")}
+    if r.get(PARTLY_SUPPRESSED_FLAG):
+        out |= {c for c in figures if c.startswith(LANGUAGE_SHARE_PREFIX)}
     if r.get("flag_small_n"):
         out |= {c for c in figures if _is_count(c)}
     if r.get("baseline_period") and (r.get("indicator_id"), r.get("geography_code"), r["baseline_period"]) in hidden:
@@ -92,7 +89,7 @@ class PeopleCells:
             if column in withheld:
                 shown.append(CONFIDENTIAL_MARK)
                 marked.add(i)
-            elif value is None and column == LANGUAGE_COUNT and r.get("Note") == LANGUAGE_NOTE_NONE_ASSESSED:
+            elif value is None and column == LANGUAGE_COUNT and r.get(LANGUAGE_NONE_ASSESSED_FLAG):
                 shown.append(0)  # nobody assessed: a true zero, shown as "-"
             elif value is None and column in self.figures:
                 shown.append(NOT_AVAILABLE_MARK)

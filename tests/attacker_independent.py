@@ -27,7 +27,7 @@ import pandas as pd
 
 LINKS: list = []  # the pairs of series the last attack equated, for a reader of a failing test
 RATE_FACTOR = {"pct": 100.0, "per_100": 100.0, "per_1000": 1000.0}
-CATEGORIES = ("Generel indsats (%)", "Fokuseret indsats (%)", "Særlig indsats (%)")
+CATEGORIES = ("pct_generel", "pct_fokuseret", "pct_saerlig")
 YEARS = re.compile(r"^(\d{4})-(\d{4})$")
 # public knowledge from the published outcome definitions: a mean of percentages (absence) is
 # no share of persons, so its value times n counts nobody
@@ -197,18 +197,20 @@ def attack(folder: Path) -> dict:
 
     # ---- language table: counts from the shares and the number assessed
     for r in language.itertuples():
-        year, g = str(r.År), r.geography_code
+        year, g = str(r.assessment_year), r.geography_code
         total = ("language", g, year, "total")
         parts = [("language", g, year, c) for c in CATEGORIES]
-        if pd.notna(r._3) or r.Note == "Ingen vurderede":
-            n = 0.0 if r.Note == "Ingen vurderede" else float(r._3)
+        # the flag and the Danish note both say "nobody assessed": either gives the 0
+        none = bool(r.flag_none_assessed) or r.note_da == "Ingen vurderede"
+        if pd.notna(r.n_assessed) or none:
+            n = 0.0 if none else float(r.n_assessed)
             system.known[total] = n
             series[("language", "total")][(g, year)] = n
         else:
             system.unknown.add(total)
-        for part, column in zip(parts, (r._4, r._5, r._6)):
-            if total in system.known and (pd.notna(column) or r.Note == "Ingen vurderede"):
-                system.known[part] = 0.0 if r.Note == "Ingen vurderede" else round(column * system.known[total] / 100)
+        for part, column in zip(parts, (r.pct_generel, r.pct_fokuseret, r.pct_saerlig)):
+            if total in system.known and (pd.notna(column) or none):
+                system.known[part] = 0.0 if none else round(column * system.known[total] / 100)
             else:
                 system.unknown.add(part)
         system.equation({**{p: 1.0 for p in parts}, total: -1.0})
@@ -216,7 +218,7 @@ def attack(folder: Path) -> dict:
             for chosen in combinations(range(3), size):
                 if all(parts[i] in system.known for i in chosen):
                     series[("language", chosen)][(g, year)] = sum(system.known[parts[i]] for i in chosen)
-    for year in language.År.astype(str).unique():
+    for year in language.assessment_year.astype(str).unique():
         for column in ("total", *CATEGORIES):
             v = lambda g: ("language", g, year, column)  # noqa: E731
             for total, parts in plans["sums"]:
@@ -231,7 +233,7 @@ def attack(folder: Path) -> dict:
     variable[("language", "total")] = lambda g, p: ("language", g, p, "total")
     names = list(series)
     LINKS.clear()
-    keys = area_keys(area) | {(g, str(y)) for g, y in zip(language.geography_code, language.År)}
+    keys = area_keys(area) | {(g, str(y)) for g, y in zip(language.geography_code, language.assessment_year)}
     for a, b in combinations(names, 2):
         common = series[a].keys() & series[b].keys()
         if sum(1 for k in common if series[a][k]) < 3 or any(abs(series[a][k] - series[b][k]) > 1e-6 for k in common):
@@ -296,10 +298,10 @@ def small_counts(folder: Path, threshold: int = 3) -> list:
             found.append(("area", r.indicator_id, r.geography_code, r.period))
     language = pd.read_parquet(folder / "export_language_assessment.parquet")
     for r in language.itertuples():
-        n = r._3
-        counts = [c * n / 100 for c in (r._4, r._5, r._6) if pd.notna(c) and pd.notna(n)]
+        n = r.n_assessed
+        counts = [c * n / 100 for c in (r.pct_generel, r.pct_fokuseret, r.pct_saerlig) if pd.notna(c) and pd.notna(n)]
         if small(n) or any(persons(round(c, 2)) for c in counts):
-            found.append(("language", r.geography_code, r.År))
+            found.append(("language", r.geography_code, r.assessment_year))
     population = pd.read_parquet(folder / "export_population_indicator.parquet")
     for r in population.itertuples():
         share = r.unit in RATE_FACTOR and r.period_kind != "change" and r.outcome_kind not in MEAN_OUTCOMES

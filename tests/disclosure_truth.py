@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import duckdb
 
-LANGUAGE_COUNT = {"Generel indsats (%)": "n_generel", "Fokuseret indsats (%)": "n_fokuseret",
-                  "Særlig indsats (%)": "n_saerlig", "total": "n_assessed"}
-LANGUAGE_CATEGORY = {"Generel indsats (%)": "generel", "Fokuseret indsats (%)": "fokuseret",
-                     "Særlig indsats (%)": "saerlig", "total": "total"}
+LANGUAGE_COUNT = {"pct_generel": "n_generel", "pct_fokuseret": "n_fokuseret", "pct_saerlig": "n_saerlig",
+                  "total": "n_assessed"}
+LANGUAGE_CATEGORY = {"pct_generel": "generel", "pct_fokuseret": "fokuseret", "pct_saerlig": "saerlig", "total": "total"}
 
 
 def confirmed(warehouse, recovered: dict) -> dict:

@@ -205,8 +205,16 @@ def test_hidden_cells_do_not_say_whether_they_are_primary(tables):
     hidden = population[population.flag_disclosure_suppressed]
     assert not hidden.flag_small_n.any() and set(hidden.assessment_reason) == {"Tallet er skjult af diskretionshensyn."}
     language = tables["language"]
-    notes = set(language.Note.dropna()) - {"Ingen vurderede"}
+    notes = set(language.note_da.dropna()) - {"Ingen vurderede"}
     assert notes and notes <= {"Skjult af diskretionshensyn", "Delvist skjult af diskretionshensyn"}
+    # the machine flags say what the note says; a hidden row says nothing more ("nobody assessed"
+    # would give its hidden 0 back)
+    for flag, note in (("flag_disclosure_suppressed", "Skjult af diskretionshensyn"),
+                       ("flag_partly_suppressed", "Delvist skjult af diskretionshensyn"),
+                       ("flag_none_assessed", "Ingen vurderede")):
+        assert language[flag].eq(language.note_da == note).all(), flag
+    hidden_rows = language[language.flag_disclosure_suppressed]
+    assert len(hidden_rows) and not (hidden_rows.flag_none_assessed | hidden_rows.flag_partly_suppressed).any()
 
 
 def test_unit_level_primary_only_leaks_and_secondary_does_not():
@@ -254,9 +262,9 @@ def test_no_person_level_rows_and_no_cells_under_the_threshold(tables):
     assert not comparison.between(0.5, THRESHOLD - 0.5).any()
     assert not (shares.n_comparison - comparison).between(0.5, THRESHOLD - 0.5).any()
     language = tables["language"]
-    assert (language["Antal vurderede"].dropna() >= THRESHOLD).all()
+    assert (language["n_assessed"].dropna() >= THRESHOLD).all()
     for column in LANGUAGE_CATEGORIES.values():
-        counts = (language[column] * language["Antal vurderede"] / 100).round()
+        counts = (language[column] * language["n_assessed"] / 100).round()
         assert not counts.between(1, THRESHOLD - 1).any(), column
 
 

@@ -69,9 +69,9 @@ def test_a_failing_blocking_check_publishes_nothing_and_names_check_and_rows(pub
         (LANGUAGE_EXPORT, "great_expectations_suite"), (LANGUAGE_EXPORT, "no_person_data_or_small_counts")}
     by_name = {e.check_name: e for e in failed}
     small = by_name["no_person_data_or_small_counts"].metadata["rows_with_small_counts"].value
-    assert [(r["geography_code"], r["År"], r["Antal vurderede"]) for r in small] == [("VGD", 2023, 2)]
+    assert [(r["geography_code"], r["assessment_year"], r["n_assessed"]) for r in small] == [("VGD", 2023, 2)]
     failures = by_name["great_expectations_suite"].metadata["failures"].value
-    assert {"geography_code": "VGD", "År": "2023", "Antal vurderede": "2"} in failures[0]["rows"]
+    assert {"geography_code": "VGD", "assessment_year": "2023", "n_assessed": "2"} in failures[0]["rows"]
     assert _snapshot(exports) == before
 
 

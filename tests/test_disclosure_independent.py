@@ -73,10 +73,12 @@ def _publish(area: pd.DataFrame, hidden: set, folder: Path) -> Path:
     out.loc[out.flag_disclosure_suppressed, ["value", "n"]] = None
     out[["indicator_id", "plan_code", "unit", "geography_code", "geography_type", "period", "value", "n",
          "source_kind", "flag_disclosure_suppressed"]].to_parquet(folder / "export_area_indicator.parquet")
-    pd.DataFrame({"Geografi": pd.Series([], dtype=str), "År": pd.Series([], dtype=int),
-                  "Antal vurderede": pd.Series([], dtype=float), "Generel indsats (%)": pd.Series([], dtype=float),
-                  "Fokuseret indsats (%)": pd.Series([], dtype=float), "Særlig indsats (%)": pd.Series([], dtype=float),
-                  "Note": pd.Series([], dtype=str), "geography_code": pd.Series([], dtype=str)}
+    pd.DataFrame({"geography_code": pd.Series([], dtype=str), "geography_name": pd.Series([], dtype=str),
+                  "assessment_year": pd.Series([], dtype=int), "n_assessed": pd.Series([], dtype="Int32"),
+                  **{c: pd.Series([], dtype=float) for c in ("pct_generel", "pct_fokuseret", "pct_saerlig")},
+                  **{c: pd.Series([], dtype=bool) for c in ("flag_disclosure_suppressed", "flag_partly_suppressed",
+                                                            "flag_none_assessed")},
+                  "note_da": pd.Series([], dtype=str)}
                  ).to_parquet(folder / "export_language_assessment.parquet")
     pd.DataFrame(columns=["plan_code", "activity_code", "cohort_year", "outcome_kind", "period_kind", "unit",
                           "n_cohort", "n_participants", "participants_value", "n_comparison", "comparison_value",

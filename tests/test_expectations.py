@@ -14,20 +14,36 @@ def test_every_export_relation_has_a_suite():
 
 
 def _language_row(**changes):
-    row = {"Geografi": "Vangdalen", "År": 2023, "Antal vurderede": 27, "Generel indsats (%)": 55.6,
-           "Fokuseret indsats (%)": 14.8, "Særlig indsats (%)": 29.6, "Note": None, "geography_code": "VGD"}
+    row = {"geography_code": "VGD", "geography_name": "Vangdalen", "assessment_year": 2023, "n_assessed": 27,
+           "pct_generel": 55.6, "pct_fokuseret": 14.8, "pct_saerlig": 29.6, "flag_disclosure_suppressed": False,
+           "flag_partly_suppressed": False, "flag_none_assessed": False, "note_da": None}
     row.update(changes)
     return row
 
 
+def _hidden_language_row(**changes):
+    hidden = {"geography_code": "CRA", "geography_name": "Centrale Randers", "n_assessed": None, "pct_generel": None,
+              "pct_fokuseret": None, "pct_saerlig": None, "flag_disclosure_suppressed": True,
+              "note_da": "Skjult af diskretionshensyn"}
+    return _language_row(**{**hidden, **changes})
+
+
 def test_language_suite_passes_a_clean_table_and_stops_a_small_count():
-    clean = pd.DataFrame([_language_row(), _language_row(Geografi="Centrale Randers", geography_code="CRA",
-                                                         **{"Antal vurderede": None})])
+    clean = pd.DataFrame([_language_row(), _hidden_language_row()])
     assert validate_frame("export_language_assessment", clean).success
-    leaking = pd.DataFrame([_language_row(**{"Antal vurderede": 2})])
+    leaking = pd.DataFrame([_language_row(n_assessed=2)])
     outcome = validate_frame("export_language_assessment", leaking)
     assert not outcome.success
-    assert outcome.failures[0]["kwargs"]["column"] == "Antal vurderede"
+    assert outcome.failures[0]["kwargs"]["column"] == "n_assessed"
+
+
+def test_language_suite_stops_a_hidden_row_that_says_anything():
+    # a share, or "nobody assessed", on a row whose number assessed is hidden gives it back
+    for leak, column in (({"pct_saerlig": 12.5}, "pct_saerlig"), ({"flag_none_assessed": True}, "flag_none_assessed"),
+                         ({"note_da": "Ingen vurderede"}, "note_da")):
+        outcome = validate_frame("export_language_assessment", pd.DataFrame([_language_row(), _hidden_language_row(**leak)]))
+        assert not outcome.success
+        assert [f["kwargs"]["column"] for f in outcome.failures] == [column]
 
 
 def _population_row(**changes):

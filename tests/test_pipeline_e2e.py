@@ -94,13 +94,16 @@ def test_exports_are_published_without_small_cells(refreshed):
     parquet = pd.read_parquet(exports / "export_language_assessment.parquet")
     csv = pd.read_csv(exports / "export_language_assessment.csv", sep=";", decimal=",", encoding="utf-8-sig")
     assert len(parquet) == len(csv) == tables["export_language_assessment"]["rows"]
-    assert "Særlig indsats (%)" in csv.columns  # Danish headers survive the BOM'd UTF-8
+    # machines get the documented snake_case columns with status flags; Danish names survive the BOM'd UTF-8
+    assert list(csv.columns) == list(parquet.columns) and "flag_disclosure_suppressed" in csv.columns
+    assert set(csv.geography_name) == set(parquet.geography_name)
     # no published count below 3, and no person key anywhere
-    assert (parquet["Antal vurderede"].dropna() >= 3).all()
+    assert (parquet["n_assessed"].dropna() >= 3).all()
     assert not any("person" in c.lower() for c in parquet.columns)
-    cra = parquet[(parquet["geography_code"] == "CRA") & (parquet["År"] == 2023)].iloc[0]
+    cra = parquet[(parquet["geography_code"] == "CRA") & (parquet["assessment_year"] == 2023)].iloc[0]
     # 2 / 0 / 3 children: the 2 is suppressed, and so is the 0 (else 5 - 0 - 3 gives it back)
-    assert pd.isna(cra["Generel indsats (%)"]) and pd.isna(cra["Fokuseret indsats (%)"])
+    assert pd.isna(cra["pct_generel"]) and pd.isna(cra["pct_fokuseret"])
+    assert cra["flag_partly_suppressed"] or cra["flag_disclosure_suppressed"]
     # særlig (3) may be hidden too by secondary suppression across the areas: see test_disclosure_attacker
 
 

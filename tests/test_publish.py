@@ -117,8 +117,8 @@ def _machine_form(names: list[str], row: tuple) -> tuple:
         elif column in codes and value in codes[column]:
             value = codes[column][value]
         out.append(value)
-    if "Note" in names and row[names.index("Note")] == "Ingen vurderede":
-        out[names.index("Antal vurderede")] = None
+    if "flag_none_assessed" in names and out[names.index("flag_none_assessed")]:
+        out[names.index("n_assessed")] = None
     return tuple(out)
 
 
@@ -223,7 +223,7 @@ def test_counts_are_integers_and_periods_dated(published_demo):
     con = duckdb.connect()
     for path in published_demo["exports"].glob("export_*.parquet"):
         schema = pq.read_schema(path)
-        counts = [f for f in schema if f.name == "n" or f.name.startswith("n_") or f.name == "Antal vurderede"]
+        counts = [f for f in schema if f.name == "n" or f.name.startswith("n_")]
         assert counts and all(str(f.type) == "int32" for f in counts), (path.name, counts)
     kinds = dict((f.name, str(f.type)) for f in pq.read_schema(parquet))
     assert kinds["period_start"] == kinds["period_end"] == "date32[day]"

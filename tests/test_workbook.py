@@ -53,12 +53,15 @@ def warehouse(tmp_path_factory) -> Path:
         _area_row("2025", 10.0, 50, geography="CCC", baseline_value=None, latest=True),
     ]
     con.executemany(f"INSERT INTO exports.export_area_indicator VALUES ({', '.join('?' * 26)})", rows)
-    con.execute('CREATE TABLE exports.export_language_assessment ("Geografi" VARCHAR, "År" INTEGER, '
-                '"Antal vurderede" INTEGER, "Generel indsats (%)" DOUBLE, "Note" VARCHAR, geography_code VARCHAR)')
-    con.executemany("INSERT INTO exports.export_language_assessment VALUES (?, ?, ?, ?, ?, ?)", [
-        ("Område A", 2024, 30, 60.0, None, "AAA"),
-        ("Område B", 2024, None, None, "Skjult af diskretionshensyn", "BBB"),
-        ("Område C", 2024, None, None, "Ingen vurderede", "CCC"),
+    con.execute("CREATE TABLE exports.export_language_assessment (geography_code VARCHAR, geography_name VARCHAR, "
+                "assessment_year INTEGER, n_assessed INTEGER, pct_generel DOUBLE, pct_fokuseret DOUBLE, "
+                "flag_disclosure_suppressed BOOLEAN, flag_partly_suppressed BOOLEAN, flag_none_assessed BOOLEAN, "
+                "note_da VARCHAR)")
+    con.executemany("INSERT INTO exports.export_language_assessment VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        ("AAA", "Område A", 2024, 30, 60.0, 40.0, False, False, False, None),
+        ("BBB", "Område B", 2024, None, None, None, True, False, False, "Skjult af diskretionshensyn"),
+        ("CCC", "Område C", 2024, None, None, None, False, False, True, "Ingen vurderede"),
+        ("DDD", "Område D", 2024, 20, None, 85.0, False, True, False, "Delvist skjult af diskretionshensyn"),
     ])
     con.close()
     return path
@@ -104,6 +107,9 @@ def test_withheld_cells_read_dotdot_a_true_zero_dash_and_no_figure_dot(books):
     language = {r["Geografi"]: r for r in _data(books["boligmonitor_tabeller.xlsx"]["Sprogvurderinger"])}
     assert language["Område B"]["Antal vurderede"] == ".." and language["Område B"]["Generel indsats (%)"] == ".."
     assert language["Område C"]["Antal vurderede"] == 0 and language["Område C"]["Generel indsats (%)"] == "."
+    # partly hidden: the empty share is withheld, the shown one and the number assessed stay
+    assert language["Område D"]["Generel indsats (%)"] == ".." and language["Område D"]["Fokuseret indsats (%)"] == 85.0
+    assert language["Område D"]["Antal vurderede"] == 20
 
 
 def test_headers_values_and_sheet_names_are_danish(books):
@@ -111,6 +117,11 @@ def test_headers_values_and_sheet_names_are_danish(books):
     ws = books["boligmonitor_HP2025.xlsx"]["Beskæftigelse"]
     header = [c.value for c in ws[1]]
     assert not [h for h in header if "_" in h]
+    # the language table publishes snake_case columns; its sheet keeps the Danish headers
+    language = [c.value for c in books["boligmonitor_tabeller.xlsx"]["Sprogvurderinger"][1]]
+    assert not [h for h in language if "_" in h]
+    assert {"Geografi", "År", "Antal vurderede", "Generel indsats (%)", "Note",
+            "Flag: Ingen vurderede", "Flag: Delvist skjult af diskretionshensyn"} <= set(language)
     cells = {v for r in _data(ws) for v in r.values() if isinstance(v, str)}
     assert not cells & {"delmaal", "pct", "decreasing", "area", "True", "False"}
     assert {"Delmål", "%", "Et fald", "Boligområde", "Ja", "Nej"} <= cells

@@ -126,8 +126,11 @@ def school(ex: Extracts, res: pd.DataFrame) -> dict[str, list]:
         g9 = s[s.grade <= 9]
         out["HP2017_SK_FRAVAERSDAGE"].append(_rows(g9, period, g9.absent, 1, y, needs))
         out["HP2025_UDD_FRAVAERSPROCENT"].append(_rows(s, period, s.months * share, s.months, y, needs))
-        out["HP2025_UDD_FRAVAER_OVER_10PCT"].append(_rows(s, period, s.months * (share > 0.10), s.months, y, needs))
-        out["HP2025_PROFIL_FRAVAER_OVER_15PCT"].append(_rows(s, period, s.months * (share > 0.15), s.months, y, needs))
+        # "over 10 %": strictly above, compared exactly (days have one decimal): 21,9 of 146 days
+        # is 15 %, though 21.9 / 146 is 0.15000000000000002 in floating point
+        tenths = (s.absent * 10).round()
+        out["HP2025_UDD_FRAVAER_OVER_10PCT"].append(_rows(s, period, s.months * (tenths * 10 > 10 * s.days), s.months, y, needs))
+        out["HP2025_PROFIL_FRAVAER_OVER_15PCT"].append(_rows(s, period, s.months * (tenths * 10 > 15 * s.days), s.months, y, needs))
     return out
 
 

@@ -226,6 +226,24 @@ def test_gauss_a_secondary_gives_no_figure_back():
     assert cells[0].decided_by == "secondary" and cells[4].decided_by is None
 
 
+def test_gauss_a_hidden_part_summing_to_zero_gives_no_cell_away():
+    """Awkward seed 104: a plan total of 3 over areas a (2 persons, none with the attribute:
+    primary), b (0 with it) and c (3 with it). Hiding b beside a leaves a + b = 3 - 3 = 0, and
+    persons cannot be negative, so both are 0: the linear check saw nothing, the independent
+    attacker (and a reader) did. The partner hidden must carry persons."""
+    a, b, c = ({("x", k): 1.0} for k in "abc")
+    cells = [_cell(("total",), [{**a, **b, **c}], values=[3.0]), _cell(("c",), [c], values=[3.0]),
+             _cell(("b",), [b], values=[0.0]), _cell(("a",), [a], primary=True, values=[0.0])]
+    suppress(cells)
+    assert recoverable(cells) == []
+    hidden = {cell.key for cell in cells if cell.decided_by}
+    assert ("a",) in hidden and hidden != {("a",), ("b",)}
+    # the check itself: that pattern is recovered through the zeros
+    for cell in cells:
+        cell.decided_by = "primary" if cell.key == ("a",) else "secondary" if cell.key == ("b",) else None
+    assert ("a",) in recoverable(cells)
+
+
 def test_gauss_always_finds_a_pattern_on_awkward_data():
     """Every cell primary but the totals, nested relations, spans: the solver never fails, and
     what it publishes gives nothing back (ordinary data always publishes)."""

@@ -40,6 +40,7 @@ class Cell:
     is_primary: bool = False
     is_singleton: bool = False
     is_forced: bool = False  # shown whatever happens (an empty row: a reader reads it as 0)
+    must_hide: bool = False  # hidden as a secondary from the start (a repair: see suppress)
     priority: tuple = ()
     decided_by: str | None = field(default=None)
 
@@ -83,13 +84,32 @@ def suppress(cells: list[Cell]) -> None:
     connected component at a time (cells sharing no inner cell do not constrain each other)."""
     for component in _components(cells):
         front: set = set()
-        for _ in range(4):
+        for _ in range(12):
             _suppress_component(component, front)
             known = set(recoverable(component))
+            primaries = [c for c in component if c.decided_by == "primary" and c.key in known]
+            if primaries:
+                # given back through zeros (a relation whose hidden part sums to 0): hide a
+                # published cell that adds persons to it, and decide again
+                if not any(_hide_a_partner(component, cell) for cell in primaries):
+                    break
+                continue
             if not known - front:
                 break
             # a hidden cell the published ones give away anyway: offer it first next time
             front |= known
+
+
+def _hide_a_partner(cells: list[Cell], primary: Cell) -> bool:
+    """Mark the least wanted published cell that shares pieces with the primary and has persons
+    behind it (a positive non-negative figure) to be hidden; False when there is none."""
+    pieces = {k for f in primary.figures for k in f}
+    partners = [c for c in cells if c.decided_by is None and not c.must_hide and not c.is_forced
+                and any(nn and v > 0 and pieces & f.keys() for f, v, nn in zip(c.figures, c.values, c.nonnegative))]
+    if not partners:
+        return False
+    max(partners, key=lambda c: (c.priority, repr(c.key))).must_hide = True
+    return True
 
 
 def _components(cells: list[Cell]) -> list[list[Cell]]:
@@ -159,7 +179,10 @@ def _suppress_component(cells: list[Cell], front: set = frozenset()) -> None:
         own = columns(cell, published=False)[:, :1]
         return np.linalg.norm(span.residual(own)) <= TOLERANCE * max(np.linalg.norm(own), 1.0)
 
-    candidates = [c for c in cells if not c.is_primary and not c.is_forced]
+    for cell in (c for c in cells if c.must_hide and not c.is_primary):
+        cell.decided_by = "secondary"
+        protect(cell)
+    candidates = [c for c in cells if not c.is_primary and not c.is_forced and not c.must_hide]
     order = sorted(candidates, key=lambda c: (c.key not in front, not known_already(c), c.priority, repr(c.key)))
     for cell in order:
         directions = span.new_directions(columns(cell, published=True))
@@ -216,6 +239,7 @@ def recoverable(cells: list[Cell]) -> list[tuple]:
         hidden = [c for c in component if c.decided_by is not None]
         if not hidden:
             continue
+        vectors += [{k: 1.0} for k in sorted(_forced_zeros(component), key=repr)]
         published = np.zeros((len(index), len(vectors)))
         for j, vector in enumerate(vectors):
             for k, c in vector.items():
@@ -236,3 +260,43 @@ def recoverable(cells: list[Cell]) -> list[tuple]:
         given_back = {id(cell) for (cell, _), r, n in zip(owners, left, norms) if n > 0 and r <= TOLERANCE * max(n, 1.0)}
         found += [c.key for c in hidden if id(c) in given_back]
     return found
+
+
+def _forced_zeros(cells: list[Cell]) -> set:
+    """Pieces every solution of the published figures puts at 0: a hidden figure of 0 over
+    non-negative pieces whose largest value the published figures allow is 0 (a relation whose
+    hidden part sums to 0 gives each piece away: the interval argument a linear check misses).
+    One linear programme per hidden figure of 0; only the non-negative figures are used."""
+    from scipy.optimize import linprog
+
+    candidates = [f for c in cells if c.decided_by is not None
+                  for f, v, nn in zip(c.figures, c.values, c.nonnegative)
+                  if nn and abs(v) < 1e-9 and f and all(x > 0 for x in f.values())]
+    rows = [(f, v) for c in cells if c.decided_by is None
+            for f, v, nn in zip(c.figures, c.values, c.nonnegative) if nn and f]
+    if not candidates or not rows:
+        return set()
+    index = {k: i for i, k in enumerate(sorted({k for f, _ in rows for k in f} | {k for f in candidates for k in f},
+                                              key=repr))}
+    nonnegative = {k for c in cells for f, nn in zip(c.figures, c.nonnegative) if nn for k, x in f.items() if x > 0}
+    a = np.zeros((len(rows), len(index)))
+    b = np.array([v for _, v in rows], dtype=float)
+    for i, (f, _) in enumerate(rows):
+        for k, x in f.items():
+            a[i, index[k]] += x
+    slack = 1e-6 * np.maximum(np.abs(b), 1.0)  # sums of weights carry rounding
+    bounds = [(0, None) if k in nonnegative else (None, None) for k in index]
+    forced: set = set()
+    for figure in candidates:
+        if figure.keys() <= forced:
+            continue
+        objective = np.zeros(len(index))
+        for k, x in figure.items():
+            objective[index[k]] -= x
+        result = linprog(objective, A_ub=np.vstack([a, -a]), b_ub=np.concatenate([b + slack, slack - b]),
+                         bounds=bounds, method="highs")
+        if result.status == 2:  # the published figures disagree beyond rounding: nothing to learn
+            return set()
+        if result.status == 0 and -result.fun <= 1e-3:  # within the rounding slack: 0
+            forced |= figure.keys()
+    return forced

@@ -134,7 +134,7 @@ def _print_setup(ws, landscape: bool = True) -> None:
 
 
 def _write_sheet(wb: Workbook, title: str, columns: list[tuple[str, str]], rows: list[tuple],
-                 cells: PeopleCells, table_number: int) -> int:
+                 cells: PeopleCells, table_number: int, descriptions: dict[str, str]) -> int:
     ws = wb.create_sheet(title)
     names = [c for c, _ in columns]
     formats = [number_format(c, t) for c, t in columns]
@@ -166,6 +166,10 @@ def _write_sheet(wb: Workbook, title: str, columns: list[tuple[str, str]], rows:
     table = Table(displayName=f"Tabel{table_number}", ref=ref)
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
     ws.add_table(table)  # a table brings its own filter buttons
+    for cell, name in zip(ws[1], names):
+        # the column's description from the models' YAML (dbt_project/models/exports/_exports.yml)
+        if descriptions.get(name):
+            cell.comment = Comment(descriptions[name], "boligmonitor", width=320, height=120)
     for cell in ws[1]:
         cell.font = _HEADER_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -296,12 +300,15 @@ def write_workbooks(con: duckdb.DuckDBPyConnection, relations: list[str], out_di
         rows = con.execute(published_select(con, relation)).fetchall()
         digest = (len(rows), _content_hash(con, relation))
         cells = PeopleCells(columns, rows)
+        descriptions = dict(con.execute(
+            "SELECT column_name, comment FROM duckdb_columns() WHERE schema_name = 'exports' AND table_name = ? "
+            "AND coalesce(comment, '') <> ''", [relation]).fetchall())
         relation_title = RELATION_TITLES_DA.get(relation, relation.removeprefix("export_"))
         if "plan_code" not in names:
             wb, taken, info, tables = book(OTHER_WORKBOOK, None)
             tables[relation] = digest
             title = sheet_title(relation_title, taken)
-            info["sheets"][title] = _write_sheet(wb, title, columns, rows, cells, next(counter))
+            info["sheets"][title] = _write_sheet(wb, title, columns, rows, cells, next(counter), descriptions)
             continue
         plan_i = names.index("plan_code")
         area_i = names.index("indsatsomraade") if relation in SHEET_PER_INDSATSOMRAADE else None
@@ -313,7 +320,7 @@ def write_workbooks(con: duckdb.DuckDBPyConnection, relations: list[str], out_di
             plan_rows = [r for r in rows if r[plan_i] == plan]
             if area_i is None:
                 title = sheet_title(relation_title, taken)
-                info["sheets"][title] = _write_sheet(wb, title, columns, plan_rows, cells, next(counter))
+                info["sheets"][title] = _write_sheet(wb, title, columns, plan_rows, cells, next(counter), descriptions)
                 continue
 
             def group(r):
@@ -325,7 +332,7 @@ def write_workbooks(con: duckdb.DuckDBPyConnection, relations: list[str], out_di
             for key in sorted({group(r) for r in plan_rows}):
                 title = sheet_title(key[1], taken)
                 info["sheets"][title] = _write_sheet(wb, title, columns, [r for r in plan_rows if group(r) == key],
-                                                     cells, next(counter))
+                                                     cells, next(counter), descriptions)
     written = []
     for file_name, (wb, _, info, tables) in sorted(books.items()):
         _save(wb, out_dir / file_name, info, vintage, tables)

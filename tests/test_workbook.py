@@ -42,6 +42,7 @@ def warehouse(tmp_path_factory) -> Path:
     con = duckdb.connect(str(path))
     con.execute("CREATE SCHEMA exports")
     con.execute(f"CREATE TABLE exports.export_area_indicator ({AREA_COLUMNS})")
+    con.execute("COMMENT ON COLUMN exports.export_area_indicator.value IS 'The indicator''s value in its unit.'")
     rows = [
         _area_row("2023", 14.0, 40),
         _area_row("2024", None, None, hidden=True),                 # withheld: ".."
@@ -125,6 +126,10 @@ def test_headers_values_and_sheet_names_are_danish(books):
     cells = {v for r in _data(ws) for v in r.values() if isinstance(v, str)}
     assert not cells & {"delmaal", "pct", "decreasing", "area", "True", "False"}
     assert {"Delmål", "%", "Et fald", "Boligområde", "Ja", "Nej"} <= cells
+    # a header carries its column's description (the models' YAML, persisted as a column comment)
+    value = header.index("Værdi")
+    assert ws.cell(1, value + 1).comment.text == "The indicator's value in its unit."
+    assert ws.cell(1, header.index("Geografi") + 1).comment is None
     dates = [r["Periodens start"] for r in _data(ws)]
     assert all(d.year >= 2023 for d in dates)
     start = ws.cell(2, header.index("Periodens start") + 1)

@@ -17,6 +17,8 @@ prints holds the figures and their reasons at a readable size.
 
 from __future__ import annotations
 
+import functools
+
 import re
 import zipfile
 from datetime import date
@@ -87,6 +89,11 @@ def number_format(column: str, data_type: str) -> str | None:
     if data_type == "DATE":
         return "dd.mm.yyyy"
     return None
+
+
+@functools.cache
+def _top_aligned(horizontal: str | None, wrap_text: bool | None) -> Alignment:
+    return Alignment(horizontal=horizontal, wrap_text=wrap_text, vertical="top")
 
 
 def _wrapped_lines(value, width: int) -> int:
@@ -183,9 +190,9 @@ def _write_sheet(wb: Workbook, title: str, columns: list[tuple[str, str]], rows:
         lines = max((_wrapped_lines(row[c], max(widths[c], _MIN_WIDTH)) for c in columns_wrapping), default=1)
         if lines > 1:
             ws.row_dimensions[r].height = _LINE_HEIGHT * lines
-            for cell in ws[r]:  # the row's other figures at its top, beside the text's first line
-                old = cell.alignment
-                cell.alignment = Alignment(horizontal=old.horizontal, wrap_text=old.wrap_text, vertical="top")
+            for c in range(1, len(header) + 1):  # the row's other figures at its top (ws[r] rescans the sheet)
+                cell = ws.cell(r, c)
+                cell.alignment = _top_aligned(cell.alignment.horizontal, cell.alignment.wrap_text)
     for c, width in enumerate(widths, start=1):
         # room for the filter button beside the header text
         dimension = ws.column_dimensions[get_column_letter(c)]

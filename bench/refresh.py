@@ -19,16 +19,6 @@ from pathlib import Path
 START = time.perf_counter()  # before the heavy imports: they are part of the overhead
 
 
-def stage_of(step_key: str) -> str:
-    if step_key.startswith("raw"):
-        return "ingestion"
-    if "dbt" in step_key:
-        return "dbt"
-    if "export_files" in step_key:
-        return "exports"
-    return "checks"
-
-
 def step_seconds(instance, run_id: str) -> dict[str, float]:
     import dagster as dg
 
@@ -77,19 +67,24 @@ def main() -> int:
     import dagster as dg
 
     from orchestration.definitions import defs
-    from orchestration.settings import default_report_year
     from orchestration.schedules import refresh_run_config
+    from orchestration.settings import default_report_year
+
+    from orchestration.run_log import stage_of_steps
 
     instance = dg.DagsterInstance.ephemeral()
     report_year = args.report_year or default_report_year()
-    result = defs.resolve_job_def("yearly_refresh").execute_in_process(
+    job = defs.resolve_job_def("yearly_refresh")
+    stage_of = stage_of_steps(job)  # the stages `boligmonitor run` counts
+    result = job.execute_in_process(
         run_config=refresh_run_config(report_year), partition_key=str(report_year), instance=instance,
         raise_on_error=False)
     wall = time.perf_counter() - START
     steps = step_seconds(instance, result.run_id)
     stages: dict[str, float] = {}
     for key, seconds in steps.items():
-        stages[stage_of(key)] = stages.get(stage_of(key), 0.0) + seconds
+        stage = stage_of.get(key, "checks")
+        stages[stage] = stages.get(stage, 0.0) + seconds
     out = {
         "success": result.success,
         "wall_seconds": wall,

@@ -42,33 +42,31 @@ last_cut as (
     select year(coalesce({{ data_vintage() }}, (select max(period_end) from {{ panel }}))) as last_cut_year
 ),
 
-cohort_cuts as (
-    -- the states a cohort's after-period passes through as report years go by: one per year,
-    -- cut at its end (or at the data vintage), from the first year of the window up to the
-    -- year after its last, when every measurement of the window has ended (a school year ends
-    -- in the next July); a later report year shows that final state
-    select cohort_year, measured_by_year,
+cuts as (
+    -- every report year from the first cohort's to the data vintage's, cut at its end (or at the
+    -- data vintage)
+    select measured_by_year,
            least(make_date(measured_by_year::integer, 12, 31), {{ data_vintage() }}) as cut_date
-    from (
-        select y.cohort_year,
-               unnest(range(y.cohort_year + o.after_from_years,
-                            least(y.cohort_year + o.lookahead_years + 1, l.last_cut_year) + 1)) as measured_by_year
-        from cohort_years as y
-        cross join outcome as o
-        cross join last_cut as l
-    )
+    from (select unnest(range((select min(cohort_year) from cohort_years), l.last_cut_year + 1)) as measured_by_year
+          from last_cut as l)
+),
+
+cohort_cuts as (
+    -- the states a cohort's after-period passes through as report years go by: from the first
+    -- year of the window up to the year after its last, when every measurement of the window has
+    -- ended (a school year ends in the next July); a later report year shows that final state
+    select y.cohort_year, c.measured_by_year, c.cut_date
+    from cohort_years as y
+    cross join outcome as o
+    join cuts as c
+        on c.measured_by_year between y.cohort_year + o.after_from_years and y.cohort_year + o.lookahead_years + 1
 ),
 
 horizons as (
-    -- per year from the first cohort's, the last outcome year with a measurement ended by the
-    -- year's cut date (what 'not yet observed' is judged against)
+    -- per report year, the last outcome year with a measurement ended by its cut date (what
+    -- 'not yet observed' is judged against)
     select c.measured_by_year, max(f.outcome_year) as last_outcome_year
-    from (
-        select measured_by_year,
-               least(make_date(measured_by_year::integer, 12, 31), {{ data_vintage() }}) as cut_date
-        from (select unnest(range((select min(cohort_year) from cohort_years), l.last_cut_year + 1)) as measured_by_year
-              from last_cut as l)
-    ) as c
+    from cuts as c
     join (select outcome_year, min(period_end) as first_end from {{ panel }} group by all) as f
         on f.first_end <= c.cut_date
     group by all

@@ -76,12 +76,14 @@
     date_sub('year', {{ birth_date_col }}, {{ date_col }})
 {%- endmacro %}
 
-{#- Whether a row is the latest period with a value of its indicator and geography, judged apart
-    for yearly periods and multi-year spans. `has_value` says what counts as a value: the mart's
-    value, or in the export a value or a hidden cell (so an empty hidden row is the latest as any
-    hidden row is). -#}
-{% macro is_latest_period(r, has_value) -%}
-    coalesce(({{ has_value }}) and {{ r }}.period_end = max({{ r }}.period_end) filter (where {{ has_value }}) over (
-        partition by {{ r }}.indicator_id, {{ r }}.geography_code, regexp_full_match({{ r }}.period, '\d{4}-\d{4}')
+{#- Whether a row is the latest period with a value of its indicator and geography. An indicator
+    followed on multi-year averages (catalogue period_kind 'multi_year_avg') is latest on its
+    latest span, never on the single years shown beside it; every other indicator on its latest
+    single period. `has_value` says what counts as a value: the mart's value, or in the export a
+    value or a hidden cell (so an empty hidden row is the latest as any hidden row is). -#}
+{% macro is_latest_period(r, has_value, period_kind) -%}
+    {%- set headline = "regexp_full_match(" ~ r ~ ".period, '\d{4}-\d{4}') = (" ~ period_kind ~ " = 'multi_year_avg')" -%}
+    coalesce(({{ has_value }}) and {{ headline }} and {{ r }}.period_end = max({{ r }}.period_end) filter (
+        where ({{ has_value }}) and {{ headline }}) over (partition by {{ r }}.indicator_id, {{ r }}.geography_code
     ), false)
 {%- endmacro %}

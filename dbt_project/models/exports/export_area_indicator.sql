@@ -29,10 +29,8 @@ rows_ as (
                      -- and the latest period when it is the latest (else the row before it would
                      -- be marked latest, or stale, and tell the hidden one is empty)
                      m.flag_missing and h.is_suppressed is null as flag_missing,
-                     {{ is_latest_period('m', 'm.value is not null or h.is_suppressed') }} as is_latest_period),
-        -- an indicator followed on multi-year averages also shows single years: those are never
-        -- its latest period, so each indicator and geography has one latest row
-        regexp_full_match(m.period, '\d{4}-\d{4}') = (c.period_kind = 'multi_year_avg') as is_headline_period,
+                     {{ is_latest_period('m', 'm.value is not null or h.is_suppressed', 'c.period_kind') }}
+                         as is_latest_period),
         h.is_suppressed is not null as is_suppressed,
         hb.is_suppressed is not null as is_baseline_suppressed,
         case
@@ -51,9 +49,7 @@ rows_ as (
 
 controlled as (
     -- stale is judged on the latest period as published
-    select * replace (is_latest_period and is_headline_period as is_latest_period,
-                      flag_stale and is_latest_period and is_headline_period as flag_stale)
-    from rows_
+    select * replace (flag_stale and is_latest_period as flag_stale) from rows_
 )
 
 select

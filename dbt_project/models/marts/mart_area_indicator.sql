@@ -91,10 +91,8 @@ select
     a.period,
     a.period_start,
     a.period_end,
-    -- single years beside an indicator's multi-year averages are never its latest period
-    regexp_full_match(a.period, '\d{4}-\d{4}') = (c.period_kind = 'multi_year_avg') as is_headline_period,
-    -- the latest period with a value, judged separately for yearly periods and multi-year spans
-    {{ is_latest_period('a', 'a.value is not null') }} as is_latest_period,
+    -- the latest period with a value (a multi-year-average indicator's latest span)
+    {{ is_latest_period('a', 'a.value is not null', 'c.period_kind') }} as is_latest_period,
     a.numerator,
     a.denominator,
     a.n,
@@ -132,7 +130,7 @@ series as (
     -- the previous period of the same kind (year, school year, month, span) and the latest
     -- year with a value, per indicator and geography: what the stale and change flags compare
     select
-        b.* replace (b.is_latest_period and b.is_headline_period as is_latest_period),
+        b.*,
         {{ period_series('b.period') }} as period_series,
         lag(b.period) over w as previous_period,
         lag(b.value) over w as previous_value,
@@ -150,7 +148,7 @@ series as (
 
 flagged as (
     select
-        s.* exclude (period_series, previous_n, previous_numerator, latest_year_with_value, is_headline_period),
+        s.* exclude (period_series, previous_n, previous_numerator, latest_year_with_value),
         {{ flag_stale('s') }} as flag_stale,
         {{ flag_implausible_change('s') }} as flag_implausible_change
     from series as s

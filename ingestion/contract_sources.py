@@ -85,7 +85,7 @@ def render(folder: str) -> str:
     sources = [s for s in SOURCES if s.folder == folder]
     if not sources:
         raise KeyError(f"No source in the data contract has folder {folder!r}")
-    lines = [f"# Generated from ingestion/contract.py by `python -m ingestion.contract_sources`;",
+    lines = ["# Generated from ingestion/contract.py by `python -m ingestion.contract_sources`;",
              "# do not edit by hand.",
              "version: 2",
              "",

@@ -7,7 +7,8 @@
 -- to every geography.
 --
 -- n counts rows: every person model returns one row per person, indicator and period (the
--- contract in macros/indicator_models.sql; the models built on residents or grouped rows are
+-- contract in macros/indicator_models.sql; the models the registry names in computed_by,
+-- person_indicator_models() in macros/indicator_registry.sql; those built on residents or grouped rows are
 -- unique by construction, the two on delivered rows are tested in _person_indicators.yml), so
 -- rows are distinct persons, and a person lies in one area per indicator and period because
 -- the period is derived from the membership year. A distinct count over ten million rows is
@@ -112,4 +113,6 @@ select
     {{ indicator_value('a.numerator', 'a.denominator', 'c.unit', 'c.unit_factor') }} as value,
     'computed' as source_kind
 from aggregated as a
-join catalogue as c using (indicator_id)
+-- a left join: an id the catalogue lacks (a misspelling in a model) keeps its rows, with no
+-- value, and fails this model's relationships test instead of vanishing (_indicators.yml)
+left join catalogue as c using (indicator_id)

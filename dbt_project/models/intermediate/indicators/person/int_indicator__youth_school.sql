@@ -1,4 +1,3 @@
-{{ config(tags=['person_indicator']) }}
 -- HP2025_KRIM_UNGDOMSSKOLE_13_18: residents of the 1 January stock who turn 13-18 in the year
 -- (birth years Y-18 .. Y-13), less young people placed outside the home on 1 September (they do
 -- not live in the area, though CPR may keep them on the parents' address). 1 when enrolled in an

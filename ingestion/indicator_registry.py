@@ -147,7 +147,7 @@ def _indicator_section(row: Row) -> str:
         ("Numerator / denominator", " / ".join(t for t in (v["numerator_da"], v["denominator_da"]) if t)),
         ("Population", v["population_da"] + (f" ({v['age_band']})" if v["age_band"] else "")),
         ("Period", v["period_kind"] + (f" ({v['period_window']})" if v["period_window"] else "")),
-        ("Unit", f"{v['unit']}, {v['decimals']} decimals, {v['direction']}"),
+        ("Unit", f"{v['unit']}, {v['decimals']} decimal{'' if v['decimals'] == '1' else 's'}, {v['direction']}"),
         ("Source", f"`{v['source']}`, {how}"),
         ("Baseline, target", f"{v['baseline_period'] or '–'}; {target or '–'}"),
         ("Where printed", f"{v['source_document']}, line {v['source_line']}"),

@@ -29,5 +29,5 @@ select
     {{ indicator_value('u.numerator', 'u.denominator', 'c.unit', 'c.unit_factor') }} as value,
     'computed' as source_kind
 from unioned as u
--- a left join: an id the catalogue lacks keeps its rows and fails the relationships test
+-- a left join: an id the catalogue lacks keeps its rows and fails is_registered_indicator
 left join {{ ref('int_catalogue__indicators') }} as c using (indicator_id)

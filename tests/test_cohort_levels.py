@@ -84,7 +84,7 @@ def _inputs() -> dict[str, pd.DataFrame]:
         "staging.stg_kommune__indsatsdeltagelse": pd.DataFrame(spells),
         "intermediate.int_person__residence_year": pd.DataFrame(residents),
         "intermediate.int_school__absence_pupil_year": pd.DataFrame(absence),
-        "staging.stg_kommune__ungdomsskole": pd.DataFrame(youth_school),
+        "intermediate.int_youth_school__enrolments": pd.DataFrame(youth_school),
     }
 
 

@@ -1,18 +1,21 @@
 """The catalogue is the single list of indicators: every row is well-formed, names a real
-source and measure, and every indicator model is registered where the marts read it."""
+source and measure, and names the model that computes it (the registry,
+ingestion/indicator_registry.py; the dbt side is in tests/test_indicator_registry_dbt.py)."""
 
 from __future__ import annotations
 
 import csv
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 
+from ingestion import indicator_registry as registry
 from ingestion.contract import SOURCES_BY_NAME
 from orchestration.settings import DBT_PROJECT_DIR
 
 SEEDS = DBT_PROJECT_DIR / "seeds"
-INDICATORS = DBT_PROJECT_DIR / "models" / "intermediate" / "indicators"
 
 
 def _rows(name: str) -> list[dict]:
@@ -59,18 +62,70 @@ def test_every_published_value_belongs_to_an_indicator_and_a_geography():
     assert unexplained == []
 
 
-def _registered(path: Path, list_name: str) -> set[str]:
-    sql = path.read_text(encoding="utf-8")
-    block = re.search(rf"set {list_name} = \[(.*?)\]", sql, re.S).group(1)
-    return set(re.findall(r"'([a-z0-9_]+)'", block))
+def test_generated_model_lists_and_docs_are_current():
+    """The unions' model lists and docs/indicators.md are derived from the seeds, never edited."""
+    for path, text in registry.outputs(DBT_PROJECT_DIR, registry.REPO_ROOT).items():
+        assert path.read_text(encoding="utf-8") == text, f"{path} is stale: python -m ingestion.indicator_registry"
 
 
-def _tagged(folder: str, tag: str) -> set[str]:
-    return {p.stem for p in (INDICATORS / folder).glob("*.sql")
-            if re.search(rf"tags=\[[^\]]*'{tag}'", p.read_text(encoding="utf-8"))}
+def test_every_computed_row_names_its_models():
+    loaded = registry.load(DBT_PROJECT_DIR)
+    computed = [r for r in loaded.indicators if r.values["source_kind"] == "computed"]
+    assert computed and all(r.models for r in computed)
+    assert {r.values["outcome_kind"] for r in loaded.outcomes} == {m.split("__")[1] for m in loaded.outcome_models}
 
 
-def test_every_indicator_model_is_registered():
-    assert _registered(DBT_PROJECT_DIR / "macros" / "indicator_models.sql", "person_indicator_models") \
-        == _tagged("person", "person_indicator")
-    assert _registered(INDICATORS / "int_indicator__area_values.sql", "area_indicator_models") == _tagged("area", "area_indicator")
+def _tiny_project(tmp_path: Path) -> Path:
+    """A dbt project of one computed indicator, one published one and one outcome."""
+    project = tmp_path / "dbt_project"
+    (project / "seeds").mkdir(parents=True)
+    header = (SEEDS / "indicators_hp2017.csv").read_text(encoding="utf-8").splitlines()[0]
+    columns = header.split(",")
+
+    def row(**values):
+        return ",".join(values.get(c, "") for c in columns)
+
+    (project / "seeds" / "indicators_hp2017.csv").write_text("\n".join([
+        header,
+        row(indicator_id="HP2017_A", plan_code="HP2017", source_kind="computed", computed_by="int_indicator__a"),
+        row(indicator_id="HP2017_B", plan_code="HP2017", source_kind="published"),
+    ]) + "\n", encoding="utf-8")
+    (project / "seeds" / "indicators_hp2025.csv").write_text(header + "\n", encoding="utf-8")
+    outcomes = (SEEDS / "activities_outcomes.csv").read_text(encoding="utf-8").splitlines()
+    (project / "seeds" / "activities_outcomes.csv").write_text("\n".join(outcomes[:2]) + "\n", encoding="utf-8")
+    for folder, name in [("indicators/person", "int_indicator__a"), ("cohorts", outcomes[1].split(",")[0])]:
+        model = project / "models" / "intermediate" / folder / (name if folder != "cohorts" else f"int_cohort_outcome__{name}")
+        model.parent.mkdir(parents=True, exist_ok=True)
+        model.with_suffix(".sql").write_text("select 1\n", encoding="utf-8")
+    (project / "models" / "intermediate" / "indicators" / "area").mkdir()
+    return project
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_a_tiny_registry_derives_its_model_lists(tmp_path):
+    loaded = registry.load(_tiny_project(tmp_path))
+    assert (loaded.person_models, loaded.area_models) == (["int_indicator__a"], [])
+    assert "'int_indicator__a'," in registry.render_macros(loaded)
+
+
+@pytest.mark.parametrize("breakage, message", [
+    (lambda p: _edit(p / "seeds" / "indicators_hp2017.csv", "computed,,,,int_indicator__a", "computed,,,,"),
+     "indicators_hp2017.csv, line 2, column computed_by: HP2017_A is computed"),
+    (lambda p: _edit(p / "seeds" / "indicators_hp2017.csv", "int_indicator__a", "int_indicator__aa"),
+     "indicators_hp2017.csv, line 2, column computed_by: no model 'int_indicator__aa'"),
+    (lambda p: _edit(p / "seeds" / "indicators_hp2017.csv", "published,,,,,", "published,,,,int_indicator__a,"),
+     "indicators_hp2017.csv, line 3, column computed_by: HP2017_B is published"),
+    (lambda p: shutil.copy(p / "models/intermediate/indicators/person/int_indicator__a.sql",
+                           p / "models/intermediate/indicators/area/int_indicator__orphan.sql"),
+     "int_indicator__orphan.sql: no row"),
+    (lambda p: _edit(p / "seeds" / "activities_outcomes.csv", ",int_cohort_outcome__", ",int_cohort_outcom__"),
+     "activities_outcomes.csv, line 2, column computed_by: outcome"),
+], ids=["computed without model", "missing model", "published with model", "model no row names", "outcome model"])
+def test_a_registry_row_without_its_model_is_an_error(tmp_path, breakage, message):
+    project = _tiny_project(tmp_path)
+    breakage(project)
+    with pytest.raises(registry.RegistryError, match=re.escape(message)):
+        registry.load(project)

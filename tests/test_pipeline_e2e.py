@@ -192,55 +192,6 @@ def test_status_follows_the_data(refreshed, tmp_path):
     assert better[0] == "opfyldt", better
 
 
-def test_a_new_indicator_is_a_catalogue_row_and_one_small_model(refreshed, tmp_path):
-    """A published indicator needs only a catalogue row; a computed one a row and one model."""
-    import shutil
-
-    _, work = refreshed
-    from orchestration.settings import DBT_PROJECT_DIR
-
-    project = tmp_path / "dbt_project"
-    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs", ".user.yml"))
-    warehouse = tmp_path / "w.duckdb"
-    shutil.copy(work / "warehouse.duckdb", warehouse)
-    catalogue = project / "seeds" / "indicators_hp2025.csv"
-    header = catalogue.read_text(encoding="utf-8").splitlines()[0].split(",")
-
-    def row(**values):
-        return ",".join(values.get(column, "") for column in header) + "\n"
-
-    common = dict(plan_code="HP2025", level="omraadeprofil", period_kind="stock_1jan", unit="pct", decimals="1",
-                  direction="none", target_kind="none", source_document="test", source_line="1")
-    with open(catalogue, "a", encoding="utf-8") as handle:
-        handle.write(row(indicator_id="HP2025_TEST_ANDEL_0_17_DST", name_da="Andel 0-17-årige (DST)",
-                         source="dst_boligomraader", source_kind="published", source_numerator="BEF_0_17",
-                         source_denominator="BEFOLKNING", **common))
-        handle.write(row(indicator_id="HP2025_TEST_ANDEL_65_PLUS", name_da="Andel 65+ år",
-                         source="cpr_befolkning", source_kind="computed", **common))
-    model = project / "models" / "intermediate" / "indicators" / "person" / "int_indicator__test_65_plus.sql"
-    model.write_text(
-        "{{ config(tags=['person_indicator']) }}\n"
-        "select 'HP2025_TEST_ANDEL_65_PLUS' as indicator_id, person_key, cast(year as varchar) as period,\n"
-        "       make_date(year, 1, 1) as period_start, make_date(year, 1, 1) as period_end, year as membership_year,\n"
-        "       1.0 as weight, case when date_diff('year', birth_date, stock_date) >= 65 then 1.0 else 0.0 end as value\n"
-        "from {{ ref('int_person__residence_year') }}\n",
-        encoding="utf-8",
-    )
-    union = project / "macros" / "indicator_models.sql"
-    union.write_text(union.read_text(encoding="utf-8").replace(
-        "'int_indicator__language',", "'int_indicator__language',\n    'int_indicator__test_65_plus',"), encoding="utf-8")
-    _dbt(project, warehouse, tmp_path / "target", "build", "--select", "indicators_hp2025+", "int_indicator__test_65_plus+",
-         "--exclude", "test_type:unit")
-    con = duckdb.connect(str(warehouse), read_only=True)
-    counts = dict(con.execute(
-        "SELECT indicator_id, count(DISTINCT geography_code) FROM marts.mart_area_indicator "
-        "WHERE indicator_id LIKE 'HP2025_TEST_%' AND value IS NOT NULL AND period = '2024' GROUP BY 1"
-    ).fetchall())
-    # every plan area, all areas together and the municipality
-    assert counts["HP2025_TEST_ANDEL_65_PLUS"] >= 10
-    assert counts["HP2025_TEST_ANDEL_0_17_DST"] >= 9
-
-
 def test_section_61a_early_warning_and_classification(refreshed):
     """Seed 003: Hermann Stillingsvej-området 'ville have været på statens liste over udsatte
     boligområder, hvis der blot havde været 23 flere beboere den 1. januar 2023', while Gl.

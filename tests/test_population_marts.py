@@ -53,7 +53,7 @@ UPSTREAM = {
     "staging.stg_randersbolig__lejemaal": "org_source_code VARCHAR, department_number INTEGER, lease_number VARCHAR, "
                                           "extract_year INTEGER, street_name VARCHAR, house_number INTEGER, "
                                           "house_letter VARCHAR, floor VARCHAR, door VARCHAR",
-    "staging.stg_kommune__ungdomsskole": "person_key VARCHAR, school_year_start INTEGER",
+    "intermediate.int_youth_school__enrolments": "person_key VARCHAR, school_year_start INTEGER",
     # read only by data_vintage(), which the build below sets with --vars instead
     "staging.stg_kommune__jobcenter_ydelser": "benefit_month DATE",
     "staging.stg_kommune__sprogvurdering": "assessment_date DATE",

@@ -29,27 +29,50 @@ where false
     end, 10)
 {%- endmacro %}
 
-{#- The person-level indicator models (tag person_indicator), stacked and aggregated by
-    int_indicator__computed_values. Each returns exactly one row per person and period with
-    the columns of person_indicator_rows, for every person of the indicator's population: a
+{#- The person-level indicator models, stacked and aggregated by int_indicator__computed_values,
+    are those the registry names (person_indicator_models() in macros/indicator_registry.sql,
+    generated from the seeds' computed_by). Each returns exactly one row per person and period
+    with the columns of person_indicator_rows, for every person of the indicator's population: a
     count too (value 0 outside the group), so an area with nobody in the group has a row and
-    counts a true 0, with n the persons behind it. A new
-    person-level indicator is a catalogue row plus one such model, listed here
-    (tests/test_indicator_catalogue.py checks the list against the models' tags). -#}
-{% macro person_indicator_models() -%}
-{%- set person_indicator_models = [
-    'int_indicator__language',
-    'int_indicator__school_absence',
-    'int_indicator__youth_education',
-    'int_indicator__youth_school',
-    'int_indicator__daycare_language',
-    'int_indicator__placements',
-    'int_indicator__labour_market',
-    'int_indicator__kontanthjaelp',
-    'int_indicator__population_profile',
-] -%}
-{{ return(person_indicator_models) }}
-{%- endmacro %}
+    counts a true 0, with n the persons behind it. A new person-level indicator is a catalogue
+    row naming one such model in computed_by (docs/indicator-catalogue.md). -#}
+
+{#- Registry test on a seed's computed_by: every model it names is in the generated lists (the
+    lists are refs, so they exist). Fails when a seed row changed without
+    `python -m ingestion.indicator_registry`. -#}
+{% test names_registered_models(model, column_name) -%}
+with named as (
+    select unnest(string_split({{ column_name }}, ';')) as model_name
+    from {{ model }}
+    where {{ column_name }} is not null
+)
+select trim(model_name) as model_name
+from named
+where trim(model_name) not in (
+    {%- for m in person_indicator_models() + area_indicator_models() + cohort_outcome_models() %}
+    '{{ m }}'{% if not loop.last %},{% endif %}
+    {%- endfor %}
+)
+{%- endtest %}
+
+{#- Registry test on a stacked indicator relation: every indicator_id a model produces is a
+    catalogue row that names this model in computed_by. A misspelled id (in no catalogue row)
+    or an id another model is registered for fails here instead of vanishing in a join. -#}
+{% test is_registered_indicator(model, column_name, model_column) -%}
+with produced as (
+    select distinct {{ column_name }} as indicator_id, {{ model_column }} as model_name
+    from {{ model }}
+)
+select
+    p.indicator_id,
+    p.model_name,
+    case when c.indicator_id is null then 'not in the catalogue'
+         else 'the catalogue names ' || coalesce(c.computed_by, 'no model') end as problem
+from produced as p
+left join {{ ref('int_catalogue__indicators') }} as c using (indicator_id)
+where c.indicator_id is null
+   or not list_contains(string_split(replace(coalesce(c.computed_by, ''), ' ', ''), ';'), p.model_name)
+{%- endtest %}
 
 {#- One person indicator model's rows in the contract's types:
       indicator_id, person_key, period, period_start, period_end,

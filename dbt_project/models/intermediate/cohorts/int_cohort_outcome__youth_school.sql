@@ -1,9 +1,11 @@
 -- Youth school: residents aged 13-17 on 1 January enrolled in a leisure offer of Randers
 -- Ungdomsskole in the school year starting that August: the school year ending in the start year
--- (before) and the one beginning in it (after), counted once it has ended.
+-- (before) and the one beginning in it (after), counted once it has ended. Enrolled at any time
+-- in the school year, not by 1 September as the area indicator HP2025_KRIM_UNGDOMSSKOLE_13_18:
+-- both read int_youth_school__enrolments, which says why they differ.
 with enrolled as (
-    select distinct person_key, school_year_start
-    from {{ ref('stg_kommune__ungdomsskole') }}
+    select person_key, school_year_start
+    from {{ ref('int_youth_school__enrolments') }}
 ),
 
 panel as (

@@ -4,14 +4,12 @@
 --   indicator_id, geography_code, period, period_start, period_end,
 --   numerator, denominator (NULL for counts), n (persons or units behind the value),
 --   areas_missing (areas or organisations absent from a total: partial coverage).
-{%- set area_indicator_models = [
-    'int_indicator__housing',
-    'int_indicator__institution_groups',
-] %}
+-- The models are those the registry names (area_indicator_models(), macros/indicator_registry.sql).
 
 with unioned as (
-    {% for model in area_indicator_models %}
+    {% for model in area_indicator_models() %}
     select
+        '{{ model }}' as area_model,
         cast(indicator_id as varchar) as indicator_id,
         cast(geography_code as varchar) as geography_code,
         cast(period as varchar) as period,
@@ -31,4 +29,5 @@ select
     {{ indicator_value('u.numerator', 'u.denominator', 'c.unit', 'c.unit_factor') }} as value,
     'computed' as source_kind
 from unioned as u
-join {{ ref('int_catalogue__indicators') }} as c using (indicator_id)
+-- a left join: an id the catalogue lacks keeps its rows and fails is_registered_indicator
+left join {{ ref('int_catalogue__indicators') }} as c using (indicator_id)

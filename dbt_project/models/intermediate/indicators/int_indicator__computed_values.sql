@@ -7,11 +7,12 @@
 -- to every geography.
 --
 -- n counts rows: every person model returns one row per person, indicator and period (the
--- contract in macros/indicator_models.sql; the models built on residents or grouped rows are
--- unique by construction, the two on delivered rows are tested in _person_indicators.yml), so
--- rows are distinct persons, and a person lies in one area per indicator and period because
--- the period is derived from the membership year. A distinct count over ten million rows is
--- what made this model spill under the memory cap.
+-- contract in macros/indicator_models.sql; the models are those the registry names in
+-- computed_by, person_indicator_models() in macros/indicator_registry.sql; those built on
+-- residents or grouped rows are unique by construction, the two on delivered rows are tested
+-- in person/_person_indicators.yml), so rows are distinct persons, and a person lies in one
+-- area per indicator and period because the period is derived from the membership year. A
+-- distinct count over ten million rows is what made this model spill under the memory cap.
 -- One DuckDB thread for this query: the stacked person views run as one plan, and with two
 -- threads its hash tables outgrew the memory cap and spilled (20 s instead of 5 s at Randers).
 --
@@ -112,4 +113,6 @@ select
     {{ indicator_value('a.numerator', 'a.denominator', 'c.unit', 'c.unit_factor') }} as value,
     'computed' as source_kind
 from aggregated as a
-join catalogue as c using (indicator_id)
+-- a left join: an id the catalogue lacks (a misspelling in a model) keeps its rows, with no
+-- value, and fails is_registered_indicator (_indicators.yml) instead of vanishing
+left join catalogue as c using (indicator_id)

@@ -1,4 +1,3 @@
-{{ config(tags=['area_indicator']) }}
 -- Housing indicators: leases, moves, evictions and complaints belong to departments, not to
 -- residents, so they are counted per area and summed to the plan totals and the municipality
 -- (all social leases the two organisations deliver) here.

@@ -1,4 +1,3 @@
-{{ config(tags=['area_indicator']) }}
 -- HP2017 figures for groups of institutions rather than residents (seed institutions):
 --   HP2017_SK_FRAVAERSDAGE          HP2017_FRAVAER_SKOLER: pupils in 0.-9. klasse living in Randers
 --                                   Nordby (1 January stock) at one of the three schools of

@@ -1,4 +1,3 @@
-{{ config(tags=['person_indicator']) }}
 -- Kontanthjælp indicators from Jobcenter Randers' benefit months (jobcenter_ydelser); residents
 -- placed by the 1 January stock, ages in completed years on that date.
 --   HP2025_BESK_KONTANTHJAELP   full-time persons on Kontanthjælp as jobparat or aktivitetsparat

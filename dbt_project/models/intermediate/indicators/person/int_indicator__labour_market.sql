@@ -1,4 +1,3 @@
-{{ config(tags=['person_indicator']) }}
 -- Labour-market indicators from Jobcenter Randers' benefit months (jobcenter_ydelser).
 -- "Outside the labour market" = on a public benefit, except Fleksjob (a subsidised job counts
 -- as employment, as in the state's employment criterion). Residents are placed by the 1 January

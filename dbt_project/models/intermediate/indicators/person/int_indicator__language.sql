@@ -1,4 +1,3 @@
-{{ config(tags=['person_indicator']) }}
 -- Delmål "Reducere andelen af børn med behov for særlig eller fokuseret sproglig indsats inden
 -- skolestart": per child assessed because of a presumed need, 1 if the result is fokuseret or
 -- særlig indsats, by the one assessment that counts in the year (is_counted, see

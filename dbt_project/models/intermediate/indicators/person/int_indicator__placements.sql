@@ -1,4 +1,3 @@
-{{ config(tags=['person_indicator']) }}
 -- Placements outside the home (HP2017 overall goal 2). A child counts in year Y when a
 -- placement is active at some time in Y and the child is 0-17 on 1 January. Each placement
 -- once, as its latest delivery knows it (int_spells__placements: a stale open copy in an

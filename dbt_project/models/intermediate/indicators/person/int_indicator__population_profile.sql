@@ -1,4 +1,3 @@
-{{ config(tags=['person_indicator']) }}
 -- Area profile counts from the CPR stock on 1 January: residents, children under 18 and their
 -- share. One row per resident and stock year for each indicator, the count of children too
 -- (value 0 for an adult), so an area without children counts a true 0; counts are the sum of value.

@@ -1,4 +1,3 @@
-{{ config(tags=['person_indicator']) }}
 -- School absence, one row per pupil, school year and indicator:
 --   HP2025_UDD_FRAVAERSPROCENT       0.-10. klasse; each pupil weighs its months enrolled, value
 --                                    = absent days / school days over all the pupil's schools

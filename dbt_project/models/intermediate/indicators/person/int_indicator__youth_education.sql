@@ -1,4 +1,3 @@
-{{ config(tags=['person_indicator']) }}
 -- Youth education after basic schooling, from UU's status of 1 October (period = status year,
 -- persons placed by the 1 January stock of that year). A pupil who leaves 9th grade for 10th
 -- grade ('I 10. klasse') has not left basic schooling and is in no denominator.

@@ -1,4 +1,3 @@
-{{ config(tags=['person_indicator']) }}
 -- HP2025_KRIM_UNGDOMSSKOLE_13_18: residents of the 1 January stock who turn 13-18 in the year
 -- (birth years Y-18 .. Y-13), less young people placed outside the home on 1 September (they do
 -- not live in the area, though CPR may keep them on the parents' address). 1 when enrolled in an
@@ -6,14 +5,16 @@
 -- the extract has no end dates, so "enrolled on 1 September" is "signed up by 1 September".
 -- Placements once each, as their latest delivery knows them (int_spells__placements); a school
 -- year whose anbringelser file was not delivered has no rows (who was placed is not known).
+-- The enrolments are int_youth_school__enrolments, which the cohort outcome youth_school reads too
+-- (enrolled at any time in the school year: why the two differ is said there).
 with enrolled as (
-    select distinct person_key, school_year_start as year
-    from {{ ref('stg_kommune__ungdomsskole') }}
-    where enrolment_date <= make_date(school_year_start, 9, 1)
+    select person_key, school_year_start as year
+    from {{ ref('int_youth_school__enrolments') }}
+    where is_enrolled_by_1sep
 ),
 
 school_years as (
-    select distinct school_year_start as year from {{ ref('stg_kommune__ungdomsskole') }}
+    select distinct school_year_start as year from {{ ref('int_youth_school__enrolments') }}
 ),
 
 placement_years as (

@@ -1,7 +1,7 @@
 -- Per catalogue indicator and geography it reports on (its plan's areas, all of them together,
 -- the municipality): the periods with a value, and where there is none, why. A reason is the
 -- publisher's marker (suppressed or not available), an undelivered source year, an area missing
--- from a total, or a gap stated in seeds/indicator_value_gaps.csv (an indicator counted by
+-- from a total, nobody in the indicator's population, or a gap stated in seeds/indicator_value_gaps.csv (an indicator counted by
 -- institution, a survey that covers some areas). A row with no value and no reason fails the
 -- test in _catalogue.yml: a registry row that gets no values is never silent.
 with catalogue as (
@@ -30,6 +30,10 @@ rows_ as (
             when delivery_gap_da is not null then delivery_gap_da
             when source_marker is not null then 'kilden offentliggør ingen værdi (' || source_marker || ')'
             when areas_missing_da is not null then areas_missing_da
+            -- an area with nobody in the indicator's population (a real delivery can have one):
+            -- a share has no value there, which is a fact, not a registry error
+            when source_kind = 'computed' and coalesce(denominator, 0) = 0
+                then 'ingen personer i indikatorens population'
         end) as derived_reason_da
     from {{ ref('int_indicator__rows') }}
     group by all

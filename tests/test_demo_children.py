@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from ingestion.contract import source
-from ingestion.demo import children, interventions, jobcenter
-from ingestion.demo import targets_children as T
-from ingestion.demo.model import PLAN_AREAS_2025, DemoConfig
-from ingestion.demo.population import simulate
+from demo import children, interventions, jobcenter
+from demo import targets_children as T
+from demo.model import PLAN_AREAS_2025, DemoConfig
+from demo.population import simulate
 from ingestion.readers import read_source
 
 

@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ingestion.areas import area_for_address, expand_addresses
+from demo.areas import area_for_address, expand_addresses
 from ingestion.contract import SOURCES_BY_NAME
-from ingestion.demo import calibration as cal
-from ingestion.demo import housing, jobcenter, lodgers, model, newcomers, population, published
-from ingestion.demo.model import PLAN_AREAS_2025, DemoConfig
+from demo import calibration as cal
+from demo import housing, jobcenter, lodgers, model, newcomers, population, published
+from demo.model import PLAN_AREAS_2025, DemoConfig
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +109,7 @@ def test_mothers_at_home_share_published_2024_on_a_smooth_trend(pop):
     finding 4): the areas' 2024 share of them on kontanthjælp in December prints as published, and
     the share moves smoothly: no year stands out from its neighbours. (The 788 mothers themselves
     are still a registered demo gap: the family sizes give fewer mothers at home.)"""
-    from ingestion.demo import targets_children as T
+    from demo import targets_children as T
 
     by_year = _mothers_at_home_by_year(pop)
     year = int(T.MOTHERS_KONTANTHJAELP["month"][:4])

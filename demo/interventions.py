@@ -27,10 +27,10 @@ import numpy as np
 import pandas as pd
 
 from ingestion.contract import source
-from ingestion.demo import targets_children as T
-from ingestion.demo.children import _by_year, age_on, day, rng_for, uniform_dates, world
-from ingestion.demo.model import PLAN_AREAS_2017, PLAN_AREAS_2025, Population
-from ingestion.writers import write_extract
+from demo import targets_children as T
+from demo.children import _by_year, age_on, day, rng_for, uniform_dates, world
+from demo.model import PLAN_AREAS_2017, PLAN_AREAS_2025, Population
+from demo.writers import write_extract
 
 EXACT_YEAR = 2019
 

@@ -3,7 +3,7 @@
 How it is built (all vectorised; a fixed numpy Generator makes it byte-identical per config):
 
 1. Dwellings. Each plan area gets exactly its published number of leases, at addresses from
-   ``ingestion.areas.expand_addresses``. The split of an area's addresses into its departments is
+   ``demo.areas.expand_addresses``. The split of an area's addresses into its departments is
    INVENTED for the demo (contiguous blocks of the address list, in seed order): the plan names the
    departments but not which addresses each holds. The rest of the municipality lives at addresses
    on real central-Randers streets that no area range covers; about a fifth of those dwellings are
@@ -54,14 +54,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ingestion.areas import area_for_address, expand_addresses
+from demo.areas import area_for_address, expand_addresses
 from ingestion.contract import source
-from ingestion.demo import calibration as cal
-from ingestion.demo import lodgers, newcomers
-from ingestion.demo.model import PLAN_AREAS_2017, PLAN_AREAS_2025, DemoConfig, Population
-from ingestion.writers import write_extract
+from demo import calibration as cal
+from demo import lodgers, newcomers
+from demo.model import PLAN_AREAS_2017, PLAN_AREAS_2025, DemoConfig, Population
+from demo.writers import write_extract
 
-SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
 
 GROUPS = PLAN_AREAS_2025 + ("REST",)
 G = {g: i for i, g in enumerate(GROUPS)}
@@ -605,7 +605,7 @@ def simulate(config: DemoConfig) -> Population:
     _calibrate_all_ages(pop, np.random.default_rng([config.seed, 1000]))
     _calibrate_lbf(pop, np.random.default_rng([config.seed, 1020]))
     _calibrate_education_hp2017(pop, np.random.default_rng([config.seed, 1017]))
-    from ingestion.demo import jobcenter  # late: jobcenter builds on the finished population
+    from demo import jobcenter  # late: jobcenter builds on the finished population
 
     _mothers_elsewhere(np.random.default_rng([config.seed, 1031]), pop)
     # the job-centre figures are calibrated on the benefit months, which jobcenter spreads
@@ -912,7 +912,7 @@ def _mothers_elsewhere(rng, pop: Population) -> None:
     in the simulated years. HP2025_BESK_MOEDRE_KONTANTHJAELP counts only mothers with the child at
     home (same FAMILIE_ID), so the mothers made here are not in it: its 788 is a registered demo
     gap (tests/demo_calibration_gaps.csv)."""
-    from ingestion.demo import targets_children as T  # the published counts live with the other mothers' figures
+    from demo import targets_children as T  # the published counts live with the other mothers' figures
 
     spec = T.MOTHERS_KONTANTHJAELP
     year = int(spec["month"][:4])
@@ -1400,7 +1400,7 @@ RANDERS_CHARGED_10_17 = {2017: 0.8, 2018: 0.6}
 def _calibrate_children_charges(pop: Population, rng) -> None:
     """Charges of 10-17-year-olds in LBF's Nordby departments and in Randers, 2011-2018 (before the
     all-ages calibration, which then fits the adults around them)."""
-    from ingestion.demo import published  # late: published imports this module
+    from demo import published  # late: published imports this module
 
     py, cfg = pop.person_year, pop.config
     covered = {f"{o} {d}" for a in ("GJP", "GLV", "VGD") for o, d in published.LBF_COVERED[a]}
@@ -1544,7 +1544,7 @@ def _calibrate_lbf(pop: Population, rng) -> None:
     baselines (seed 003 lines 655-666): restgruppe 15-29 25.9 % and 18-64 without attachment
     38.6 % in 2022, charged 15-29 0.92 % in 2023; Randers' restgruppe 15.3 % (2022) is made by
     swapping within the rest of the municipality between the 18-29- and 30-64-year-olds."""
-    from ingestion.demo import published  # late: published imports this module
+    from demo import published  # late: published imports this module
 
     py = pop.person_year
     covered = {f"{o} {d}" for a in PLAN_AREAS_2025 for o, d in published.LBF_COVERED[a]}

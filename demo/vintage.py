@@ -37,11 +37,11 @@ import numpy as np
 import pandas as pd
 
 from ingestion.contract import source
-from ingestion.demo import children as C
-from ingestion.demo import housing as H
-from ingestion.demo.interventions import HP2025, Activity
-from ingestion.demo.model import PLAN_AREAS_2025, Population
-from ingestion.writers import write_extract
+from demo import children as C
+from demo import housing as H
+from demo.interventions import HP2025, Activity
+from demo.model import PLAN_AREAS_2025, Population
+from demo.writers import write_extract
 
 # Monthly chance a running benefit ends (none of these is drawn anywhere else; plausible levels).
 EXIT_HAZARD = {"Førtidspension": 0.002, "Fleksjob": 0.01, "Ledighedsydelse": 0.06, "Ressourceforløb": 0.03,

@@ -99,7 +99,7 @@ def _published_counts(indicator_id: str, period: str) -> dict:
     import csv
     from pathlib import Path
 
-    seed = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "published_values_hp2025.csv"
+    seed = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "published_values_hp2025.csv"
     with open(seed, encoding="utf-8", newline="") as handle:
         rows = [r for r in csv.DictReader(handle) if r["indicator_id"] == indicator_id and r["period"] == period]
     value = {(r["geography_code"], r["measure"]): int(r["published_value"]) for r in rows

@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 
 from ingestion.contract import source
-from ingestion.demo import calibration as cal
-from ingestion.demo.model import PLAN_AREAS_2017, PLAN_AREAS_2025, Population
-from ingestion.demo.population import age_on
-from ingestion.writers import write_extract
+from demo import calibration as cal
+from demo.model import PLAN_AREAS_2017, PLAN_AREAS_2025, Population
+from demo.population import age_on
+from demo.writers import write_extract
 
-SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
 RANDERS_NAME = "Randers Kommune"
 COUNTRY = "Hele landet"
 REGION = "Region Midtjylland"

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ingestion.demo.model import PLAN_AREAS_2017
+from demo.model import PLAN_AREAS_2017
 
 # Charged residents per 1,000 (DST's file of the year: stock of 1 January), seed 000 lines
 # 1110-1112, and Nordby's education shares (stock of 1 January of the file year), lines 992/1078;
@@ -61,7 +61,7 @@ def calibrate_stays(residence: pd.DataFrame, birth: pd.Series, rng, extra: pd.Da
     person-years' address columns replaced by their host household's."""
     if extra is None:
         extra = residence.iloc[:0]
-    from ingestion.demo.population import age_on  # late: population imports this module
+    from demo.population import age_on  # late: population imports this module
 
     years = residence.year.to_numpy()
     area_all = residence.area_code.astype(object).to_numpy()

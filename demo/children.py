@@ -55,9 +55,9 @@ import numpy as np
 import pandas as pd
 
 from ingestion.contract import source
-from ingestion.demo import targets_children as T
-from ingestion.demo.model import PLAN_AREAS_2025, Population
-from ingestion.writers import write_extract
+from demo import targets_children as T
+from demo.model import PLAN_AREAS_2025, Population
+from demo.writers import write_extract
 
 REST = "REST"  # residents outside the plan areas
 GROUPS = tuple(PLAN_AREAS_2025) + (REST,)
@@ -67,12 +67,12 @@ NOT_RESIDENT = -1
 RESULTS = np.array(["Generel indsats", "Fokuseret indsats", "Særlig indsats"], dtype=object)
 NO_DATE = np.datetime64("2200-01-01", "D")
 # The delivery of the full years (files up to DemoConfig.last_year): spells still open then are
-# delivered without an end. A later vintage (ingestion/demo/vintage.py) delivers the year after.
+# delivered without an end. A later vintage (demo/vintage.py) delivers the year after.
 EXTRACT_DATE = np.datetime64("2025-12-31", "D")
 
 # Institution numbers come from the warehouse's seed (invented codes; the named institutions are
 # those the plans mention), so the generator and the institution groups of the warehouse agree.
-INSTITUTIONS_SEED = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "institutions.csv"
+INSTITUTIONS_SEED = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "institutions.csv"
 
 
 def _institutions() -> pd.DataFrame:

@@ -20,8 +20,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ingestion.demo.lodgers import ADDRESS_COLS
-from ingestion.demo.model import PLAN_AREAS_2017, Population
+from demo.lodgers import ADDRESS_COLS
+from demo.model import PLAN_AREAS_2017, Population
 
 # LBF year -> (count charged, per 100 as printed); the stock is 1 January of the year after.
 PRINTED = {2017: (13, 2.7), 2018: (10, 2.0)}
@@ -43,7 +43,7 @@ def plan(residence: pd.DataFrame, persons: pd.DataFrame, seed: int) -> tuple[pd.
     """The new children (persons columns of ``Population.persons`` with ``birth`` as a day number)
     and their residence rows for 2018 and 2019. ``persons`` is the generator's frame (person_key,
     birth as day number, sex, origin, citizenship)."""
-    from ingestion.demo.population import age_on, jan1, person_keys  # late: population imports this
+    from demo.population import age_on, jan1, person_keys  # late: population imports this
 
     rng = np.random.default_rng([seed, 1050])
     birth = pd.Series(persons.birth.to_numpy(), index=persons.person_key.to_numpy())
@@ -100,7 +100,7 @@ def append(pop: Population, new_persons: pd.DataFrame, new_res: pd.DataFrame) ->
     """Append the children to ``pop``'s persons, residence and person_year (in place)."""
     if new_persons.empty:
         return
-    from ingestion.demo.population import age_on
+    from demo.population import age_on
 
     out = pd.DataFrame({
         "person_key": new_persons.person_key.to_numpy(),

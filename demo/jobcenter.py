@@ -52,10 +52,10 @@ import numpy as np
 import pandas as pd
 
 from ingestion.contract import source
-from ingestion.demo import targets_children as T
-from ingestion.demo.children import N_AREAS, age_on, day, rng_for, world
-from ingestion.demo.model import PLAN_AREAS_2025, Population
-from ingestion.writers import write_extract
+from demo import targets_children as T
+from demo.children import N_AREAS, age_on, day, rng_for, world
+from demo.model import PLAN_AREAS_2025, Population
+from demo.writers import write_extract
 
 KONTANTHJAELP = "Kontanthjælp"
 MOTHERS_YEAR = 2024

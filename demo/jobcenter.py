@@ -40,7 +40,7 @@ are still on it in December is chosen so that the areas together have the publis
 is only reachable when ``person_year`` gives enough part-year mothers; the result is reported by
 ``mothers_on_kontanthjaelp``. The target is the published share times the mothers the population
 has at home (the family sizes give fewer than 788, a registered demo gap;
-``population._mothers_elsewhere`` gives some children a mother in another household, who is not
+``households.mothers_elsewhere`` gives some children a mother in another household, who is not
 counted).
 """
 
@@ -53,7 +53,8 @@ import pandas as pd
 
 from ingestion.contract import source
 from demo import targets_children as T
-from demo.children import N_AREAS, age_on, day, rng_for, world
+from demo.children_world import N_AREAS, rng_for, world
+from demo.dates import age_on, day
 from demo.model import PLAN_AREAS_2025, Population
 from demo.writers import write_extract
 

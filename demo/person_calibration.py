@@ -8,6 +8,7 @@ import pandas as pd
 
 from demo import calibration as cal
 from demo import published
+from demo import published_values as pv
 from demo.dates import age_on_jan1, year_of
 from demo.dwellings import GROUPS, choose_exact
 from demo.model import PLAN_AREAS_2025, Population
@@ -105,9 +106,11 @@ def calibrate_children_charges(pop: Population, rng) -> None:
 # Energivej more than 4, Hermann Stillingsvej about 3, Gl. Jennumparken nearly 3, Glarbjergvej 1.5,
 # Vangdalen nearly 2, Sjællandsgadekvarteret 2). Other years: plausible levels.
 SIGTEDE_PER_1000 = {"GJP": 26.0, "GLV": 20.0, "VGD": 27.0, "HSV": 33.0, "ENV": 48.0, "SJK": 22.0, "CRA": 50.0}
+# {file year: {area: published value, "REST": Randers's}}, read from the published-values seed
 SIGTEDE_PER_1000_PUBLISHED = {
-    2018: {"GJP": 21.4, "GLV": 22.9, "VGD": 28.9, "REST": 10.3},
-    2019: {"GJP": 30.5, "GLV": 19.5, "VGD": 27.1, "REST": 11.6},
+    year: {**{a: pv.value("HP2017_OM_SIGTEDE_PR_1000", a, str(year)) for a in ("GJP", "GLV", "VGD")},
+           "REST": pv.value("HP2017_OM_SIGTEDE_PR_1000", "RANDERS", str(year))}
+    for year in sorted(pv.by_year("HP2017_OM_SIGTEDE_PR_1000", "RANDERS"))
 }
 RANDERS_SIGTEDE_PER_1000 = 11.0
 SIGTEDE_RATIO_2024 = {"GJP": 2.8, "GLV": 1.5, "VGD": 1.9, "HSV": 3.0, "ENV": 4.3, "SJK": 2.0}
@@ -353,11 +356,15 @@ def calibrate_lbf(pop: Population, rng) -> None:
 # 18-29-year-olds with or in a youth education (line 1078-1084: Nordby 61.3 % / 61.8 % in
 # 2018 / 2019, Randers 82 % in 2019). Single years the plan does not print are chosen so that the
 # printed averages come out: 40.6 % in 2011-2015 and the year 2016 that completes 2014-2018.
-NORDBY_20_24_BASIC = {2011: 40.6, 2012: 40.6, 2013: 40.6, 2014: 40.6, 2015: 40.6, 2017: 36.0, 2018: 37.1}
-NORDBY_20_24_AVERAGES = {(2011, 2015): 40.6, (2014, 2018): 39.2}
-RANDERS_20_24_BASIC = {2017: 19.6, 2018: 18.8}
-NORDBY_18_29_YOUTH_EDUCATION = {2018: 61.3, 2019: 61.8}
-RANDERS_18_29_YOUTH_EDUCATION = {2019: 82.0}
+# All read from the published-values seed (HP2017_SK_20_24_KUN_GRUNDSKOLE, HP2017_OM_UDDANNELSE_18_29).
+BASIC_20_24 = "HP2017_SK_20_24_KUN_GRUNDSKOLE"
+NORDBY_20_24_AVERAGES = {tuple(int(y) for y in period.split("-")): v
+                         for period, v in pv.by_period(BASIC_20_24, "HP2017_ALL").items() if "-" in period}
+NORDBY_20_24_BASIC = {**{y: NORDBY_20_24_AVERAGES[(2011, 2015)] for y in range(2011, 2016)},
+                      **pv.by_year(BASIC_20_24, "HP2017_ALL")}
+RANDERS_20_24_BASIC = pv.by_year(BASIC_20_24, "RANDERS")
+NORDBY_18_29_YOUTH_EDUCATION = pv.by_year("HP2017_OM_UDDANNELSE_18_29", "HP2017_ALL")
+RANDERS_18_29_YOUTH_EDUCATION = pv.by_year("HP2017_OM_UDDANNELSE_18_29", "RANDERS")
 
 
 def calibrate_education_hp2017(pop: Population, rng) -> None:

@@ -11,6 +11,8 @@ the module that uses a figure says how close it gets and why.
 
 from __future__ import annotations
 
+from demo import published_values as pv
+
 RANDERS = "RANDERS"  # municipality-wide figure (areas included)
 ALL_AREAS = "ALL"  # the plan's "Alle 7 boligområder" row
 # Rest-of-municipality residents the Randers figures assume (DemoConfig's default).
@@ -95,30 +97,21 @@ MOTHERS_INDICATOR = "HP2025_BESK_MOEDRE_KONTANTHJAELP"
 
 
 def _published_counts(indicator_id: str, period: str) -> dict:
-    """{geography: (n, numerator)} of one indicator and period in published_values_hp2025.csv."""
-    import csv
-    from pathlib import Path
-
-    seed = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "published_values_hp2025.csv"
-    with open(seed, encoding="utf-8", newline="") as handle:
-        rows = [r for r in csv.DictReader(handle) if r["indicator_id"] == indicator_id and r["period"] == period]
-    value = {(r["geography_code"], r["measure"]): int(r["published_value"]) for r in rows
-             if r["measure"] in ("n", "numerator")}
-    line = min(int(r["source_line"]) for r in rows)
-    geos = {"HP2025_ALL": ALL_AREAS, "RANDERS": RANDERS}
-    return {"month": period, "line": line,
-            **{label: (value[(geo, "n")], value[(geo, "numerator")]) for geo, label in geos.items()}}
+    """{"month", "line", ALL_AREAS: (n, numerator), RANDERS: (n, numerator)} from the seed."""
+    counts = pv.counts(indicator_id, period)
+    return {"month": period, "line": pv.source_line(indicator_id, period),
+            ALL_AREAS: counts["HP2025_ALL"], RANDERS: counts["RANDERS"]}
 
 
 MOTHERS_KONTANTHJAELP = _published_counts(MOTHERS_INDICATOR, "2024-12")
 
 # ---------------------------------------------------------------- Kriminalitetsforebyggelse
 # Share of 13-18-year-olds enrolled in an offer at Randers Ungdomsskole on 1 September 2024, %
-# (line 2368-2380).
+# (line 2368-2380), read from the published-values seed.
 YOUTH_SCHOOL_2024 = {
     "date": "2024-09-01",
-    "GJP": 24, "GLV": 26, "VGD": 15, "HSV": 25, "ENV": 14, "SJK": 19, "CRA": 23, RANDERS: 31,
-    "line": 2368,
+    **pv.by_area("HP2025_KRIM_UNGDOMSSKOLE_13_18", "2024-09"),
+    "line": pv.source_line("HP2025_KRIM_UNGDOMSSKOLE_13_18", "2024-09"),
 }
 
 # ---------------------------------------------------------------- LBF (through the published file)

@@ -304,29 +304,37 @@ def _employed_targets(file_year: int, stays_y: np.ndarray, gm: np.ndarray, b1829
     return out
 
 
-def _calibrate_household_income(rows, inc, res, pk, cfg) -> np.ndarray:
-    """Scale the 2023 incomes of the households living in each area on 1 January 2024 so that the
-    average household income is the published share of Randers (577,970 kr)."""
-    y = 2024
+def _income_rows(rows, res, pk, y: int):
+    """(rows of the year-before incomes, their groups, the stock) of the residents of 1 January ``y``."""
     r = res[res.year == y]
     rp = pk.get_indexer(r.person_key)
     sel = rows.year.to_numpy() == y - 1
     row_of = pd.Series(np.flatnonzero(sel), index=rows.p.to_numpy()[sel])
     ri = row_of.reindex(rp).to_numpy()
     has = ~np.isnan(ri)
-    ri_i = ri[has].astype(int)
-    grp = _group_index(r.area_code)[has]
+    return ri[has].astype(int), _group_index(r.area_code)[has], r
+
+
+def _calibrate_household_income(rows, inc, res, pk, cfg) -> np.ndarray:
+    """Scale the 2023 incomes of the households living in each area on 1 January 2024 so that the
+    average household income is the published share of Randers (577,970 kr). The same factor per
+    group scales every other year's incomes of the households living there, so the calibrated
+    year sits on the area's trend instead of standing out from the years around it."""
+    y = 2024
+    ri_i, grp, r = _income_rows(rows, res, pk, y)
     n_hh_all = r.household_id.nunique()
     randers_total = cal.RANDERS_HOUSEHOLD_INCOME_2023["value"] * n_hh_all
     area_total = 0.0
+    factor = np.ones(len(GROUPS))
     for g in PLAN_AREAS_2025:
         m = grp == G[g]
         n_hh = r.household_id[r.area_code == g].nunique()
         tgt = cal.HOUSEHOLD_INCOME_RATIO_2023[g] * cal.RANDERS_HOUSEHOLD_INCOME_2023["value"] * n_hh
-        cur = inc[ri_i[m]].sum()
-        inc[ri_i[m]] *= tgt / cur
+        factor[G[g]] = tgt / inc[ri_i[m]].sum()
         area_total += tgt
     m = grp == REST
-    cur = inc[ri_i[m]].sum()
-    inc[ri_i[m]] *= (randers_total - area_total) / cur
+    factor[REST] = (randers_total - area_total) / inc[ri_i[m]].sum()
+    for year in sorted(set(res.year)):
+        ri_y, grp_y, _ = _income_rows(rows, res, pk, year)
+        inc[ri_y] *= factor[grp_y]
     return inc

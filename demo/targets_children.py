@@ -38,8 +38,6 @@ LANGUAGE_2023 = {
     # rows (which sum to 164) and is deliberately not reproduced.
     "line": 966,
 }
-# Hjernen&Hjertet's norm (line 1019-1022): the distribution of a monolingual reference group.
-LANGUAGE_NORM = {"shares": (0.85, 0.10, 0.05), "line": 1019}
 
 # Fraværsprocent 2023/24 for pupils in 0.-10. klasse (line 1034-1043) and share of pupils with
 # more than 10 % absence (line 1044-1053), in %.
@@ -77,19 +75,8 @@ YOUTH_EDU_STARTED = {
 }
 
 # ---------------------------------------------------------------- Beskæftigelse
-# Outside the labour market, the municipality's own figure for October 2023-September 2024, %
-# (line 1952-1962; Randers "17 7 o" read as 17,7).
-OUTSIDE_LABOUR_MARKET = {
-    "window": ("2023-10", "2024-09"),
-    "GLV": 38.3, "GJP": 43.7, "HSV": 48.4, "ENV": 54.0, "VGD": 36.0, "SJK": 30.5, "CRA": 50.3, RANDERS: 17.7,
-    "line": 1952,
-}
-# Recipients of kontanthjælp (jobparat + aktivitetsparat), same window, % (line 1963-1971).
-KONTANTHJAELP_SHARE = {
-    "window": ("2023-10", "2024-09"),
-    "GLV": 7.0, "GJP": 7.1, "HSV": 9.3, "ENV": 10.8, "VGD": 7.4, "SJK": 4.6, "CRA": 8.6,
-    "line": 1963,
-}
+# Outside the labour market and on kontanthjælp over October 2023-September 2024 (line 1952-1971):
+# jobcenter.OUTSIDE_WINDOW and KONTANTHJAELP_WINDOW.
 # Mothers of children under 18 living at home on kontanthjælp, status December 2024 (line 1972-1978):
 # all 7 areas 79 of 788 (10 %), Randers 227 of 10.873 (2,1 %). Read from the published-values seed
 # (n, numerator), so the demo and the fidelity check compare against the same figures.
@@ -115,8 +102,7 @@ YOUTH_SCHOOL_2024 = {
 }
 
 # ---------------------------------------------------------------- LBF (through the published file)
-# Share of 1-5-year-olds in daycare 2021: helhedsplanen 94,3 %, Randers 89,7 % (calibration.py, line 647).
-DAYCARE_1_5_2021 = {"areas": 94.3, RANDERS: 89.7, "line": 647}
+# Share of 1-5-year-olds in daycare 2021: calibration.LBF_BASELINES["ANDEL_1_5_I_DAGTILBUD"] (line 647).
 # 9th-grade average in Danish and maths: 2023 5,6 vs 6,8; 2022 7,0 vs 7,8 (line 650).
 EXAM_AVERAGE = {2023: (5.6, 6.8), 2022: (7.0, 7.8), "line": 650}
 

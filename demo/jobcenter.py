@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from ingestion.contract import source
+from demo import published_values as pv
 from demo import targets_children as T
 from demo.children_world import N_AREAS, rng_for, world
 from demo.dates import age_on, day
@@ -212,9 +213,10 @@ def write_jobcenter_extracts(pop: Population, out_dir: Path) -> list[Path]:
 # Vangdalen); the 2017-21 figures are seed 000 lines 1128-1132 (kontanthjælp recipients) and 1172
 # (førtidspension, Randers 2019).
 WINDOW_END_YEAR = 2024
-OUTSIDE_WINDOW = {"GLV": 38.3, "GJP": 43.7, "HSV": 48.4, "ENV": 54.0, "VGD": 36.0, "SJK": 30.5, "CRA": 50.3,
-                  T.RANDERS: 17.7}
-KONTANTHJAELP_WINDOW = {"GLV": 7.0, "GJP": 7.1, "HSV": 9.3, "ENV": 10.8, "VGD": 7.4, "SJK": 4.6, "CRA": 8.6}
+WINDOW = f"{WINDOW_END_YEAR - 1}-10..{WINDOW_END_YEAR}-09"
+# {area (and Randers, last: it makes up the rest): %}, read from the published-values seed
+OUTSIDE_WINDOW = pv.by_area("HP2025_BESK_UDEN_FOR_ARBEJDSMARKEDET", WINDOW)
+KONTANTHJAELP_WINDOW = pv.by_area("HP2025_BESK_KONTANTHJAELP", WINDOW)
 MONTH_HEADCOUNT = {"ENV": (2024, 7, 0.57)}
 FOERTIDSPENSION_SHARE = {"year": 2023, "VGD": 0.33, "default": 0.40}
 RANDERS_FOERTIDSPENSION = {"year": 2019, "share": 0.07}

@@ -8,7 +8,7 @@ from pathlib import Path
 from demo.generate import generate, is_current
 from demo.model import DemoConfig
 
-parser = argparse.ArgumentParser(description=__doc__)
+parser = argparse.ArgumentParser(prog="python -m demo", description=__doc__)
 parser.add_argument("out_dir", type=Path)
 parser.add_argument("--small", action="store_true", help="the small municipality the tests use")
 parser.add_argument("--force", action="store_true", help="regenerate even if OUT_DIR is current")

@@ -28,6 +28,10 @@ ui: $(STAMP)
 	cp -n orchestration/dagster.yaml var/dagster_home/dagster.yaml
 	DAGSTER_HOME=$(CURDIR)/var/dagster_home $(BIN)/dagster dev -w workspace.yaml
 
+# Only the demo municipality's extracts (python -m demo skips a folder that is current).
+demo: $(STAMP)
+	$(BIN)/python -m demo var/demo/extracts
+
 # Measure the refresh (Randers and national scale) and rewrite docs/performance.md.
 bench: $(STAMP)
 	$(BIN)/python -m bench

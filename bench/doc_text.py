@@ -30,7 +30,7 @@ NATIONAL_DESIGN = """## How national areas are represented
 
 The warehouse's area model is a set of dbt seeds for Randers: `area_address_ranges` (the
 printed address ranges), `plan_areas`, `geographies`. The national demo
-(`ingestion/demo/national/`) writes, next to the extracts, national versions of those three
+(`demo/national/`) writes, next to the extracts, national versions of those three
 seeds: about 1,000 housing areas, each a set of address ranges on its own streets, in about
 100 municipalities; each municipality's areas form one plan (`plan_total` geography per
 municipality). The bench copies the dbt project to `var/bench/national/dbt_project`,
@@ -120,8 +120,8 @@ def national_section(n: dict, subset_table, s, mib, met, targets) -> list[str]:
         f"{n['extract_gib']:.1f} GiB of CSV. Rows: "
         + ", ".join(f"{k} {v:,}" for k, v in load["rows"].items()) + ".", "",
         "| step | wall | peak memory |", "|---|---:|---:|",
-        ("| generating the extracts (ingestion/demo/national) | reused | – |" if demo.get("cached") else
-         f"| generating the extracts (ingestion/demo/national) | {s(demo['seconds'])} | {mib(demo['peak_mib'])} |"),
+        ("| generating the extracts (demo/national) | reused | – |" if demo.get("cached") else
+         f"| generating the extracts (demo/national) | {s(demo['seconds'])} | {mib(demo['peak_mib'])} |"),
         f"| loading the raw tables (the bench's DuckDB bulk loader) | {s(load['seconds'])} | {mib(load['peak_mib'])} |",
         f"| the product's loader (pyarrow + pandera) on one CPR file, {probe['file']} "
         f"({'ok' if probe['ok'] else 'stopped after the time limit' if probe.get('timed_out') else 'FAILED'}) | "

@@ -18,13 +18,13 @@ PY = sys.executable
 
 
 def generate_randers_demo(extracts: Path, small: bool) -> dict:
-    from ingestion.demo.generate import is_current
-    from ingestion.demo.model import DemoConfig
+    from demo.generate import is_current
+    from demo.model import DemoConfig
 
     config = DemoConfig.small() if small else DemoConfig()
     if is_current(config, extracts):
         return {"cached": True}
-    code, seconds, peak = run_child([PY, "-m", "ingestion.demo", str(extracts), *(["--small"] if small else [])])
+    code, seconds, peak = run_child([PY, "-m", "demo", str(extracts), *(["--small"] if small else [])])
     if code:
         raise RuntimeError("the demo generator failed")
     return {"cached": False, "seconds": seconds, "peak_mib": peak}

@@ -3,7 +3,7 @@
     python -m bench.national load EXTRACTS WAREHOUSE    # the bench's bulk loader (child process)
     python -m bench.national probe FILE                 # the product's loader on one file (child process)
 
-The national demo (ingestion/demo/national) covers the sources of the indicator subset. Its
+The national demo (demo/national) covers the sources of the indicator subset. Its
 raw tables are loaded by DuckDB's CSV reader into exactly the product's raw layout (every
 column text, lineage columns); the product's pandera loader is timed on one national CPR file
 (``probe``) to show what it would cost. The subset's dbt models run in a copy of the dbt
@@ -106,8 +106,8 @@ def national_dbt_project(work: Path, area_model: Path) -> Path:
 def prepare(work: Path, config) -> dict:
     """Generate and load the national warehouse once; the figures are kept in prepared.json so
     that a later run measures the indicator subset on the same warehouse without redoing it."""
-    from ingestion.demo.national.generate import is_current
-    from ingestion.demo.national.seeds import AREA_MODEL_DIR
+    from demo.national.generate import is_current
+    from demo.national.seeds import AREA_MODEL_DIR
 
     marker, warehouse, extracts = work / "prepared.json", work / "national.duckdb", work / "extracts"
     if marker.exists() and warehouse.exists() and is_current(config, extracts):
@@ -120,7 +120,7 @@ def prepare(work: Path, config) -> dict:
         prepared["demo"] = {"cached": True}
     else:
         _say(f"national: generating the demo ({config.residents:,} residents) in {extracts}")
-        code, seconds, peak = run_child([PY, "-m", "ingestion.demo.national", str(extracts), "--residents",
+        code, seconds, peak = run_child([PY, "-m", "demo.national", str(extracts), "--residents",
                                          str(config.residents)], log=work / "generate.log")
         if code:
             raise RuntimeError(f"the national generator failed (see {work / 'generate.log'})")
@@ -156,8 +156,8 @@ def prepare(work: Path, config) -> dict:
 
 def run(work: Path, residents: int | None, prepare_only: bool = False,
         ours_budget_vs_floor: float | None = OURS_BUDGET_VS_FLOOR) -> dict:
-    from ingestion.demo.national.config import NationalConfig
-    from ingestion.demo.national.seeds import AREA_MODEL_DIR
+    from demo.national.config import NationalConfig
+    from demo.national.seeds import AREA_MODEL_DIR
 
     os.environ.setdefault("BOLIGMONITOR_DUCKDB_MEMORY", NATIONAL_DUCKDB_MEMORY)
     config = NationalConfig(residents=residents) if residents else NationalConfig()

@@ -2,7 +2,7 @@
 
 This module is the single, executable statement of docs/data-contract.md. The pandera
 schemas (ingestion/schemas.py), the reader (ingestion/readers.py), the demo generator
-(ingestion/demo/) and the documentation are all derived from it, so a format changes in
+(demo/) and the documentation are all derived from it, so a format changes in
 exactly one place.
 
 Three kinds of source:

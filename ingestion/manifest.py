@@ -32,7 +32,7 @@ GAPS_HEADER = ["kilde", "aar", "begrundelse"]
 GAPS_TABLE = "raw._delivery_gaps"
 GAPS_DDL = f"CREATE TABLE IF NOT EXISTS {GAPS_TABLE} (source VARCHAR, extract_year INTEGER, reason VARCHAR)"
 FOLDERS = sorted({s.folder for s in SOURCES})
-# written by the project's own demo generator (ingestion/demo/generate.py) beside its extracts
+# written by the project's own demo generator (demo/generate.py) beside its extracts
 DEMO_RECORD = "demo_manifest.json"
 _NAME = re.compile(r"^([a-z_]+)_(\d{4})\.csv$")
 

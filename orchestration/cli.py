@@ -71,19 +71,16 @@ def prepare_dbt() -> None:
 
 
 def generate_demo(out_dir: Path, small: bool, force: bool = False) -> Path:
-    from ingestion.demo.generate import is_current
-    from ingestion.demo.model import DemoConfig
-
-    config = DemoConfig.small() if small else DemoConfig()
-    if not force and is_current(config, out_dir):
-        _say(f"demo municipality already generated in {out_dir}")
-        return out_dir
-    _say(f"generating the demo municipality ({'small' if small else 'Randers scale'}) in {out_dir} ...")
-    started = time.perf_counter()
-    # A child process: the simulated population's memory is returned before the refresh starts.
-    subprocess.run([sys.executable, "-m", "ingestion.demo", str(out_dir), *(["--small"] if small else [])],
-                   check=True, stdout=subprocess.DEVNULL)
-    _say(f"demo municipality written in {time.perf_counter() - started:.1f} s")
+    # A child process run from the repository (python -m demo): the product never imports the demo
+    # package, and the simulated population's memory is returned before the refresh starts. The
+    # generator itself skips a folder that is current and says so.
+    flags = [*(["--small"] if small else []), *(["--force"] if force else [])]
+    with subprocess.Popen([sys.executable, "-m", "demo", str(Path(out_dir).resolve()), *flags], cwd=REPO_ROOT,
+                          stdout=subprocess.PIPE, text=True) as child:
+        for line in child.stdout:
+            _say(line.rstrip())
+    if child.returncode:
+        raise subprocess.CalledProcessError(child.returncode, child.args)
     return out_dir
 
 

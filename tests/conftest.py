@@ -10,8 +10,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 @pytest.fixture(scope="session")
 def small_demo(tmp_path_factory) -> Path:
     """The small demo municipality, generated once per test session."""
-    from ingestion.demo.generate import generate
-    from ingestion.demo.model import DemoConfig
+    from demo.generate import generate
+    from demo.model import DemoConfig
 
     return generate(DemoConfig.small(), tmp_path_factory.mktemp("demo") / "extracts")
 

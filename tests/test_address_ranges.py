@@ -1,6 +1,6 @@
 """The address → area rule: every printed range, its edges, parity and letters.
 
-The same cases run through the Python mirror (ingestion/areas.py) and through the SQL macro
+The same cases run through the Python mirror (demo/areas.py) and through the SQL macro
 area_code_for_address (macros/address_in_range.sql), compiled by dbt and executed by DuckDB
 against a warehouse the session fixture builds from the seeds. The expected answers come from
 an independent, deliberately naive enumeration of the seed (`_covered`), not from either
@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from ingestion.areas import SEED_PATH, area_for_address, expand_addresses, load_address_ranges  # noqa: E402
+from demo.areas import SEED_PATH, area_for_address, expand_addresses, load_address_ranges  # noqa: E402
 
 PROJECT = REPO / "dbt_project"
 DBT = Path(sys.executable).parent / "dbt"

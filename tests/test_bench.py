@@ -77,9 +77,9 @@ def test_national_demo_writes_valid_extracts_and_its_area_model_places_residents
     import duckdb
 
     from ingestion.contract import source
-    from ingestion.demo.national.config import NationalConfig
-    from ingestion.demo.national.generate import generate
-    from ingestion.demo.national.seeds import AREA_MODEL_DIR
+    from demo.national.config import NationalConfig
+    from demo.national.generate import generate
+    from demo.national.seeds import AREA_MODEL_DIR
     from ingestion.readers import read_source
 
     config = NationalConfig.tiny()

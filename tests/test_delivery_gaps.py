@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from ingestion.contract import SOURCES_BY_NAME
-from ingestion.writers import write_extract
+from demo.writers import write_extract
 from test_incremental_models import _dbt_run, _load
 
 EVICTIONS = "HP2025_SAMH_UDSAETTELSER"

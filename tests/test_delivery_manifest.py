@@ -18,7 +18,7 @@ from contract_examples import example_frame
 from ingestion.contract import SOURCES, source
 from ingestion.errors import ExtractError
 from ingestion.manifest import GAPS_FILE, GAPS_TABLE, check_delivery, previous_delivery, record_gaps
-from ingestion.writers import write_extract
+from demo.writers import write_extract
 
 YEARS = (2022, 2023)
 

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from ingestion.contract import source
-from ingestion.demo import children, interventions, jobcenter
-from ingestion.demo import targets_children as T
-from ingestion.demo.model import PLAN_AREAS_2025, DemoConfig
-from ingestion.demo.population import simulate
+from demo import children, children_world, dates, daycare, interventions, jobcenter, youth
+from demo import targets_children as T
+from demo.model import PLAN_AREAS_2025, DemoConfig
+from demo.population import simulate
 from ingestion.readers import read_source
 
 
@@ -50,7 +50,7 @@ def test_language_2023_exact(pop, frames):
     assert df["area"].notna().all(), "every 'Formodet behov' child lives in Randers on 1 January"
     counts = df.groupby(["area", "RESULTAT"]).size().unstack(fill_value=0)
     for area in PLAN_AREAS_2025:
-        got = tuple(int(counts.loc[area].get(r, 0)) for r in children.RESULTS)
+        got = tuple(int(counts.loc[area].get(r, 0)) for r in children_world.RESULTS)
         assert got == T.LANGUAGE_2023[area], area
     # Other reasons exist and are excluded by the indicator.
     assert {"Alle 3-årige", "Skolestart"} <= set(frames["sprogvurdering"]["AARSAG"])
@@ -80,7 +80,7 @@ def test_absence(pop, frames):
 
 def test_absence_days_hp2017(pop, frames):
     df = frames["skolefravaer"]
-    three = set(children._INST.loc[children._INST["is_fravaer_skole_2017"], "institution_code"])
+    three = set(children_world.INSTITUTIONS.loc[children_world.INSTITUTIONS["is_fravaer_skole_2017"], "institution_code"])
     for year, (nordby_mean, _) in ((y, v) for y, v in T.ABSENCE_DAYS.items() if isinstance(y, int)):
         y = _with_area(pop, df[(df["_year"] == year) & (df["KLASSETRIN"] <= 9)], year)
         y = y[y["area"].isin(T.HP2017_AREAS)]
@@ -93,16 +93,16 @@ def test_absence_days_hp2017(pop, frames):
 
 def test_daycare_hp2017(pop, frames):
     df = frames["dagtilbud"]
-    assert set(df["INSTITUTION_KODE"]) <= set(children._INST["institution_code"]), "codes come from the seed"
-    w = children.world(pop)
+    assert set(df["INSTITUTION_KODE"]) <= set(children_world.INSTITUTIONS["institution_code"]), "codes come from the seed"
+    w = children_world.world(pop)
     for year in (2016, 2018):
         rows = df[df["_year"] == year]
-        active, age = children._on_jan1(w, rows, year)
+        active, age = daycare._on_jan1(w, rows, year)
         rows, age = rows[active], age[active]
         lang = rows["PRIMAER_UDFORDRING"] == "Sproglig"
         social = rows["PRIMAER_UDFORDRING"] == "Social og miljømæssig"
-        nussa = rows["INSTITUTION_KODE"].isin(children.NUSSA_DAYCARES)
-        nordby = rows["INSTITUTION_KODE"].isin(children.NORDBY_DAYCARES) & (age >= 2) & (age <= 5)
+        nussa = rows["INSTITUTION_KODE"].isin(children_world.NUSSA_DAYCARES)
+        nordby = rows["INSTITUTION_KODE"].isin(children_world.NORDBY_DAYCARES) & (age >= 2) & (age <= 5)
         (n_lang, _), (n_social, _), n_nussa = T.NUSSA[year]
         assert (nussa.sum(), (nussa & lang).sum(), (nussa & social).sum()) == (n_nussa, n_lang, n_social)
         n_children, _, n_nordby = T.DAYCARE_LANGUAGE[year]
@@ -136,10 +136,10 @@ def test_youth_education_2024(pop, frames):
 
 
 def test_youth_school_2024(pop, frames):
-    w = children.world(pop)
-    year = children.YOUTH_SCHOOL_YEAR
-    placed = children.placed_on(w, frames["anbringelser"], children.day(year, 9, 1))
-    counted = children.youth_school_population(w, year, placed)
+    w = children_world.world(pop)
+    year = youth.YOUTH_SCHOOL_YEAR
+    placed = youth.placed_on(w, frames["anbringelser"], dates.day(year, 9, 1))
+    counted = youth.youth_school_population(w, year, placed)
     ys = frames["ungdomsskole"]
     ys = ys[(ys["_year"] == year) & (ys["TILMELDT"] <= pd.Timestamp(year, 9, 1))]
     enrolled = np.zeros(len(w.key), dtype=bool)

@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ingestion.areas import area_for_address, expand_addresses
+from demo.areas import area_for_address, expand_addresses
 from ingestion.contract import SOURCES_BY_NAME
-from ingestion.demo import calibration as cal
-from ingestion.demo import housing, jobcenter, lodgers, model, newcomers, population, published
-from ingestion.demo.model import PLAN_AREAS_2025, DemoConfig
+from demo import calibration as cal
+from demo import dates, housing, jobcenter, lodgers, model, newcomers, person_calibration, persons, population, published
+from demo.model import PLAN_AREAS_2025, DemoConfig
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def written(pop, tmp_path_factory):
 def _ages(pop, year):
     r = pop.residence[pop.residence.year == year]
     birth = pop.persons.set_index("person_key").birth_date.loc[r.person_key].to_numpy()
-    return r, population.age_on(birth.astype("datetime64[D]").astype(np.int64), year)
+    return r, dates.age_on_jan1(birth.astype("datetime64[D]").astype(np.int64), year)
 
 
 def test_deterministic(pop):
@@ -109,7 +109,7 @@ def test_mothers_at_home_share_published_2024_on_a_smooth_trend(pop):
     finding 4): the areas' 2024 share of them on kontanthjælp in December prints as published, and
     the share moves smoothly: no year stands out from its neighbours. (The 788 mothers themselves
     are still a registered demo gap: the family sizes give fewer mothers at home.)"""
-    from ingestion.demo import targets_children as T
+    from demo import targets_children as T
 
     by_year = _mothers_at_home_by_year(pop)
     year = int(T.MOTHERS_KONTANTHJAELP["month"][:4])
@@ -121,10 +121,10 @@ def test_mothers_at_home_share_published_2024_on_a_smooth_trend(pop):
 
 
 def test_employment_hp2017(pop):
-    for year, areas in population.EMPLOYED_PUBLISHED.items():
+    for year, areas in persons.EMPLOYED_PUBLISHED.items():
         m = published.dst_measures(pop, year)
         for area, bands in areas.items():
-            row = m.loc[list(population.HP2017_AREAS)].sum() if area == "HP2017_ALL" else m.loc[area]
+            row = m.loc[list(persons.HP2017_AREAS)].sum() if area == "HP2017_ALL" else m.loc[area]
             for band, share in bands.items():
                 got = row[f"BEF_{band}_BESKAEFTIGEDE"] / row[f"BEF_{band}"]
                 assert round(100 * got) == round(100 * share), (year, area, band)
@@ -164,10 +164,10 @@ def test_hp2017_charged_per_1000(pop):
 
 def test_lodgers_target_the_calibrated_figures():
     for year, areas in lodgers.PER_1000.items():
-        assert areas == {a: v for a, v in population.SIGTEDE_PER_1000_PUBLISHED[year].items() if a != "REST"}
-    assert lodgers.NORDBY_BANDS[2018] == (((20, 24), population.NORDBY_20_24_BASIC[2018]),
-                                          ((18, 29), population.NORDBY_18_29_YOUTH_EDUCATION[2018]))
-    assert lodgers.NORDBY_BANDS[2019] == (((18, 29), population.NORDBY_18_29_YOUTH_EDUCATION[2019]),)
+        assert areas == {a: v for a, v in person_calibration.SIGTEDE_PER_1000_PUBLISHED[year].items() if a != "REST"}
+    assert lodgers.NORDBY_BANDS[2018] == (((20, 24), person_calibration.NORDBY_20_24_BASIC[2018]),
+                                          ((18, 29), person_calibration.NORDBY_18_29_YOUTH_EDUCATION[2018]))
+    assert lodgers.NORDBY_BANDS[2019] == (((18, 29), person_calibration.NORDBY_18_29_YOUTH_EDUCATION[2019]),)
 
 
 def test_lodgers_move_nobody_twice(pop):

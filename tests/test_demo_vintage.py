@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from ingestion.contract import SOURCES_BY_NAME, source
-from ingestion.demo.interventions import HP2025
-from ingestion.demo.model import DemoConfig
+from demo.interventions import HP2025
+from demo.model import DemoConfig
 
 OLD_VINTAGE = "2025-12-31"
 # the school year that ended in June 2026 (file year = its first year) and its 9th-grade exams
@@ -24,7 +24,7 @@ SCHOOL_YEAR_FILES = {"skolefravaer_2025.csv", "afgangsproever_2025.csv"}
 
 @pytest.fixture(scope="module")
 def old_vintage(tmp_path_factory) -> Path:
-    from ingestion.demo.generate import generate
+    from demo.generate import generate
 
     config = replace(DemoConfig.small(), extract_date=OLD_VINTAGE)
     return generate(config, tmp_path_factory.mktemp("old_vintage") / "extracts")

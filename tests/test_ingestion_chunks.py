@@ -14,7 +14,7 @@ from ingestion.contract import source
 from ingestion.errors import ExtractError
 from ingestion.loader import load_source
 from ingestion.readers import find_files, validate_files
-from ingestion.writers import write_extract
+from demo.writers import write_extract
 
 CPR = source("cpr_befolkning")
 ROWS = 60

@@ -16,7 +16,7 @@ from ingestion.contract import source
 from ingestion.errors import ExtractError
 from ingestion.loader import refresh_source
 from ingestion.readers import find_files
-from ingestion.writers import write_extract
+from demo.writers import write_extract
 from orchestration.assets.raw import build_raw_asset
 from orchestration.resources import Warehouse
 

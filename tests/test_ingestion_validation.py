@@ -18,7 +18,7 @@ from ingestion.contract_doc import render
 from ingestion.errors import ExtractError
 from ingestion.loader import load_source
 from ingestion.readers import find_files, read_extract
-from ingestion.writers import write_extract
+from demo.writers import write_extract
 from orchestration.settings import REPO_ROOT
 
 

@@ -203,7 +203,7 @@ def test_export_suppresses_a_cohort_of_two_and_keeps_the_large_ones(marts):
 
 
 # ---------------------------------------------------------------- the small demo, two vintages
-# The small demo holds the vintage of 31 October 2026 (ingestion/demo/vintage.py). The session's
+# The small demo holds the vintage of 31 October 2026 (demo/vintage.py). The session's
 # warehouse is built with the default report year; one extra build of the cohort and population
 # models with report year 2026 measures the 2025-29 plan's cohorts of 2025.
 HP2025_START_YEAR = 2025

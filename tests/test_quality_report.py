@@ -14,7 +14,7 @@ from expectations.quality_report import FLAGS, HIDDEN_REASON, HTML_NAME, JSON_NA
 from ingestion.contract import PERSON_KEY_PATTERN, source
 from ingestion.loader import load_source
 from ingestion.readers import find_files
-from ingestion.writers import write_extract
+from demo.writers import write_extract
 
 
 def test_report_counts_every_flag_hidden_cell_and_quarantined_row(built_warehouse, tmp_path):

@@ -2,7 +2,7 @@
 as known at its extraction, so a spell still open then is restated (closed or still open) in the
 next year's file, a spell a later file no longer holds has ended, and a year can be missing.
 
-A tiny municipality is written in the contract's formats (ingestion/writers.py), loaded by the
+A tiny municipality is written in the contract's formats (demo/writers.py), loaded by the
 loader and built with `dbt build` (the spell models, their consumers and their tests); the
 placed children, the youth-school denominator, daycare enrolment on 1 January, activity
 participants and the data vintage are then checked per year against what the files say.
@@ -22,7 +22,7 @@ import pytest
 from ingestion.contract import SOURCES, source
 from ingestion.loader import refresh_source
 from ingestion.readers import find_files
-from ingestion.writers import write_extract
+from demo.writers import write_extract
 from orchestration.settings import DBT_PROJECT_DIR, ENV_WAREHOUSE
 
 D = dt.date

@@ -9,7 +9,7 @@
     * letters is empty (the number itself with or without any letter, e.g. 12 and 12B), or the
       upper-cased letter is one of the pipe-separated letters ('A|B|C' covers 5A, 5B, 5C but not
       the bare number 5).
-  ingestion/areas.py mirrors these rules in Python; tests/test_address_ranges.py checks that the
+  demo/areas.py mirrors these rules in Python; tests/test_address_ranges.py checks that the
   two agree.
 -#}
 

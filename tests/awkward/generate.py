@@ -1,6 +1,6 @@
 """Generate an awkward municipality's extract folder: ``generate(Config(seed=3), out_dir)``.
 
-Every source the refresh reads, in the contract's formats (written by ingestion.writers), for
+Every source the refresh reads, in the contract's formats (written by demo.writers), for
 the years of the config, except the (source, year) pairs in ``config.missing``: those files are
 not delivered, and ``awkward_manifest.json`` says so (with what else the seed made awkward)."""
 
@@ -16,7 +16,7 @@ import pandas as pd
 
 from ingestion.contract import source
 from ingestion.manifest import GAPS_FILE
-from ingestion.writers import write_extract
+from demo.writers import write_extract
 from tests.awkward import housing, kommune, spells
 from tests.awkward.people import Config, People, simulate
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from ingestion.areas import expand_addresses
+from demo.areas import expand_addresses
 from ingestion.contract import source
 from tests.awkward.people import People
 

@@ -16,7 +16,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from ingestion.areas import load_address_ranges
+from demo.areas import load_address_ranges
 
 OTHER_STREETS = ("Tøjhushaven", "Østervangsvej", "Ålborggade", "Vestergade", "Nørrevænget", "Blicherstræde")
 POSTAL_CODES = (8900, 8920, 8930, 8940, 8960)

@@ -1,6 +1,6 @@
 """Read an extract folder with plain pandas, by the contract's file formats, and place people.
 
-Independent of the warehouse: no SQL, no staging models, no ingestion.areas. The contract
+Independent of the warehouse: no SQL, no staging models, no demo.areas. The contract
 (ingestion.contract) is used only for each file's folder, encoding, delimiter, decimal mark and
 date format. The address rule is read from the printed ranges (seeds/area_address_ranges.csv) as
 docs/area-model.md words it."""

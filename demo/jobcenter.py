@@ -40,7 +40,7 @@ are still on it in December is chosen so that the areas together have the publis
 is only reachable when ``person_year`` gives enough part-year mothers; the result is reported by
 ``mothers_on_kontanthjaelp``. The target is the published share times the mothers the population
 has at home (the family sizes give fewer than 788, a registered demo gap;
-``population._mothers_elsewhere`` gives some children a mother in another household, who is not
+``households.mothers_elsewhere`` gives some children a mother in another household, who is not
 counted).
 """
 
@@ -52,10 +52,12 @@ import numpy as np
 import pandas as pd
 
 from ingestion.contract import source
-from ingestion.demo import targets_children as T
-from ingestion.demo.children import N_AREAS, age_on, day, rng_for, world
-from ingestion.demo.model import PLAN_AREAS_2025, Population
-from ingestion.writers import write_extract
+from demo import published_values as pv
+from demo import targets_children as T
+from demo.children_world import N_AREAS, rng_for, world
+from demo.dates import age_on, day
+from demo.model import PLAN_AREAS_2025, Population
+from demo.writers import write_extract
 
 KONTANTHJAELP = "Kontanthjælp"
 MOTHERS_YEAR = 2024
@@ -211,9 +213,10 @@ def write_jobcenter_extracts(pop: Population, out_dir: Path) -> list[Path]:
 # Vangdalen); the 2017-21 figures are seed 000 lines 1128-1132 (kontanthjælp recipients) and 1172
 # (førtidspension, Randers 2019).
 WINDOW_END_YEAR = 2024
-OUTSIDE_WINDOW = {"GLV": 38.3, "GJP": 43.7, "HSV": 48.4, "ENV": 54.0, "VGD": 36.0, "SJK": 30.5, "CRA": 50.3,
-                  T.RANDERS: 17.7}
-KONTANTHJAELP_WINDOW = {"GLV": 7.0, "GJP": 7.1, "HSV": 9.3, "ENV": 10.8, "VGD": 7.4, "SJK": 4.6, "CRA": 8.6}
+WINDOW = f"{WINDOW_END_YEAR - 1}-10..{WINDOW_END_YEAR}-09"
+# {area (and Randers, last: it makes up the rest): %}, read from the published-values seed
+OUTSIDE_WINDOW = pv.by_area("HP2025_BESK_UDEN_FOR_ARBEJDSMARKEDET", WINDOW)
+KONTANTHJAELP_WINDOW = pv.by_area("HP2025_BESK_KONTANTHJAELP", WINDOW)
 MONTH_HEADCOUNT = {"ENV": (2024, 7, 0.57)}
 FOERTIDSPENSION_SHARE = {"year": 2023, "VGD": 0.33, "default": 0.40}
 RANDERS_FOERTIDSPENSION = {"year": 2019, "share": 0.07}

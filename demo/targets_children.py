@@ -11,6 +11,8 @@ the module that uses a figure says how close it gets and why.
 
 from __future__ import annotations
 
+from demo import published_values as pv
+
 RANDERS = "RANDERS"  # municipality-wide figure (areas included)
 ALL_AREAS = "ALL"  # the plan's "Alle 7 boligområder" row
 # Rest-of-municipality residents the Randers figures assume (DemoConfig's default).
@@ -36,8 +38,6 @@ LANGUAGE_2023 = {
     # rows (which sum to 164) and is deliberately not reproduced.
     "line": 966,
 }
-# Hjernen&Hjertet's norm (line 1019-1022): the distribution of a monolingual reference group.
-LANGUAGE_NORM = {"shares": (0.85, 0.10, 0.05), "line": 1019}
 
 # Fraværsprocent 2023/24 for pupils in 0.-10. klasse (line 1034-1043) and share of pupils with
 # more than 10 % absence (line 1044-1053), in %.
@@ -75,19 +75,8 @@ YOUTH_EDU_STARTED = {
 }
 
 # ---------------------------------------------------------------- Beskæftigelse
-# Outside the labour market, the municipality's own figure for October 2023-September 2024, %
-# (line 1952-1962; Randers "17 7 o" read as 17,7).
-OUTSIDE_LABOUR_MARKET = {
-    "window": ("2023-10", "2024-09"),
-    "GLV": 38.3, "GJP": 43.7, "HSV": 48.4, "ENV": 54.0, "VGD": 36.0, "SJK": 30.5, "CRA": 50.3, RANDERS: 17.7,
-    "line": 1952,
-}
-# Recipients of kontanthjælp (jobparat + aktivitetsparat), same window, % (line 1963-1971).
-KONTANTHJAELP_SHARE = {
-    "window": ("2023-10", "2024-09"),
-    "GLV": 7.0, "GJP": 7.1, "HSV": 9.3, "ENV": 10.8, "VGD": 7.4, "SJK": 4.6, "CRA": 8.6,
-    "line": 1963,
-}
+# Outside the labour market and on kontanthjælp over October 2023-September 2024 (line 1952-1971):
+# jobcenter.OUTSIDE_WINDOW and KONTANTHJAELP_WINDOW.
 # Mothers of children under 18 living at home on kontanthjælp, status December 2024 (line 1972-1978):
 # all 7 areas 79 of 788 (10 %), Randers 227 of 10.873 (2,1 %). Read from the published-values seed
 # (n, numerator), so the demo and the fidelity check compare against the same figures.
@@ -95,35 +84,25 @@ MOTHERS_INDICATOR = "HP2025_BESK_MOEDRE_KONTANTHJAELP"
 
 
 def _published_counts(indicator_id: str, period: str) -> dict:
-    """{geography: (n, numerator)} of one indicator and period in published_values_hp2025.csv."""
-    import csv
-    from pathlib import Path
-
-    seed = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "published_values_hp2025.csv"
-    with open(seed, encoding="utf-8", newline="") as handle:
-        rows = [r for r in csv.DictReader(handle) if r["indicator_id"] == indicator_id and r["period"] == period]
-    value = {(r["geography_code"], r["measure"]): int(r["published_value"]) for r in rows
-             if r["measure"] in ("n", "numerator")}
-    line = min(int(r["source_line"]) for r in rows)
-    geos = {"HP2025_ALL": ALL_AREAS, "RANDERS": RANDERS}
-    return {"month": period, "line": line,
-            **{label: (value[(geo, "n")], value[(geo, "numerator")]) for geo, label in geos.items()}}
+    """{"month", "line", ALL_AREAS: (n, numerator), RANDERS: (n, numerator)} from the seed."""
+    counts = pv.counts(indicator_id, period)
+    return {"month": period, "line": pv.source_line(indicator_id, period),
+            ALL_AREAS: counts["HP2025_ALL"], RANDERS: counts["RANDERS"]}
 
 
 MOTHERS_KONTANTHJAELP = _published_counts(MOTHERS_INDICATOR, "2024-12")
 
 # ---------------------------------------------------------------- Kriminalitetsforebyggelse
 # Share of 13-18-year-olds enrolled in an offer at Randers Ungdomsskole on 1 September 2024, %
-# (line 2368-2380).
+# (line 2368-2380), read from the published-values seed.
 YOUTH_SCHOOL_2024 = {
     "date": "2024-09-01",
-    "GJP": 24, "GLV": 26, "VGD": 15, "HSV": 25, "ENV": 14, "SJK": 19, "CRA": 23, RANDERS: 31,
-    "line": 2368,
+    **pv.by_area("HP2025_KRIM_UNGDOMSSKOLE_13_18", "2024-09"),
+    "line": pv.source_line("HP2025_KRIM_UNGDOMSSKOLE_13_18", "2024-09"),
 }
 
 # ---------------------------------------------------------------- LBF (through the published file)
-# Share of 1-5-year-olds in daycare 2021: helhedsplanen 94,3 %, Randers 89,7 % (calibration.py, line 647).
-DAYCARE_1_5_2021 = {"areas": 94.3, RANDERS: 89.7, "line": 647}
+# Share of 1-5-year-olds in daycare 2021: calibration.LBF_BASELINES["ANDEL_1_5_I_DAGTILBUD"] (line 647).
 # 9th-grade average in Danish and maths: 2023 5,6 vs 6,8; 2022 7,0 vs 7,8 (line 650).
 EXAM_AVERAGE = {2023: (5.6, 6.8), 2022: (7.0, 7.8), "line": 650}
 

@@ -22,14 +22,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ingestion.demo.model import PLAN_AREAS_2017
+from demo import published_values as pv
+from demo.dates import age_on_jan1
+from demo.model import PLAN_AREAS_2017
 
 # Charged residents per 1,000 (DST's file of the year: stock of 1 January), seed 000 lines
 # 1110-1112, and Nordby's education shares (stock of 1 January of the file year), lines 992/1078;
-# the same figures as population.SIGTEDE_PER_1000_PUBLISHED and NORDBY_* (a test keeps them equal).
-PER_1000 = {2018: {"GJP": 21.4, "GLV": 22.9, "VGD": 28.9}, 2019: {"GJP": 30.5, "GLV": 19.5, "VGD": 27.1}}
+# read from the published-values seed, as person_calibration's SIGTEDE_PER_1000_PUBLISHED and NORDBY_*.
+PER_1000 = {year: {a: pv.value("HP2017_OM_SIGTEDE_PR_1000", a, str(year)) for a in PLAN_AREAS_2017}
+            for year in (2018, 2019)}
 # Bands in the order they are fixed; a later band's movers are outside the earlier bands.
-NORDBY_BANDS = {2018: (((20, 24), 37.1), ((18, 29), 61.3)), 2019: (((18, 29), 61.8),)}
+NORDBY_BANDS = {2018: (((20, 24), pv.value("HP2017_SK_20_24_KUN_GRUNDSKOLE", "HP2017_ALL", "2018")),
+                       ((18, 29), pv.value("HP2017_OM_UDDANNELSE_18_29", "HP2017_ALL", "2018"))),
+                2019: (((18, 29), pv.value("HP2017_OM_UDDANNELSE_18_29", "HP2017_ALL", "2019")),)}
 MOVER_AGES = (30, 64)
 MAX_SHIFT = 40
 ADDRESS_COLS = ("street", "number", "letter", "floor", "door", "postal_code", "household_id", "area_code",
@@ -61,7 +66,6 @@ def calibrate_stays(residence: pd.DataFrame, birth: pd.Series, rng, extra: pd.Da
     person-years' address columns replaced by their host household's."""
     if extra is None:
         extra = residence.iloc[:0]
-    from ingestion.demo.population import age_on  # late: population imports this module
 
     years = residence.year.to_numpy()
     area_all = residence.area_code.astype(object).to_numpy()
@@ -75,7 +79,7 @@ def calibrate_stays(residence: pd.DataFrame, birth: pd.Series, rng, extra: pd.Da
         n_res = len(idx)
         keys = np.concatenate([key_all[idx], ext.person_key.to_numpy(dtype=object)])
         area = np.concatenate([area_all[idx], ext.area_code.fillna("REST").to_numpy(dtype=object)]).astype(object)
-        age = age_on(birth.reindex(keys).to_numpy().astype(np.int64), y)
+        age = age_on_jan1(birth.reindex(keys).to_numpy().astype(np.int64), y)
         hh = np.concatenate([residence.household_id.to_numpy(dtype=object)[idx], ext.household_id.to_numpy(dtype=object)])
         has_child = pd.Series(age < 18).groupby(hh).transform("any").to_numpy()
         # where each person lives the year before and after (movers stay put around the year)

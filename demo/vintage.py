@@ -15,7 +15,7 @@ What the partial year holds (2026 for the default vintage):
   continues with a monthly exit hazard per benefit; residents aged 18-64 without one start one
   at the monthly rate the previous year's file shows (area residents and the rest apart);
 - sprogvurdering: 'Formodet behov' at the previous year's rate per area group, 'Alle 3-årige'
-  and 'Skolestart' (August to the extract date), as ``children.language_assessments`` draws them;
+  and 'Skolestart' (August to the extract date), as ``school.language_assessments`` draws them;
 - uu_vejledning: the status of 1 October (only when the extract date is on or after it): the
   pupils who left 9th or 10th grade in the summer (from the school year just delivered) and
   those the previous file followed, their status carried on;
@@ -37,11 +37,13 @@ import numpy as np
 import pandas as pd
 
 from ingestion.contract import source
-from ingestion.demo import children as C
-from ingestion.demo import housing as H
-from ingestion.demo.interventions import HP2025, Activity
-from ingestion.demo.model import PLAN_AREAS_2025, Population
-from ingestion.writers import write_extract
+from demo import children_world as C
+from demo import dates
+from demo import housing as H
+from demo.interventions import HP2025, Activity
+from demo.model import PLAN_AREAS_2025, Population
+from demo.writers import write_extract
+from demo.youth import EDUCATIONS
 
 # Monthly chance a running benefit ends (none of these is drawn anywhere else; plausible levels).
 EXIT_HAZARD = {"Førtidspension": 0.002, "Fleksjob": 0.01, "Ledighedsydelse": 0.06, "Ressourceforløb": 0.03,
@@ -89,7 +91,7 @@ class _Stock:
         area = res.area_code.astype(object).where(res.area_code.notna(), None).to_numpy(dtype=object)
         self.area = area
         self.group = np.array([PLAN_AREAS_2025.index(a) if a in PLAN_AREAS_2025 else C.REST_CODE for a in area], np.int8)
-        self.age = C.age_on(self.birth, C.day(self.year))
+        self.age = dates.age_on(self.birth, dates.day(self.year))
         self.months = int(str(self.extract)[5:7]) if str(self.extract)[8:] >= "28" else int(str(self.extract)[5:7]) - 1
 
 
@@ -164,19 +166,19 @@ def language_assessments(pop: Population, st: _Stock, out_dir: Path) -> pd.DataF
     prev_res = pop.residence[pop.residence.year == st.year - 1]
     prev_area = pd.Series(prev_res.area_code.notna().to_numpy() & prev_res.area_code.isin(PLAN_AREAS_2025).to_numpy(),
                           index=prev_res.person_key.to_numpy())
-    jan1, last = C.day(st.year), st.extract
+    jan1, last = dates.day(st.year), st.extract
     # institutions: the child's own daycare (or a daycare of the home area for a child new in the data)
     w_index = pd.Index(w.key).get_indexer(st.key)
-    own = np.where(w_index >= 0, C._daycare_code(w)[np.maximum(w_index, 0)], None)
-    pick = C._stable_pick(w, np.arange(len(st.key)), 1000, 41)
+    own = np.where(w_index >= 0, C.daycare_code(w)[np.maximum(w_index, 0)], None)
+    pick = C.stable_pick(w, np.arange(len(st.key)), 1000, 41)
     fallback = np.array([C.DAYCARES[C.GROUPS[g]][p % len(C.DAYCARES[C.GROUPS[g]])] for g, p in zip(st.group, pick)],
                         dtype=object)
     daycare = np.where(own == None, fallback, own)  # noqa: E711 (object array)
     frames = []
     # 'Formodet behov': the previous year's rate of assessed 33-84-month-olds per area group
     fb = prev[prev.AARSAG == "Formodet behov"]
-    hi = np.minimum(last, C.add_months(st.birth, 84) - 1)
-    lo = np.maximum(jan1, C.add_months(st.birth, 33))
+    hi = np.minimum(last, dates.add_months(st.birth, 84) - 1)
+    lo = np.maximum(jan1, dates.add_months(st.birth, 33))
     cand = lo <= hi
     share = st.months / 12
     for is_area in (True, False):
@@ -189,36 +191,36 @@ def language_assessments(pop: Population, st: _Stock, out_dir: Path) -> pd.DataF
         res_prev = fb[prev_area.reindex(fb.PNR_PSEUDO).fillna(False).to_numpy() == is_area].RESULTAT
         p = res_prev.value_counts(normalize=True).reindex(C.RESULTS, fill_value=0).to_numpy()
         p = p / p.sum() if p.sum() else np.array([0.8, 0.12, 0.08])
-        when = C.uniform_dates(rng, lo[sel], hi[sel])
+        when = dates.uniform_dates(rng, lo[sel], hi[sel])
         frames.append(pd.DataFrame({"i": sel, "VURDERINGSDATO": when, "AARSAG": "Formodet behov",
                                     "RESULTAT": C.RESULTS[rng.choice(3, len(sel), p=p)], "INSTITUTION_KODE": daycare[sel]}))
-    # 'Alle 3-årige' around the third birthday, as children.language_assessments
-    bday3 = C.add_months(st.birth, 36)
+    # 'Alle 3-årige' around the third birthday, as school.language_assessments
+    bday3 = dates.add_months(st.birth, 36)
     three = np.flatnonzero((bday3 >= jan1) & (bday3 <= last) & (rng.random(len(st.key)) < 0.88))
     when = np.minimum(bday3[three] + rng.integers(0, 90, len(three)), last)
     frames.append(pd.DataFrame({"i": three, "VURDERINGSDATO": when, "AARSAG": "Alle 3-årige",
-                                "RESULTAT": C._draw_results(rng, st.group[three], (0.70, 0.15, 0.15), (0.86, 0.09, 0.05)),
+                                "RESULTAT": C.draw_results(rng, st.group[three], (0.70, 0.15, 0.15), (0.86, 0.09, 0.05)),
                                 "INSTITUTION_KODE": daycare[three]}))
     # 'Skolestart' in the autumn of 0. klasse (20 August to the extract date): children turning 6 in the year
-    if last >= C.day(st.year, 8, 20):
-        start = np.flatnonzero((C.ymd(st.birth)[0] == st.year - 6) & (rng.random(len(st.key)) < 0.93))
-        when = C.uniform_dates(rng, np.full(len(start), C.day(st.year, 8, 20)), np.full(len(start), last))
-        school = C._school_code(w, np.arange(len(st.key))[start], st.group[start], 0)
+    if last >= dates.day(st.year, 8, 20):
+        start = np.flatnonzero((dates.ymd(st.birth)[0] == st.year - 6) & (rng.random(len(st.key)) < 0.93))
+        when = dates.uniform_dates(rng, np.full(len(start), dates.day(st.year, 8, 20)), np.full(len(start), last))
+        school = C.school_code(w, np.arange(len(st.key))[start], st.group[start], 0)
         frames.append(pd.DataFrame({"i": start, "VURDERINGSDATO": when, "AARSAG": "Skolestart",
-                                    "RESULTAT": C._draw_results(rng, st.group[start], (0.66, 0.17, 0.17), (0.85, 0.09, 0.06)),
+                                    "RESULTAT": C.draw_results(rng, st.group[start], (0.66, 0.17, 0.17), (0.85, 0.09, 0.06)),
                                     "INSTITUTION_KODE": school}))
     df = pd.concat(frames, ignore_index=True)
     i = df.pop("i").to_numpy()
     when = df.VURDERINGSDATO.to_numpy().astype("datetime64[D]")
     df.insert(0, "PNR_PSEUDO", st.key[i])
     df["VURDERINGSDATO"] = pd.to_datetime(when)
-    df["ALDER"] = np.clip(C.age_on(st.birth[i], when), 2, 7)
+    df["ALDER"] = np.clip(dates.age_on(st.birth[i], when), 2, 7)
     return df.drop_duplicates(["PNR_PSEUDO", "VURDERINGSDATO"], keep="first").reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------------------- UU
 def youth_guidance(pop: Population, st: _Stock, out_dir: Path) -> pd.DataFrame:
-    status_day = C.day(st.year, 10, 1)
+    status_day = dates.day(st.year, 10, 1)
     if st.extract < status_day:
         return pd.DataFrame()
     rng = _rng(pop, "uu_vejledning")
@@ -232,7 +234,7 @@ def youth_guidance(pop: Population, st: _Stock, out_dir: Path) -> pd.DataFrame:
     ok_first = first.STATUS.isin(success_codes).to_numpy()
     rate = {a: (ok_first[(g_first < C.N_AREAS) == a].mean() if ((g_first < C.N_AREAS) == a).any() else 0.8)
             for a in (True, False)}
-    edu = prev[prev.UDDANNELSE.isin(C.EDUCATIONS)].UDDANNELSE.to_numpy(dtype=object)
+    edu = prev[prev.UDDANNELSE.isin(EDUCATIONS)].UDDANNELSE.to_numpy(dtype=object)
     # leavers of the summer: 10th graders, and 9th graders not going on to 10th grade
     leavers = school[school.KLASSETRIN.isin(["9", "10"])].drop_duplicates("PNR_PSEUDO")
     leavers = leavers[leavers.PNR_PSEUDO.isin(in_stock.index)]
@@ -282,7 +284,7 @@ def _again(pop: Population, st: _Stock, name: str, start: str, end: str) -> pd.D
     spells = w.cache.get(f"spells:{name}")
     if spells is None:
         raise RuntimeError(f"vintage: the spells of {name} were not kept (write the full years first)")
-    out = C._by_year(w, spells, start, end, extract=st.extract, last_year=st.year)
+    out = C.rows_by_year(w, spells, start, end, extract=st.extract, last_year=st.year)
     return out[out["_year"] == st.year].reset_index(drop=True)
 
 
@@ -315,7 +317,7 @@ def participation(pop: Population, st: _Stock) -> pd.DataFrame:
     # a spell's completion is known once it has ended (the full years' file blanked it while open)
     again.loc[again.SLUT.isna(), "GENNEMFOERT"] = None
     rng = _rng(pop, "indsatsdeltagelse")
-    jan1, last = C.day(st.year), st.extract
+    jan1, last = dates.day(st.year), st.extract
     share = ((last - jan1).astype(int) + 1) / 153  # the 2025 volumes are for August-December
     new = []
     for code, (act, per_5_months) in HP2025.items():
@@ -326,7 +328,7 @@ def participation(pop: Population, st: _Stock) -> pd.DataFrame:
         n_other = min(int(round(n * act.reach)), len(other))
         n_area = min(n - n_other, len(area))
         idx = np.concatenate([rng.choice(area, n_area, replace=False), rng.choice(other, n_other, replace=False)])
-        start = C.uniform_dates(rng, np.full(len(idx), jan1), np.full(len(idx), last))
+        start = dates.uniform_dates(rng, np.full(len(idx), jan1), np.full(len(idx), last))
         end = ((start.astype("datetime64[Y]") + 1).astype("datetime64[D]") - 1 if act.days is None
                else start + act.days - 1)
         done = np.where(rng.random(len(idx)) < (act.completion or 0), "J", "N").astype(object)
@@ -349,7 +351,7 @@ def housing_events(pop: Population, st: _Stock) -> tuple[pd.DataFrame, pd.DataFr
     rng = _rng(pop, "housing")
     leases = pop.leases.reset_index(drop=True)
     in_area = H._lease_key(leases).map(H._area_of_lease(pop)).notna().to_numpy()
-    jan1, last = C.day(st.year), st.extract
+    jan1, last = dates.day(st.year), st.extract
     days = int((last - jan1).astype(int)) + 1
     frac = days / 365
     L = len(leases)
@@ -365,7 +367,7 @@ def housing_events(pop: Population, st: _Stock) -> tuple[pd.DataFrame, pd.DataFr
     ins = mv[mv.event == "Indflytning"].sort_values("date").drop_duplicates(["org_code", "department_number", "lease_id"], keep="last")
     began = leases[["org_code", "department_number", "lease_id"]].merge(
         ins[["org_code", "department_number", "lease_id", "date"]], how="left").date.to_numpy().astype("datetime64[D]")
-    before = C.day(2001) + rng.integers(0, 3650, L)
+    before = dates.day(2001) + rng.integers(0, 3650, L)
     began = np.where(np.isnat(began), before, began)
     in_day = out_day + rng.integers(1, 75, len(oi))
     relet = in_day <= last

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
-from ingestion.demo import output_folder
-from ingestion.demo.model import DemoConfig
+from demo import output_folder
+from demo.model import DemoConfig
 
 MANIFEST = "demo_manifest.json"
 
 
 def generate(config: DemoConfig, out_dir: Path) -> Path:
     """Write every extract for ``config`` to ``out_dir`` (replaced as a whole)."""
-    from ingestion.demo import children, housing, interventions, jobcenter, population, published, references, vintage
+    from demo import children, housing, interventions, jobcenter, population, published, references, vintage
 
     work, started = output_folder.start(out_dir)
     pop = population.simulate(config)

@@ -1,10 +1,10 @@
-"""python -m ingestion.demo.national OUT_DIR [--residents N]: write the national demo."""
+"""python -m demo.national OUT_DIR [--residents N]: write the national demo."""
 
 import argparse
 from pathlib import Path
 
-from ingestion.demo.national.config import NationalConfig
-from ingestion.demo.national.generate import generate
+from demo.national.config import NationalConfig
+from demo.national.generate import generate
 
 parser = argparse.ArgumentParser(description=__doc__)
 parser.add_argument("out_dir", type=Path)

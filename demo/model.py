@@ -1,7 +1,7 @@
 """The simulated demo municipality, as the generator's modules pass it between them.
 
 ``population.simulate(config)`` builds a ``Population``; every extract writer in
-``ingestion/demo/`` derives its file from it, so all sources describe the same people.
+``demo/`` derives its file from it, so all sources describe the same people.
 
 DataFrame columns (all pandas, one row per what the name says):
 
@@ -48,7 +48,7 @@ class DemoConfig:
     rest_residents: int = 93_000
     # The data vintage: the day the extracts are taken. Every source's files up to ``last_year``
     # are the delivery of 31 December ``last_year`` whatever the vintage (byte-identical); a later
-    # date adds the partial year after it (``ingestion/demo/vintage.py``) and the school year that
+    # date adds the partial year after it (``demo/vintage.py``) and the school year that
     # ended in June before it. 31 October 2026 = what a monitoring unit holds in November 2026.
     extract_date: str = "2026-10-31"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 
 from ingestion.contract import source
-from ingestion.demo.model import Population
-from ingestion.writers import write_extract
+from demo.model import Population
+from demo.writers import write_extract
 
 # school year starting in the year -> (fraværsprocent, andel elever over 10 % fravær)
 ABSENCE = {

@@ -20,8 +20,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ingestion.demo.lodgers import ADDRESS_COLS
-from ingestion.demo.model import PLAN_AREAS_2017, Population
+from demo.dates import age_on_jan1, jan1_number
+from demo.keys import person_keys
+from demo.lodgers import ADDRESS_COLS
+from demo.model import PLAN_AREAS_2017, Population
 
 # LBF year -> (count charged, per 100 as printed); the stock is 1 January of the year after.
 PRINTED = {2017: (13, 2.7), 2018: (10, 2.0)}
@@ -43,7 +45,6 @@ def plan(residence: pd.DataFrame, persons: pd.DataFrame, seed: int) -> tuple[pd.
     """The new children (persons columns of ``Population.persons`` with ``birth`` as a day number)
     and their residence rows for 2018 and 2019. ``persons`` is the generator's frame (person_key,
     birth as day number, sex, origin, citizenship)."""
-    from ingestion.demo.population import age_on, jan1, person_keys  # late: population imports this
 
     rng = np.random.default_rng([seed, 1050])
     birth = pd.Series(persons.birth.to_numpy(), index=persons.person_key.to_numpy())
@@ -51,7 +52,7 @@ def plan(residence: pd.DataFrame, persons: pd.DataFrame, seed: int) -> tuple[pd.
     r19 = residence[(residence.year == STOCK_YEARS[1]) & residence.area_code.isin(PLAN_AREAS_2017)]
     counts = []
     for y, r in zip(STOCK_YEARS, (r18, r19)):
-        age = age_on(birth.reindex(r.person_key).to_numpy().astype(np.int64), y)
+        age = age_on_jan1(birth.reindex(r.person_key).to_numpy().astype(np.int64), y)
         counts.append(int(((age >= 10) & (age <= 17)).sum()))
     x = needed(*counts)
     if x == 0:
@@ -60,7 +61,7 @@ def plan(residence: pd.DataFrame, persons: pd.DataFrame, seed: int) -> tuple[pd.
     both = r18.merge(r19[["person_key", "household_id", "street", "number", "floor", "door"]],
                      on=["person_key", "household_id", "street", "number", "floor", "door"])
     who = persons.set_index("person_key").reindex(both.person_key)
-    age18 = age_on(birth.reindex(both.person_key).to_numpy().astype(np.int64), STOCK_YEARS[0])
+    age18 = age_on_jan1(birth.reindex(both.person_key).to_numpy().astype(np.int64), STOCK_YEARS[0])
     mothers = both[(who.sex.to_numpy() == "K") & (age18 >= 30) & (age18 <= 55)].drop_duplicates("household_id")
     if mothers.empty:
         return persons.iloc[:0], residence.iloc[:0]
@@ -70,7 +71,7 @@ def plan(residence: pd.DataFrame, persons: pd.DataFrame, seed: int) -> tuple[pd.
     if np.isin(keys, persons.person_key.to_numpy()).any():
         raise ValueError("newcomers: person key collision")
     a = rng.integers(AGES_2018[0], AGES_2018[1] + 1, x)
-    kid_birth = jan1(STOCK_YEARS[0] - 1 - a) + rng.integers(1, 365, x)
+    kid_birth = jan1_number(STOCK_YEARS[0] - 1 - a) + rng.integers(1, 365, x)
     mother = persons.set_index("person_key").reindex(host.person_key)
     m_origin = mother.origin.to_numpy(dtype=object)
     origin = np.select([m_origin == "4", m_origin == "5", np.isin(m_origin, ["2", "3"])], ["4", "5", "3"], "1")
@@ -100,7 +101,6 @@ def append(pop: Population, new_persons: pd.DataFrame, new_res: pd.DataFrame) ->
     """Append the children to ``pop``'s persons, residence and person_year (in place)."""
     if new_persons.empty:
         return
-    from ingestion.demo.population import age_on
 
     out = pd.DataFrame({
         "person_key": new_persons.person_key.to_numpy(),
@@ -119,7 +119,7 @@ def append(pop: Population, new_persons: pd.DataFrame, new_res: pd.DataFrame) ->
     key = np.repeat(new_persons.person_key.to_numpy(), len(years))
     yr = np.tile(years, len(new_persons))
     b = np.repeat(new_persons.birth.to_numpy().astype(np.int64), len(years))
-    age_m = age_on(b, np.minimum(yr + 1, STOCK_YEARS[-1]))
+    age_m = age_on_jan1(b, np.minimum(yr + 1, STOCK_YEARS[-1]))
     rows = pd.DataFrame({
         "person_key": key, "year": yr, "in_education": True, "highest_education": "grundskole",
         "attachment": np.where(age_m < 15, "other", "education"), "benefit": None, "match_group": None,

@@ -15,10 +15,10 @@ from pathlib import Path
 import duckdb
 
 from ingestion.contract import source
-from ingestion.demo import output_folder
-from ingestion.demo.national.config import NationalConfig
-from ingestion.demo.national.seeds import write_area_model
-from ingestion.writers import write_extract
+from demo import output_folder
+from demo.national.config import NationalConfig
+from demo.national.seeds import write_area_model
+from demo.writers import write_extract
 
 MANIFEST = "national_manifest.json"
 

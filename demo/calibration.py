@@ -64,14 +64,13 @@ YOUTH_EDUCATION_18_29_2023 = {
     "GJP": 0.62, "GLV": 0.71, "ENV": 0.66, "HSV": 0.63, "VGD": 0.69, "SJK": 0.75, RANDERS: 0.83, "line": 778,
 }
 
-# Outside the labour market (18-64, neither job nor education):
-# GLV 40.6 %, GJP 43.4 % in the 2023 parallel-society data (line 1924) -> DST file 2023 (year 2022);
-# ENV 57 % in 2024 by the municipality's own monitoring (line 289) -> person_year 2024.
-WITHOUT_ATTACHMENT_18_64 = {"GLV": 0.406, "GJP": 0.434, "line": 1924}
+# Outside the labour market (18-64, neither job nor education): ENV 57 % in 2024 by the
+# municipality's own monitoring (line 289) -> person_year 2024. (GLV 40.6 % and GJP 43.4 % of the
+# 2023 parallel-society data, line 1924, are persons.NOT_ATTACHED's 2022 levels.)
 ENV_OUTSIDE_LABOUR_MARKET_2024 = {"value": 0.57, "line": 289}
 
-# Centrale Randers: charges "4,5 gange højere end for kommunen som helhed" (line 330).
-CRA_CHARGED_RATIO = {"value": 4.5, "line": 330}
+# Centrale Randers: charges "4,5 gange højere end for kommunen som helhed" (line 330): see
+# person_calibration.SIGTEDE_RATIO_EXACT_2024.
 
 # LBF boligsociale data: 'Helhedsplanen i alt' vs 'Randers Kommune' (line 641-666).
 LBF_BASELINES = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from ingestion.demo.national.config import NationalConfig
+from demo.national.config import NationalConfig
 
 AREA_MODEL_DIR = "area_model"
 

@@ -27,10 +27,11 @@ import numpy as np
 import pandas as pd
 
 from ingestion.contract import source
-from ingestion.demo import targets_children as T
-from ingestion.demo.children import _by_year, age_on, day, rng_for, uniform_dates, world
-from ingestion.demo.model import PLAN_AREAS_2017, PLAN_AREAS_2025, Population
-from ingestion.writers import write_extract
+from demo import targets_children as T
+from demo.children_world import rng_for, rows_by_year, world
+from demo.dates import age_on, day, uniform_dates
+from demo.model import PLAN_AREAS_2017, PLAN_AREAS_2025, Population
+from demo.writers import write_extract
 
 EXACT_YEAR = 2019
 
@@ -205,7 +206,7 @@ def participation(pop: Population) -> pd.DataFrame:
     df = pd.concat(spells, ignore_index=True)
     w.cache["spells:indsatsdeltagelse"] = df.drop_duplicates(["pidx", "AKTIVITET", "START"])  # for a later vintage
     df = df.drop_duplicates(["pidx", "AKTIVITET", "START"])
-    out = _by_year(w, df, "START", "SLUT")
+    out = rows_by_year(w, df, "START", "SLUT")
     # a year's file knows the completion only of a spell that had ended by its extraction
     out.loc[out["SLUT"].isna(), "GENNEMFOERT"] = None
     return out[out["_year"] >= 2017].reset_index(drop=True)

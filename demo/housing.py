@@ -25,10 +25,10 @@ import numpy as np
 import pandas as pd
 
 from ingestion.contract import source
-from ingestion.demo.model import Population
-from ingestion.writers import write_extract
+from demo.model import Population
+from demo.writers import write_extract
 
-SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
 
 
 def _company_codes() -> dict[str, str]:

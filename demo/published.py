@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 
 from ingestion.contract import source
-from ingestion.demo import calibration as cal
-from ingestion.demo.model import PLAN_AREAS_2017, PLAN_AREAS_2025, Population
-from ingestion.demo.population import age_on
-from ingestion.writers import write_extract
+from demo import calibration as cal
+from demo.model import PLAN_AREAS_2017, PLAN_AREAS_2025, Population
+from demo.dates import age_on_jan1
+from demo.writers import write_extract
 
-SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
 RANDERS_NAME = "Randers Kommune"
 COUNTRY = "Hele landet"
 REGION = "Region Midtjylland"
@@ -43,7 +43,7 @@ def _stock(pop: Population, year: int) -> pd.DataFrame:
     birth = per.birth_date.to_numpy().astype("datetime64[D]").astype(np.int64)
     f = pd.DataFrame({
         "person_key": r.person_key.to_numpy(), "area": r.area_code.to_numpy(), "hh": r.household_id.to_numpy(),
-        "org": r.org_code.to_numpy(), "dept": r.department_number.to_numpy(), "age": age_on(birth, year),
+        "org": r.org_code.to_numpy(), "dept": r.department_number.to_numpy(), "age": age_on_jan1(birth, year),
         "nw": per.origin.isin(["4", "5"]).to_numpy(), "mother": per.mother_key.to_numpy(), "father": per.father_key.to_numpy(),
     })
     py = pop.person_year
@@ -211,7 +211,7 @@ def dst_valgdeltagelse_frame(pop: Population, year: int) -> pd.DataFrame:
     election = ELECTIONS[year]
     r = pop.residence[pop.residence.year == year]
     per = pop.persons.set_index("person_key").loc[r.person_key]
-    age = age_on(per.birth_date.to_numpy().astype("datetime64[D]").astype(np.int64), year)
+    age = age_on_jan1(per.birth_date.to_numpy().astype("datetime64[D]").astype(np.int64), year)
     ok = age >= 18
     if election == "Folketingsvalg":  # only Danish citizens vote at general elections
         ok &= per.citizenship.to_numpy() == "DK"

@@ -114,3 +114,12 @@ def test_the_check_names_each_kind_of_gap():
         "marts.mart_unbuilt: a model the warehouse does not have",
         "marts.stray: a relation in the warehouse that is no dbt model",
     ])
+    # restricted to some relations, the others are neither checked nor reported
+    assert metadata_gaps(manifest, con, "marts", ["mart_good"]) == []
+    assert sorted(metadata_gaps(manifest, con, "marts", ["mart_gappy", "mart_unbuilt"])) == sorted([
+        "marts.mart_gappy: the model has no description",
+        "marts.mart_gappy.a: no description",
+        "marts.mart_gappy.b: no description",
+        "marts.mart_gappy.c: documented, but the relation has no such column",
+        "marts.mart_unbuilt: a model the warehouse does not have",
+    ])

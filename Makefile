@@ -37,7 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf var exports/published dbt_project/target
+	rm -rf var dbt_project/target
 
 # The tests start a real PostgreSQL server and render the annex in headless Chromium (Debian
 # packages). Installed only when missing; CI runs as root on a clean machine.

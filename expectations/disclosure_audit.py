@@ -290,8 +290,8 @@ def attack_population(export: pd.DataFrame, hidden: set | None = None) -> set:
     return recovered | determined(hidden - recovered, equations)
 
 
-_AUDITED = ("exports.export_area_indicator", "exports.export_language_assessment",
-            "exports.export_population_indicator", "quality.disclosure_language_assessment")
+_AUDITED = ("publication.export_area_indicator", "publication.export_language_assessment",
+            "publication.export_population_indicator", "quality.disclosure_language_assessment")
 _last: dict = {}
 
 
@@ -311,10 +311,10 @@ def _audit(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
     geographies = read("SELECT * FROM reference.geographies")
     plan_areas = read("SELECT * FROM reference.plan_areas")
     catalogue = read("SELECT indicator_id, target_reference_geography FROM intermediate.int_catalogue__indicators")
-    area = read("SELECT * FROM exports.export_area_indicator")
+    area = read("SELECT * FROM publication.export_area_indicator")
     hidden = set(zip(*(area[area.flag_disclosure_suppressed][c] for c in ("indicator_id", "period", "geography_code"))))
-    language = read("SELECT * FROM exports.export_language_assessment")
-    population = read("SELECT * FROM exports.export_population_indicator")
+    language = read("SELECT * FROM publication.export_language_assessment")
+    population = read("SELECT * FROM publication.export_population_indicator")
     area_found = attack_area_indicator(area, hidden, catalogue, geographies, plan_areas)
     language_found = attack_language(language, geographies, plan_areas)
     # 'nobody assessed' flagged on a row whose number assessed is hidden gives the 0 back

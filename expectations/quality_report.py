@@ -75,7 +75,7 @@ def collect(warehouse_path: str | Path, report_year: int | None = None) -> dict:
         flagged = _rows(con, f"""
             SELECT plan_code, geography_code, geography_name, indicator_id, indicator_name, period,
                    {', '.join(FLAGS)}, flag_reasons_da
-            FROM exports.export_area_indicator
+            FROM publication.export_area_indicator
             WHERE {flag_sql}
             ORDER BY plan_code, geography_code, indicator_id, period""")
         # only whether a cell is hidden leaves the warehouse: primary (1-2 persons behind it) or

@@ -1,7 +1,7 @@
 """Run the Great Expectations suite of an export relation against its rows.
 
 Suites live beside this module as ``<relation>.json``; every relation in the warehouse's
-exports schema must have one (tests/test_expectations.py checks it), so nothing is
+publication schema must have one (tests/test_expectations.py checks it), so nothing is
 published unchecked."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def validate_frame(relation: str, frame: pd.DataFrame) -> SuiteOutcome:
     row_key = [c for c in spec.get("meta", {}).get("row_key", []) if c in frame.columns]
     suite = gx.ExpectationSuite(**spec)
     batch = (
-        context.data_sources.add_pandas(f"exports_{relation}")
+        context.data_sources.add_pandas(f"publication_{relation}")
         .add_dataframe_asset(relation)
         .add_batch_definition_whole_dataframe("whole")
         .get_batch(batch_parameters={"dataframe": frame})

@@ -1,7 +1,7 @@
 """Danish labels for published columns, flags and plan levels, and Danish number formatting.
 
 Shared by the XLSX workbooks and the HTML annex so both say the same thing. Columns the
-exports schema gains later fall back to readable defaults: any ``flag_*`` column becomes a
+publication schema gains later fall back to readable defaults: any ``flag_*`` column becomes a
 flag with its own label, so a new disclosure flag is published without code changes here.
 """
 

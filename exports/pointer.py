@@ -1,6 +1,6 @@
 """The published folder: whole snapshots, switched by one atomic pointer per report year.
 
-    exports/published/
+    var/published/
       snapshots/2025-<snapshot id>/   one whole publication (Parquet, CSV, XLSX, annex, DuckDB, manifest)
       snapshots/2021-<snapshot id>/
       2025 -> snapshots/2025-<id>     the report year's current publication (relative symlink)

@@ -1,8 +1,8 @@
-"""Publish every relation of the warehouse's ``exports`` schema: Parquet and CSV for Danish Excel
+"""Publish every relation of the warehouse's ``publication`` schema: Parquet and CSV for Danish Excel
 (semicolon, decimal comma, UTF-8 with BOM) per relation, an XLSX workbook per plan, the HTML
 indicator annex per plan, the read-only DuckDB snapshot, and a manifest.
 
-Only the ``exports`` schema is ever published: its models aggregate and apply disclosure
+Only the ``publication`` schema is ever published: its models aggregate and apply disclosure
 control, so person-level rows cannot reach a file. Everything is first written into a staging
 folder inside the export folder; only when all of it is complete is the folder named as a
 snapshot and the report year's pointer switched to it (``exports/pointer.py``): a reader sees

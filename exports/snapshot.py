@@ -21,7 +21,7 @@ from typing import Callable
 import duckdb
 
 SNAPSHOT_FILE = "warehouse_published.duckdb"
-EXPORT_SCHEMA = "exports"
+EXPORT_SCHEMA = "publication"  # the dbt schema whose relations are published (models/publication)
 
 
 def sql_string(value: str | Path) -> str:
@@ -38,14 +38,14 @@ def content_hash_sql(relation: str, schema: str | None = None) -> str:
 def build_snapshot(warehouse_path: str | Path, relations: list[str], target: Path, *,
                    select_for: Callable[[duckdb.DuckDBPyConnection, str], str], snapshot_id: str,
                    published_at: str, code_version: str, report_year: int | None) -> list[dict]:
-    """Copy ``relations`` from the warehouse's exports schema, as ``select_for`` publishes them,
+    """Copy ``relations`` from the warehouse's publication schema, as ``select_for`` publishes them,
     into a new DuckDB file ``target``. Returns per relation its row count and content hash."""
     target.unlink(missing_ok=True)
     con = duckdb.connect(str(target))
     try:
         snap = con.execute("SELECT current_database()").fetchone()[0]
         con.execute(f"ATTACH {sql_string(warehouse_path)} AS wh (READ_ONLY)")
-        con.execute("USE wh")  # the SELECTs name exports.<relation>, as in the warehouse
+        con.execute("USE wh")  # the SELECTs name publication.<relation>, as in the warehouse
         tables = []
         for relation in relations:
             con.execute(f'CREATE TABLE "{snap}".main."{relation}" AS {select_for(con, relation)}')

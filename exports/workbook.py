@@ -174,7 +174,7 @@ def _write_sheet(wb: Workbook, title: str, columns: list[tuple[str, str]], rows:
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
     ws.add_table(table)  # a table brings its own filter buttons
     for cell, name in zip(ws[1], names):
-        # the column's description from the models' YAML (dbt_project/models/exports/_exports.yml)
+        # the column's description from the models' YAML (dbt_project/models/publication/_publication.yml)
         if descriptions.get(name):
             cell.comment = Comment(descriptions[name], "boligmonitor", width=320, height=120)
     for cell in ws[1]:
@@ -308,7 +308,7 @@ def write_workbooks(con: duckdb.DuckDBPyConnection, relations: list[str], out_di
         digest = (len(rows), _content_hash(con, relation))
         cells = PeopleCells(columns, rows)
         descriptions = dict(con.execute(
-            "SELECT column_name, comment FROM duckdb_columns() WHERE schema_name = 'exports' AND table_name = ? "
+            "SELECT column_name, comment FROM duckdb_columns() WHERE schema_name = 'publication' AND table_name = ? "
             "AND coalesce(comment, '') <> ''", [relation]).fetchall())
         relation_title = RELATION_TITLES_DA.get(relation, relation.removeprefix("export_"))
         if "plan_code" not in names:

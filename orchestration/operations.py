@@ -180,7 +180,7 @@ def _guarded(warehouse: Path, work: Callable[[], bool]) -> bool | None:
 
 
 def export_only(args) -> int:
-    """Rebuild the marts and the exports schema for the report year from the intermediate models
+    """Rebuild the marts and the publication schema for the report year from the intermediate models
     as they are (no extract is read), run their checks, publish."""
     from orchestration.cli import prepare_dbt
 
@@ -316,7 +316,7 @@ OPERATIONS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 WAREHOUSE_HELP = "the DuckDB warehouse file (default: $BOLIGMONITOR_WAREHOUSE or var/warehouse.duckdb)"
-EXPORTS_HELP = "the folder the exports are published to (default: $BOLIGMONITOR_EXPORTS or exports/published)"
+EXPORTS_HELP = "the folder the exports are published to (default: $BOLIGMONITOR_EXPORTS or var/published)"
 
 
 def report_year_help() -> str:

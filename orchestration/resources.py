@@ -44,7 +44,7 @@ class Warehouse(dg.ConfigurableResource):
     """The DuckDB warehouse and the folders the refresh reads from and publishes to.
 
     Empty fields fall back to the environment (BOLIGMONITOR_*) at run time, then to the
-    defaults under var/ and exports/published/. In a run, ``path`` is the run's copy."""
+    defaults under var/. In a run, ``path`` is the run's copy."""
 
     path: str = ""
     extract_dir: str = ""

@@ -29,21 +29,21 @@ def report_year_config(partition_key: str) -> dict:
 
 
 # The marts cut as of the report year (dbt var report_year), the disclosure models and the
-# exports schema (rebuilt from the intermediate models as they stand, which do not depend on the
+# publication schema (rebuilt from the intermediate models as they stand, which do not depend on the
 # report year, with their tests and checks) and the publishing, partitioned by report year: a backfill over years in the UI (or
 # `boligmonitor backfill 2019 2024`) publishes each year as it was known at its end, with its
 # annex; `boligmonitor export` runs one year. The backtest against the plan documents is left
 # out: it checks the computation at the default report year and is not published.
 publish_exports_job = dg.define_asset_job(
     name="publish_exports",
-    selection=dg.AssetSelection.groups("marts", "quality", "exports", "published")
+    selection=dg.AssetSelection.groups("marts", "quality", "publication", "published")
     - dg.AssetSelection.assets(dg.AssetKey(["quality", "fidelity_published_values"])),
-    # it rebuilds the marts and the exports schema: the same lock and copy as the refresh, so an
+    # it rebuilds the marts and the publication schema: the same lock and copy as the refresh, so an
     # analyst reading the warehouse never blocks it and a failed year leaves the warehouse as it was
     executor_def=dg.in_process_executor,
     tags=WAREHOUSE_RUN_TAG,
     config=report_year_config,
-    description="Rebuild the marts as of the report year and the exports schema, check them, then publish the year.",
+    description="Rebuild the marts as of the report year and the publication schema, check them, then publish the year.",
 )
 
 

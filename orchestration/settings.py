@@ -23,7 +23,7 @@ def default_warehouse_path() -> Path:
 
 
 def default_export_dir() -> Path:
-    return Path(os.environ.get(ENV_EXPORTS, REPO_ROOT / "exports" / "published")).resolve()
+    return Path(os.environ.get(ENV_EXPORTS, REPO_ROOT / "var" / "published")).resolve()
 
 
 def dbt_executable() -> Path:

@@ -12,11 +12,11 @@ NUMERIC_TYPES = ("DOUBLE", "FLOAT", "REAL", "BIGINT", "INTEGER", "SMALLINT", "TI
 
 
 def relation_kinds(warehouse: Path, relation: str) -> list[tuple[str, str]]:
-    """(column, 'num' | 'bool' | 'str') for every column of exports.<relation>."""
+    """(column, 'num' | 'bool' | 'str') for every column of publication.<relation>."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         columns = con.execute(
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'exports' "
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'publication' "
             "AND table_name = ? ORDER BY ordinal_position", [relation]).fetchall()
     finally:
         con.close()
@@ -24,7 +24,7 @@ def relation_kinds(warehouse: Path, relation: str) -> list[tuple[str, str]]:
 
 
 def export_relation_names(warehouse: Path) -> list[str]:
-    """Every relation of the warehouse's exports schema: all of them are published."""
+    """Every relation of the warehouse's publication schema: all of them are published."""
     from exports.publish import export_relations
 
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -37,7 +37,7 @@ def export_relation_names(warehouse: Path) -> list[str]:
 def mart_rows(warehouse: Path, relation: str, where: str = "") -> list[tuple]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        return con.execute(f'SELECT * FROM exports."{relation}" {where}').fetchall()
+        return con.execute(f'SELECT * FROM publication."{relation}" {where}').fetchall()
     finally:
         con.close()
 

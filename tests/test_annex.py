@@ -130,7 +130,7 @@ def test_annex_figures_are_the_published_figures(annexes, published_demo, tmp_pa
     page.feed(dom)
     con = duckdb.connect(str(published_demo["warehouse"]), read_only=True)
     try:
-        cursor = con.execute("SELECT * FROM exports.export_area_indicator WHERE plan_code = ? "
+        cursor = con.execute("SELECT * FROM publication.export_area_indicator WHERE plan_code = ? "
                              "AND level <> 'omraadeprofil' AND (indsatsomraade IS NOT NULL OR target_kind <> 'none')",
                              [plan])
         names = [d[0] for d in cursor.description]

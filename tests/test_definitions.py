@@ -24,7 +24,7 @@ def test_graph_has_every_source_schedule_and_blocking_checks():
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     assert {f"raw/{s.name}" for s in SOURCES} <= keys
-    assert {"marts/mart_language_assessment", "exports/export_language_assessment", "published/export_files"} <= keys
+    assert {"marts/mart_language_assessment", "publication/export_language_assessment", "published/export_files"} <= keys
     # every dbt source is fed by its raw asset: no dangling source assets
     assert all(graph.get(dg.AssetKey(["raw", s.name])).is_materializable for s in SOURCES)
     schedule = defs.resolve_schedule_def("yearly_refresh_schedule")

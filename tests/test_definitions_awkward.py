@@ -115,7 +115,7 @@ _upstream("intermediate.int_person__geography_year", "person_key VARCHAR, year I
           [(p, YEAR, "GJP") for p in ("CHILD_L1", "CHILD_L2", "CHILD_L3")])
 
 # ---- what the data-quality report reads besides (empty: nothing flagged or hidden here)
-_upstream("exports.export_area_indicator",
+_upstream("publication.export_area_indicator",
           "plan_code VARCHAR, geography_code VARCHAR, geography_name VARCHAR, indicator_id VARCHAR, "
           "indicator_name VARCHAR, period VARCHAR, " + ", ".join(f"{f} BOOLEAN" for f in FLAG_LABELS_DA)
           + ", flag_reasons_da VARCHAR", [])

@@ -27,7 +27,7 @@ PLACED_COUNT = "HP2017_OM_ANBRAGTE_BOERN"
 BENEFIT_WINDOW = "HP2025_BESK_KONTANTHJAELP"
 ADULT, CHILD = "a1b2c3d4e5f60718", "0123456789abcdef"
 COMPLAINTS = "HP2017_SK_KLAGESAGER"
-MODELS = ["mart_area_indicator", "mart_area_indicator_wide_hp2025", "export_area_indicator", "mart_reconciliation"]
+MODELS = ["mart_area_indicator", "mart_area_indicator_wide_hp2025", "export_area_indicator", "reconciliation_sources"]
 
 
 def _leases() -> pd.DataFrame:
@@ -160,7 +160,7 @@ def test_wide_mart_and_export_carry_the_gap(gap_warehouse):
     wide = _query(gap_warehouse, 'select "GJP_value", "GJP_status" from marts.mart_area_indicator_wide_hp2025 '
                                  "where indicator_id = ? and period = '2020'", [EVICTIONS])
     assert wide == [(None, "kan ikke vurderes")]
-    exported = _query(gap_warehouse, "select value, n, flag_missing, flag_reasons_da from exports.export_area_indicator "
+    exported = _query(gap_warehouse, "select value, n, flag_missing, flag_reasons_da from publication.export_area_indicator "
                                      "where indicator_id = ? and geography_code = 'GJP' and period = '2020'", [EVICTIONS])
     assert len(exported) == 1
     value, n, missing, reasons = exported[0]
@@ -170,7 +170,7 @@ def test_wide_mart_and_export_carry_the_gap(gap_warehouse):
 
 def test_reconciliation_keeps_a_side_that_was_never_delivered(gap_warehouse):
     # residents from the CPR extract against Danmarks Statistik's table, which never came
-    rows = _query(gap_warehouse, "select value_a, value_b, difference, coverage_note_da from marts.mart_reconciliation "
+    rows = _query(gap_warehouse, "select value_a, value_b, difference, coverage_note_da from quality.reconciliation_sources "
                                  "where pair_id = 'BEBOERE' and geography_code = 'GJP' and period_a = '2020'")
     assert len(rows) == 1
     value_a, value_b, difference, note = rows[0]

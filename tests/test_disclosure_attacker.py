@@ -34,11 +34,11 @@ def tables(built_warehouse):
     con = duckdb.connect(str(built_warehouse), read_only=True)
     try:
         return {
-            "area": con.execute("SELECT * FROM exports.export_area_indicator").df(),
-            "language": con.execute("SELECT * FROM exports.export_language_assessment").df(),
+            "area": con.execute("SELECT * FROM publication.export_area_indicator").df(),
+            "language": con.execute("SELECT * FROM publication.export_language_assessment").df(),
             "area_disclosure": con.execute("SELECT * FROM quality.disclosure_area_indicator").df(),
             "language_disclosure": con.execute("SELECT * FROM quality.disclosure_language_assessment").df(),
-            "population": con.execute("SELECT * FROM exports.export_population_indicator").df(),
+            "population": con.execute("SELECT * FROM publication.export_population_indicator").df(),
             "population_disclosure": con.execute("SELECT * FROM quality.disclosure_population_indicator").df(),
             "population_mart": con.execute("SELECT * FROM marts.mart_population_indicator").df(),
             "mart": con.execute("SELECT indicator_id, period, geography_code, unit, numerator, denominator, n, "
@@ -48,8 +48,8 @@ def tables(built_warehouse):
                                      "FROM intermediate.int_catalogue__indicators").df(),
             "geographies": con.execute("SELECT * FROM reference.geographies").df(),
             "plan_areas": con.execute("SELECT * FROM reference.plan_areas").df(),
-            "exports": {name: con.execute(f'SELECT * FROM exports."{name}"').df() for (name,) in con.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'exports'").fetchall()},
+            "exports": {name: con.execute(f'SELECT * FROM publication."{name}"').df() for (name,) in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'publication'").fetchall()},
         }
     finally:
         con.close()

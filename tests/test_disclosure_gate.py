@@ -14,7 +14,7 @@ import pytest
 from orchestration.settings import ENV_EXPORTS, ENV_EXTRACTS, ENV_WAREHOUSE
 
 EXPORT_FILES = dg.AssetKey(["published", "export_files"])
-LANGUAGE_EXPORT = dg.AssetKey(["exports", "export_language_assessment"])
+LANGUAGE_EXPORT = dg.AssetKey(["publication", "export_language_assessment"])
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:

@@ -12,9 +12,10 @@ import pytest
 
 from orchestration.settings import DBT_PROJECT_DIR
 
-# Schemas whose every relation and column must be described. To cover the exports, add
-# "exports" once dbt_project/models/exports/_exports.yml describes each of their columns.
-DESCRIBED_SCHEMAS = ["marts", "exports"]
+# Schemas whose every relation and column must be described (the published relations and the
+# marts), and in schema quality the one table the monitoring unit reads in SQL and BI tools.
+DESCRIBED_SCHEMAS = ["marts", "publication"]
+DESCRIBED_QUALITY_MODELS = ["reconciliation_sources"]
 
 
 def load_manifest() -> dict:
@@ -27,16 +28,21 @@ def schema_models(manifest: dict, schema: str) -> dict[str, dict]:
             if node["resource_type"] == "model" and node["schema"] == schema}
 
 
-def metadata_gaps(manifest: dict, con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
-    """What is not described in a schema: a model without a description, a relation that is no
-    dbt model, a model the warehouse lacks, a column without a description, and a documented
-    column the relation does not have (a renamed or dropped column left behind in the YAML)."""
+def metadata_gaps(manifest: dict, con: duckdb.DuckDBPyConnection, schema: str,
+                  only: list[str] | None = None) -> list[str]:
+    """What is not described in a schema (or in its relations ``only``): a model without a
+    description, a relation that is no dbt model, a model the warehouse lacks, a column without a
+    description, and a documented column the relation does not have (a renamed or dropped column
+    left behind in the YAML)."""
     models = schema_models(manifest, schema)
     actual: dict[str, list[str]] = {}
     for table, column in con.execute(
             "select table_name, column_name from information_schema.columns where table_schema = ? "
             "order by table_name, ordinal_position", [schema]).fetchall():
         actual.setdefault(table, []).append(column)
+    if only is not None:
+        models = {name: node for name, node in models.items() if name in only}
+        actual = {name: columns for name, columns in actual.items() if name in only}
     gaps = []
     for name in sorted(set(models) | set(actual)):
         node = models.get(name)
@@ -66,6 +72,18 @@ def test_every_relation_and_column_of_the_schema_is_described(schema, built_ware
     assert not gaps, f"{len(gaps)} gap(s) in the descriptions of schema {schema}:\n" + "\n".join(gaps)
 
 
+def test_every_column_of_the_reconciliation_is_described(built_warehouse):
+    """reconciliation_sources is read beside the marts, though it lives in schema quality."""
+    manifest = load_manifest()
+    assert set(DESCRIBED_QUALITY_MODELS) <= set(schema_models(manifest, "quality"))
+    con = duckdb.connect(str(built_warehouse), read_only=True)
+    try:
+        gaps = metadata_gaps(manifest, con, "quality", DESCRIBED_QUALITY_MODELS)
+    finally:
+        con.close()
+    assert not gaps, f"{len(gaps)} gap(s) in the descriptions in schema quality:\n" + "\n".join(gaps)
+
+
 def test_the_check_names_each_kind_of_gap():
     """The comparison itself, on a hand-made schema: each kind of gap is reported, by name, and
     a fully described relation is not."""
@@ -85,7 +103,7 @@ def test_the_check_names_each_kind_of_gap():
         "model.p.mart_gappy": model("mart_gappy", " ", {"a": "", "c": "Gone."}),
         "model.p.mart_unbuilt": model("mart_unbuilt", "Not built.", {}),
         "model.p.mart_ephemeral": model("mart_ephemeral", "No relation.", {}, materialized="ephemeral"),
-        "model.p.other_schema": {**model("other_schema", "", {}), "schema": "exports"},
+        "model.p.other_schema": {**model("other_schema", "", {}), "schema": "publication"},
         "test.p.not_a_model": {**model("not_a_model", "", {}), "resource_type": "test"},
     }}
     assert sorted(metadata_gaps(manifest, con, "marts")) == sorted([
@@ -95,4 +113,13 @@ def test_the_check_names_each_kind_of_gap():
         "marts.mart_gappy.c: documented, but the relation has no such column",
         "marts.mart_unbuilt: a model the warehouse does not have",
         "marts.stray: a relation in the warehouse that is no dbt model",
+    ])
+    # restricted to some relations, the others are neither checked nor reported
+    assert metadata_gaps(manifest, con, "marts", ["mart_good"]) == []
+    assert sorted(metadata_gaps(manifest, con, "marts", ["mart_gappy", "mart_unbuilt"])) == sorted([
+        "marts.mart_gappy: the model has no description",
+        "marts.mart_gappy.a: no description",
+        "marts.mart_gappy.b: no description",
+        "marts.mart_gappy.c: documented, but the relation has no such column",
+        "marts.mart_unbuilt: a model the warehouse does not have",
     ])

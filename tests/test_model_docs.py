@@ -10,26 +10,12 @@ import json
 
 from orchestration.settings import DBT_PROJECT_DIR
 
-# Folders whose models other parts of issue 15 describe (the indicator registry; the folder
-# renames). TO BE DELETED when those branches are merged: then every model must be described.
-ALLOWED_UNDESCRIBED_FOLDERS = (
-    "models/intermediate/indicators/",
-    "models/intermediate/cohorts/",
-    "models/intermediate/catalogue/",
-    "models/marts/population/",
-    "models/exports/",
-    "models/marts/kvalitet/",
-    "models/intermediate/uddannelse/",
-    "models/marts/omraader/",
-    "models/marts/uddannelse/",
-)
 
-
-def undescribed_models(manifest: dict, allowed_folders: tuple[str, ...] = ()) -> list[str]:
-    """The models (by file) with no YAML entry or an empty description, outside allowed_folders."""
+def undescribed_models(manifest: dict) -> list[str]:
+    """The models (by file) with no YAML entry or an empty description."""
     gaps = []
     for node in manifest["nodes"].values():
-        if node["resource_type"] != "model" or node["original_file_path"].startswith(allowed_folders):
+        if node["resource_type"] != "model":
             continue
         if not node.get("patch_path"):
             gaps.append(f"{node['original_file_path']}: no YAML entry")
@@ -42,7 +28,7 @@ def test_every_model_has_a_yaml_description():
     # written by `dbt parse` when the session starts (tests/conftest.py, pytest_sessionstart)
     manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text(encoding="utf-8"))
     assert sum(n["resource_type"] == "model" for n in manifest["nodes"].values()) > 50
-    gaps = undescribed_models(manifest, ALLOWED_UNDESCRIBED_FOLDERS)
+    gaps = undescribed_models(manifest)
     assert not gaps, "describe each in the YAML beside it:\n" + "\n".join(gaps)
 
 
@@ -55,11 +41,9 @@ def test_the_check_names_models_without_yaml_or_description():
         "a": node("models/marts/mart_a.sql", "boligmonitor://models/marts/_marts.yml", "One row per area."),
         "b": node("models/marts/mart_b.sql", None, ""),
         "c": node("models/marts/mart_c.sql", "boligmonitor://models/marts/_marts.yml", "  "),
-        "d": node("models/exports/export_d.sql", None, ""),
         "e": node("tests/generic/x.sql", None, "", resource_type="test"),
     }}
-    assert undescribed_models(manifest, ("models/exports/",)) == [
+    assert undescribed_models(manifest) == [
         "models/marts/mart_b.sql: no YAML entry",
         "models/marts/mart_c.sql: an empty description",
     ]
-    assert "models/exports/export_d.sql: no YAML entry" in undescribed_models(manifest)

@@ -191,14 +191,14 @@ def test_known_youth_education_difference_is_found(marts):
 
 
 def test_export_suppresses_a_cohort_of_two_and_keeps_the_large_ones(marts):
-    small = _cell(marts, "LEGEPATRULJEN", "after", "exports.export_population_indicator")
+    small = _cell(marts, "LEGEPATRULJEN", "after", "publication.export_population_indicator")
     assert small["flag_disclosure_suppressed"]
     assert all(pd.isna(small[c]) for c in ("n_participants", "participants_value", "difference", "n_cohort"))
     assert small["assessment"] == "kan ikke vurderes"
-    large = _cell(marts, "FRA_FRAVAER_TIL_FREMMOEDE", "change", "exports.export_population_indicator")
+    large = _cell(marts, "FRA_FRAVAER_TIL_FREMMOEDE", "change", "publication.export_population_indicator")
     assert not large["flag_disclosure_suppressed"] and large["n_participants"] == N_PARTICIPANTS
     # the export carries no person-level column
-    columns = {r[0] for r in marts.execute("DESCRIBE exports.export_population_indicator").fetchall()}
+    columns = {r[0] for r in marts.execute("DESCRIBE publication.export_population_indicator").fetchall()}
     assert not columns & {"person_key", "participant_key"}
 
 

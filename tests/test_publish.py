@@ -41,7 +41,7 @@ def test_snapshot_holds_only_the_export_relations(published_demo):
     relations = {t["relation"] for t in manifest["tables"]}
     warehouse = duckdb.connect(str(published_demo["warehouse"]), read_only=True)
     exported = {r[0] for r in warehouse.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'exports'").fetchall()}
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'publication'").fetchall()}
     warehouse.close()
     assert relations == exported and len(relations) >= 2
     con = duckdb.connect(str(published_demo["exports"] / SNAPSHOT_FILE), read_only=True)

@@ -108,7 +108,7 @@ def changed_data(published_demo, tmp_path_factory) -> dict:
     warehouse = work / "warehouse.duckdb"
     shutil.copy(published_demo["warehouse"], warehouse)
     con = duckdb.connect(str(warehouse))
-    con.execute("UPDATE exports.export_area_indicator SET value = value + 0.5 WHERE value IS NOT NULL")
+    con.execute("UPDATE publication.export_area_indicator SET value = value + 0.5 WHERE value IS NOT NULL")
     con.close()
     exports = work / "exports"
     manifest = publish(warehouse, exports)

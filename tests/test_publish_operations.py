@@ -40,7 +40,7 @@ def test_publish_job_is_partitioned_by_report_year():
     selected = {k.to_user_string() for k in job.asset_layer.executable_asset_keys}
     # the marts are cut as of the partition's year, so they are rebuilt with it, from the
     # intermediate models as they stand; the backtest against the documents is not published
-    assert {"published/export_files", "exports/export_area_indicator", "marts/mart_area_indicator",
+    assert {"published/export_files", "publication/export_area_indicator", "marts/mart_area_indicator",
             "marts/mart_language_assessment", "quality/disclosure_area_indicator"} <= selected
     assert not any(k.startswith(("raw/", "staging/")) for k in selected)
     # no intermediate model depends on the report year (the cohort outcomes keep every report

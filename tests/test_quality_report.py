@@ -28,7 +28,7 @@ def test_report_counts_every_flag_hidden_cell_and_quarantined_row(built_warehous
     con = duckdb.connect(str(warehouse))
     load_source(con, src, find_files(tmp_path / "extracts", src))
     flag_counts = con.execute(
-        f"SELECT {', '.join(f'count(*) FILTER (WHERE {c})' for c in FLAGS)} FROM exports.export_area_indicator"
+        f"SELECT {', '.join(f'count(*) FILTER (WHERE {c})' for c in FLAGS)} FROM publication.export_area_indicator"
     ).fetchone()
     hidden = con.execute(
         "SELECT (SELECT count(*) FROM quality.disclosure_area_indicator WHERE is_suppressed)"

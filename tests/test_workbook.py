@@ -1,4 +1,4 @@
-"""The XLSX workbooks as a person reads and prints them, on a tiny hand-built exports schema
+"""The XLSX workbooks as a person reads and prints them, on a tiny hand-built publication schema
 (seconds, no refresh): Danmarks Statistik's symbols instead of empty cells, Danish headers and
 values, an Excel table per sheet, fitted widths, an A4 print setup, and a cover sheet that names
 the report year, the as-of date and the snapshot's content hashes."""
@@ -40,9 +40,9 @@ def _area_row(period, value, n, *, hidden=False, small=False, missing=False, bas
 def warehouse(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("wb") / "warehouse.duckdb"
     con = duckdb.connect(str(path))
-    con.execute("CREATE SCHEMA exports")
-    con.execute(f"CREATE TABLE exports.export_area_indicator ({AREA_COLUMNS})")
-    con.execute("COMMENT ON COLUMN exports.export_area_indicator.value IS 'The indicator''s value in its unit.'")
+    con.execute("CREATE SCHEMA publication")
+    con.execute(f"CREATE TABLE publication.export_area_indicator ({AREA_COLUMNS})")
+    con.execute("COMMENT ON COLUMN publication.export_area_indicator.value IS 'The indicator''s value in its unit.'")
     rows = [
         _area_row("2023", 14.0, 40),
         _area_row("2024", None, None, hidden=True),                 # withheld: ".."
@@ -53,12 +53,12 @@ def warehouse(tmp_path_factory) -> Path:
         _area_row("2023", None, None, hidden=True, geography="CCC", baseline_value=None),
         _area_row("2025", 10.0, 50, geography="CCC", baseline_value=None, latest=True),
     ]
-    con.executemany(f"INSERT INTO exports.export_area_indicator VALUES ({', '.join('?' * 26)})", rows)
-    con.execute("CREATE TABLE exports.export_language_assessment (geography_code VARCHAR, geography_name VARCHAR, "
+    con.executemany(f"INSERT INTO publication.export_area_indicator VALUES ({', '.join('?' * 26)})", rows)
+    con.execute("CREATE TABLE publication.export_language_assessment (geography_code VARCHAR, geography_name VARCHAR, "
                 "assessment_year INTEGER, n_assessed INTEGER, pct_generel DOUBLE, pct_fokuseret DOUBLE, "
                 "flag_disclosure_suppressed BOOLEAN, flag_partly_suppressed BOOLEAN, flag_none_assessed BOOLEAN, "
                 "note_da VARCHAR)")
-    con.executemany("INSERT INTO exports.export_language_assessment VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+    con.executemany("INSERT INTO publication.export_language_assessment VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
         ("AAA", "Område A", 2024, 30, 60.0, 40.0, False, False, False, None),
         ("BBB", "Område B", 2024, None, None, None, True, False, False, "Skjult af diskretionshensyn"),
         ("CCC", "Område C", 2024, None, None, None, False, False, True, "Ingen vurderede"),

@@ -1,4 +1,4 @@
-{#- "As known at the end of the report year": every mart that reaches the exports schema keeps
+{#- "As known at the end of the report year": every mart that reaches the publication schema keeps
     only the periods that had ended by one date, so a publication for an earlier report year
     (a backfill) shows what could be known then: its latest value, previous period, baseline,
     change, status and flags are all judged among those periods. This file is the one place the

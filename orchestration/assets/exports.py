@@ -22,7 +22,7 @@ from orchestration.settings import postgres_read_roles
     # (the same run config sets both), and publish() refuses marts built for another year
     partitions_def=REPORT_YEAR_PARTITIONS,
     kinds={"parquet", "csv", "duckdb"},
-    description="Every relation in the exports schema as Parquet and Danish-Excel CSV, an XLSX workbook and "
+    description="Every relation in the publication schema as Parquet and Danish-Excel CSV, an XLSX workbook and "
     "the indicator annex (HTML) per plan, the read-only DuckDB snapshot warehouse_published.duckdb, "
     "and a manifest: one snapshot folder per publication, named by the report year's pointer "
     "<exports>/<year> (and <exports>/latest), switched atomically; loaded into PostgreSQL when "

@@ -1,6 +1,6 @@
 """Which cells of the three published tables are hidden, primary and secondary, decided in one
 system of linear relations across all of them (exports/disclosure, docs/disclosure-control.md).
-Internal: lives in the quality schema; the disclosure_* models and the exports read it."""
+Internal: lives in the quality schema; the disclosure_* models and the publication models read it."""
 
 import duckdb
 import pandas as pd

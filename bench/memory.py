@@ -57,7 +57,7 @@ class PeakMemory:
             self.peak = max(self.peak, tree_rss_bytes(self.root))
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> "PeakMemory":
+    def __enter__(self) -> PeakMemory:
         self._thread.start()
         return self
 

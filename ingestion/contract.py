@@ -536,7 +536,8 @@ SOURCES: tuple[Source, ...] = (
                     ("BEF_18_64_BESKAEFTIGEDE", "Aged 18-64 in employment"),
                     ("BEF_10_14", "Residents aged 10-14"),
                     ("BEF_10_14_I_DAGTILBUD", "Aged 10-14 enrolled in a fritids- or klubtilbud"),
-                    ("SIGTEDE", "Residents charged at least once in the year under straffeloven, våbenloven or lov om euforiserende stoffer"),
+                    ("SIGTEDE", "Residents charged at least once in the year under straffeloven, våbenloven or "
+                                "lov om euforiserende stoffer"),
                     ("BEF_15_PLUS", "Residents aged 15 and over"),
                     ("DOEMTE", "Residents convicted under straffeloven, våbenloven or lov om euforiserende stoffer"),
                     ("GNS_HUSSTANDSINDKOMST", "Average household income, kr"),

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from exports.disclosure import decide
 from exports.disclosure.gauss import Cell, recoverable, suppress

@@ -22,9 +22,9 @@ import pytest
 from openpyxl import load_workbook
 
 from exports.labels import BOOLEAN_DA, UNIT_LABELS_DA, VALUE_LABELS_DA, column_label
-from exports.workbook import FOOTNOTE_COLUMN, number_format
 from exports.publish import MANIFEST_FILE, STAGING_PREFIX
 from exports.snapshot import SNAPSHOT_FILE, verify_snapshot
+from exports.workbook import FOOTNOTE_COLUMN, number_format
 from publish_readback import canonical, mart_rows, relation_kinds
 
 

@@ -7,13 +7,58 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 
+# Tiers (pyproject.toml markers): a test that uses the simulated demo or its refresh is e2e; one in
+# a module below (dbt, the CLI, Dagster, a subprocess or a server on inputs built in the test) is
+# integration; every other test is pure Python on small inputs, unit. A marker set by hand wins.
+E2E_FIXTURES = {"small_population", "small_demo", "published_demo", "built_warehouse", "backfilled_2021"}
+INTEGRATION_MODULES = {
+    "test_address_ranges", "test_bench", "test_code_location", "test_cohort_levels", "test_definitions",
+    "test_definitions_awkward", "test_delivery_gaps", "test_ingestion_incremental", "test_memory_settings",
+    "test_oracle_agreement", "test_oracle_findings", "test_partial_totals", "test_refresh_guard_commit",
+    "test_refresh_guard_runs", "test_refresh_lock", "test_spell_deliveries", "test_staging_models",
+}
+TIERS = ("unit", "integration", "e2e")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if any(item.get_closest_marker(tier) for tier in TIERS):
+            continue
+        if E2E_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)
+        elif item.module.__name__.rpartition(".")[2] in INTEGRATION_MODULES:
+            item.add_marker(pytest.mark.integration)
+        else:
+            item.add_marker(pytest.mark.unit)
+
+
 @pytest.fixture(scope="session")
-def small_demo(tmp_path_factory) -> Path:
-    """The small demo municipality, generated once per test session."""
+def small_population():
+    """The small demo municipality's simulated population, simulated once per test session (about
+    a minute): the demo tests read it, and ``small_demo`` writes its extracts from it. Read-only:
+    a test that changes it works on ``copy.deepcopy`` of it."""
+    from ingestion.demo.model import DemoConfig
+    from ingestion.demo.population import simulate
+
+    return simulate(DemoConfig.small())
+
+
+@pytest.fixture(scope="session")
+def small_demo(small_population, tmp_path_factory) -> Path:
+    """The small demo municipality's extracts, generated once per test session from the session's
+    population: ``generate`` simulates through ``population.simulate``, which hands it a copy of
+    that population instead of simulating the same configuration again."""
+    import copy
+
+    from ingestion.demo import population
     from ingestion.demo.generate import generate
     from ingestion.demo.model import DemoConfig
 
-    return generate(DemoConfig.small(), tmp_path_factory.mktemp("demo") / "extracts")
+    small, simulate = DemoConfig.small(), population.simulate
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(population, "simulate",
+                      lambda config: copy.deepcopy(small_population) if config == small else simulate(config))
+        return generate(small, tmp_path_factory.mktemp("demo") / "extracts")
 
 
 def pytest_sessionstart(session):

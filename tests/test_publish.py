@@ -77,6 +77,7 @@ def test_snapshot_holds_only_the_export_relations(published_demo):
 def test_every_export_reads_back_as_the_warehouse_holds_it(published_demo):
     exports, warehouse = published_demo["exports"], published_demo["warehouse"]
     manifest = _manifest(exports)
+    assert manifest["tables"], "the manifest lists no table"
     for table in manifest["tables"]:
         relation = table["relation"]
         kinds = relation_kinds(warehouse, relation)

@@ -71,15 +71,6 @@ class PeakMemory:
         return self.peak / 2**20
 
 
-def timed(fn, *args, **kwargs):
-    """(result, seconds, peak MiB of this process tree while fn ran)."""
-    with PeakMemory() as peak:
-        started = time.perf_counter()
-        result = fn(*args, **kwargs)
-        seconds = time.perf_counter() - started
-    return result, seconds, peak.mib
-
-
 def run_child(cmd: list[str], log: Path | None = None, env: dict | None = None,
               timeout: float | None = None) -> tuple[int | None, float, float]:
     """Run a command, sampling its process tree: (return code, seconds, peak MiB). After

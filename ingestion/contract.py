@@ -68,7 +68,6 @@ class Source:
     date_format: str = "%Y-%m-%d"
     markers: dict[str, str] = field(default_factory=dict)
     person_level: bool = False
-    first_year: int = 2011
     # Delivered every year: a year missing inside the delivered range is an error unless declared
     # in manglende_leverancer.csv (ingestion.manifest). Elections and survey rounds are not yearly.
     yearly: bool = True

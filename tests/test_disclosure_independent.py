@@ -86,12 +86,6 @@ def _publish(area: pd.DataFrame, hidden: set, folder: Path) -> Path:
     return folder
 
 
-def _old_rule_hidden() -> set:
-    """The old rules: primary on the table's own numerator, and one more hidden cell in every
-    relation of the same table with exactly one hidden cell (the count and the share apart)."""
-    return {("PLACED", "A"), ("PLACED", "B"), ("PLACED_SHARE", "A"), ("PLACED_SHARE", "B")}
-
-
 def test_a_count_and_its_share_leak_under_the_old_rules(tmp_path):
     """Placed children in A (2 persons) under the old, table-by-table rules: the count hides A
     and B (its smallest other area), the share hides A and C. Each table alone holds; but the

@@ -12,11 +12,15 @@ sys.path.insert(0, str(Path(__file__).parent))
 # integration; every other test is pure Python on small inputs, unit. A marker set by hand wins.
 E2E_FIXTURES = {"small_population", "small_demo", "published_demo", "built_warehouse", "backfilled_2021"}
 INTEGRATION_MODULES = {
-    "test_address_ranges", "test_bench", "test_code_location", "test_cohort_levels", "test_definitions",
-    "test_definitions_awkward", "test_delivery_gaps", "test_ingestion_incremental", "test_memory_settings",
-    "test_oracle_agreement", "test_oracle_findings", "test_partial_totals", "test_refresh_guard_commit",
-    "test_refresh_guard_runs", "test_refresh_lock", "test_spell_deliveries", "test_staging_models",
+    "test_address_ranges", "test_awkward_generator", "test_bench", "test_cli_output", "test_code_location",
+    "test_cohort_levels", "test_definitions", "test_definitions_awkward", "test_delivery_gaps",
+    "test_delivery_manifest", "test_expectations", "test_ingestion_incremental", "test_memory_settings",
+    "test_oracle_agreement", "test_oracle_findings", "test_partial_totals", "test_population_marts",
+    "test_postgres", "test_refresh_guard_commit", "test_refresh_guard_runs", "test_refresh_lock",
+    "test_spell_deliveries", "test_staging_models",
 }
+# single tests that load the Dagster definitions (and so dbt's manifest) in a module of quicker ones
+INTEGRATION_TESTS = {"test_publish_job_is_partitioned_by_report_year"}
 TIERS = ("unit", "integration", "e2e")
 
 
@@ -26,7 +30,7 @@ def pytest_collection_modifyitems(config, items):
             continue
         if E2E_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.e2e)
-        elif item.module.__name__.rpartition(".")[2] in INTEGRATION_MODULES:
+        elif item.module.__name__.rpartition(".")[2] in INTEGRATION_MODULES or item.originalname in INTEGRATION_TESTS:
             item.add_marker(pytest.mark.integration)
         else:
             item.add_marker(pytest.mark.unit)
@@ -63,9 +67,13 @@ def small_demo(small_population, tmp_path_factory) -> Path:
 
 def pytest_sessionstart(session):
     """Write dbt's manifest.json before collection: the Dagster definitions read it at import,
-    and a clean clone has none."""
+    and a clean clone has none. The unit tier (`-m unit`) reads no dbt output, so it keeps a
+    manifest that is there and saves the parse (half a minute)."""
     from orchestration.cli import prepare_dbt
+    from orchestration.settings import DBT_PROJECT_DIR
 
+    if session.config.option.markexpr.strip() == "unit" and (DBT_PROJECT_DIR / "target" / "manifest.json").exists():
+        return
     prepare_dbt()
 
 

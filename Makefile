@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run run-small test ui demo clean system-deps bench
+.PHONY: run run-small test test-unit lint ui demo clean system-deps bench
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,17 @@ run: $(STAMP)
 run-small: $(STAMP)
 	$(BIN)/boligmonitor run --small
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps lint
 	$(BIN)/python -m pytest
+
+# the quick loop while editing Python: pure-Python tests only, no dbt, CLI or refresh
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest -m unit
+
+# ruff on the Python (pyproject.toml [tool.ruff]), sqlfluff on the dbt SQL (.sqlfluff)
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/sqlfluff lint --processes 2 dbt_project/models dbt_project/macros
 
 ui: $(STAMP)
 	$(BIN)/boligmonitor prepare

@@ -152,7 +152,7 @@ def national_section(n: dict, subset_table, s, mib, met, targets) -> list[str]:
         a = n["add_year"]
         check = a["equals_floor"]
         lines += [
-            "", f"### Adding a year at national scale (ours)", "",
+            "", "### Adding a year at national scale (ours)", "",
             f"The {a['year_added']} rows of the subset's sources and their delivery records are set aside and ours "
             f"brought up to date without them ({s(a['before_seconds'])}); then they come back and ours runs again "
             f"on the warehouse it built: **{s(a['compute_seconds'])}** of computing ({s(a['process_seconds'])} with "

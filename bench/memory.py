@@ -57,7 +57,7 @@ class PeakMemory:
             self.peak = max(self.peak, tree_rss_bytes(self.root))
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> "PeakMemory":
+    def __enter__(self) -> PeakMemory:
         self._thread.start()
         return self
 
@@ -69,15 +69,6 @@ class PeakMemory:
     @property
     def mib(self) -> float:
         return self.peak / 2**20
-
-
-def timed(fn, *args, **kwargs):
-    """(result, seconds, peak MiB of this process tree while fn ran)."""
-    with PeakMemory() as peak:
-        started = time.perf_counter()
-        result = fn(*args, **kwargs)
-        seconds = time.perf_counter() - started
-    return result, seconds, peak.mib
 
 
 def run_child(cmd: list[str], log: Path | None = None, env: dict | None = None,

@@ -67,10 +67,9 @@ def main() -> int:
     import dagster as dg
 
     from orchestration.definitions import defs
+    from orchestration.run_log import stage_of_steps
     from orchestration.schedules import refresh_run_config
     from orchestration.settings import default_report_year
-
-    from orchestration.run_log import stage_of_steps
 
     instance = dg.DagsterInstance.ephemeral()
     report_year = args.report_year or default_report_year()

@@ -75,7 +75,8 @@ def _randers(r: dict, title: str) -> list[str]:
               "(bench/refresh.py); stage times are the Dagster steps' durations from the run's event log.", "",
               "| stage | wall |", "|---|---:|",
               f"| ingestion (22 raw assets: read, pandera validation, load) | {_s(st.get('ingestion'))} |",
-              f"| dbt build (seeds, models and dbt tests; tests take {_s(full.get('dbt_test_thread_seconds'))} of thread time) | {_s(st.get('dbt'))} |",
+              f"| dbt build (seeds, models and dbt tests; tests take {_s(full.get('dbt_test_thread_seconds'))} "
+              f"of thread time) | {_s(st.get('dbt'))} |",
               f"| checks (Python and Great Expectations asset checks) | {_s(st.get('checks'))} |",
               f"| exports (Parquet, CSV, manifest) | {_s(st.get('exports'))} |",
               f"| orchestration (interpreter, imports, dbt parse, Dagster) | {_s(full['orchestration_seconds'])} |",
@@ -148,7 +149,8 @@ def render(results: dict) -> str:
              "## Machine", "",
              f"{m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB memory, {m['os']}, Python {m['python']}; "
              f"DuckDB memory limit at Randers scale {m['duckdb_memory_limit']} (BOLIGMONITOR_DUCKDB_MEMORY, the "
-             f"product's default) for the refresh, dbt and the floor alike. " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()) + ".", ""]
+             f"product's default) for the refresh, dbt and the floor alike. "
+             + ", ".join(f"{k} {v}" for k, v in m["versions"].items()) + ".", ""]
     lines += _summary(results)
     if "randers" in results:
         lines += _randers(results["randers"], "Randers scale (about 100,000 residents, 2011-2025 and January-October 2026)")

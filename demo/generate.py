@@ -6,17 +6,19 @@ from dataclasses import asdict
 from pathlib import Path
 
 from demo import output_folder
-from demo.model import DemoConfig
+from demo.model import DemoConfig, Population
 
 MANIFEST = "demo_manifest.json"
 
 
-def generate(config: DemoConfig, out_dir: Path) -> Path:
-    """Write every extract for ``config`` to ``out_dir`` (replaced as a whole)."""
+def generate(config: DemoConfig, out_dir: Path, simulated: Population | None = None) -> Path:
+    """Write every extract for ``config`` to ``out_dir`` (replaced as a whole). ``simulated`` is
+    ``config``'s population when the caller has simulated it already (the tests' session); the
+    writers may change it, so pass a copy of one that is used again."""
     from demo import children, housing, interventions, jobcenter, population, published, references, vintage
 
     work, started = output_folder.start(out_dir)
-    pop = population.simulate(config)
+    pop = simulated if simulated is not None else population.simulate(config)
     files = []
     files += population.write_cpr_extracts(pop, work)
     files += housing.write_housing_extracts(pop, work)

@@ -68,7 +68,6 @@ class Source:
     date_format: str = "%Y-%m-%d"
     markers: dict[str, str] = field(default_factory=dict)
     person_level: bool = False
-    first_year: int = 2011
     # Delivered every year: a year missing inside the delivered range is an error unless declared
     # in manglende_leverancer.csv (ingestion.manifest). Elections and survey rounds are not yearly.
     yearly: bool = True
@@ -536,7 +535,8 @@ SOURCES: tuple[Source, ...] = (
                     ("BEF_18_64_BESKAEFTIGEDE", "Aged 18-64 in employment"),
                     ("BEF_10_14", "Residents aged 10-14"),
                     ("BEF_10_14_I_DAGTILBUD", "Aged 10-14 enrolled in a fritids- or klubtilbud"),
-                    ("SIGTEDE", "Residents charged at least once in the year under straffeloven, våbenloven or lov om euforiserende stoffer"),
+                    ("SIGTEDE", "Residents charged at least once in the year under straffeloven, våbenloven or "
+                                "lov om euforiserende stoffer"),
                     ("BEF_15_PLUS", "Residents aged 15 and over"),
                     ("DOEMTE", "Residents convicted under straffeloven, våbenloven or lov om euforiserende stoffer"),
                     ("GNS_HUSSTANDSINDKOMST", "Average household income, kr"),

@@ -62,10 +62,3 @@ class CprScan:
     def problems(self) -> list[Problem]:
         return [Problem(self.file, line, column, f"looks like a raw CPR number in {rows} row(s); the value is not "
                         "shown. Deliver the pseudonymised person key instead") for column, (line, rows) in self.hits.items()]
-
-
-def find_cpr_numbers(frame: pd.DataFrame, file: str) -> list[Problem]:
-    """CPR-named headers and CPR-shaped values in one frame (index = 0-based data row)."""
-    scan = CprScan(file)
-    scan.add(frame)
-    return cpr_headers(list(frame.columns), file) + scan.problems()

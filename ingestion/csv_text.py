@@ -9,9 +9,9 @@ header's are reported with their line (pandas would have padded a short row sile
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv

@@ -21,7 +21,7 @@ import hashlib
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -156,7 +156,7 @@ def _delivered(con: duckdb.DuckDBPyConnection, source: Source) -> dict[int, tupl
 
 
 def _load(con: duckdb.DuckDBPyConnection, source: Source, files: dict[int, Path], rebuild: bool) -> LoadResult:
-    loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    loaded_at = datetime.now(UTC).replace(tzinfo=None)
     digests = {year: sha256_of(path) for year, path in files.items()}
     recorded = None if rebuild else _delivered(con, source)
     if recorded is None:

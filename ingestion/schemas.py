@@ -20,7 +20,6 @@ import pyarrow.compute as pc
 
 from ingestion.contract import SOURCES_BY_NAME, Column, Source
 
-
 _PLAIN_NUMBER = r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$"
 
 

@@ -174,7 +174,7 @@ def attack(folder: Path) -> dict:
         computed = (rows.source_kind == "computed").all()
         for period in rows.period.unique():
             for figure in ("count", "n"):
-                v = lambda g: ("area", indicator, g, period, figure)  # noqa: E731
+                v = lambda g, i=indicator, p=period, f=figure: ("area", i, g, p, f)  # noqa: E731
                 for total, parts in plans["sums"]:
                     # an area without a computed row has nobody in it: 0
                     for a in parts:
@@ -220,7 +220,7 @@ def attack(folder: Path) -> dict:
                     series[("language", chosen)][(g, year)] = sum(system.known[parts[i]] for i in chosen)
     for year in language.assessment_year.astype(str).unique():
         for column in ("total", *CATEGORIES):
-            v = lambda g: ("language", g, year, column)  # noqa: E731
+            v = lambda g, y=year, c=column: ("language", g, y, c)  # noqa: E731
             for total, parts in plans["sums"]:
                 system.equation({**{v(a): 1.0 for a in parts}, v(total): -1.0})
             for total, excl, m in plans["splits"]:
@@ -252,7 +252,7 @@ def attack(folder: Path) -> dict:
             system.known[key] = r.participants_value
     for k, rows in population.groupby(cohort):
         if {"before", "change", "after"} <= set(rows.period_kind):
-            v = lambda p: ("population", *k, p, "value")  # noqa: E731
+            v = lambda p, k=k: ("population", *k, p, "value")  # noqa: E731
             system.equation({v("before"): 1.0, v("change"): 1.0, v("after"): -1.0})
 
     # ---- zeros: a shown total of 0 over non-negative parts makes each part 0

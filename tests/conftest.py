@@ -7,20 +7,68 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 
+# Tiers (pyproject.toml markers): a test that uses the simulated demo or its refresh is e2e; one in
+# a module below (dbt, the CLI, Dagster, a subprocess or a server on inputs built in the test) is
+# integration; every other test is pure Python on small inputs, unit. A marker set by hand wins.
+E2E_FIXTURES = {"small_population", "small_demo", "published_demo", "built_warehouse", "backfilled_2021"}
+INTEGRATION_MODULES = {
+    "test_address_ranges", "test_awkward_generator", "test_bench", "test_cli_output", "test_code_location",
+    "test_cohort_levels", "test_definitions", "test_definitions_awkward", "test_delivery_gaps",
+    "test_delivery_manifest", "test_expectations", "test_ingestion_incremental", "test_memory_settings",
+    "test_oracle_agreement", "test_oracle_findings", "test_partial_totals", "test_population_marts",
+    "test_postgres", "test_refresh_guard_commit", "test_refresh_guard_runs", "test_refresh_lock",
+    "test_spell_deliveries", "test_staging_models",
+}
+# single tests that load the Dagster definitions (and so dbt's manifest) in a module of quicker ones
+INTEGRATION_TESTS = {"test_publish_job_is_partitioned_by_report_year"}
+TIERS = ("unit", "integration", "e2e")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if any(item.get_closest_marker(tier) for tier in TIERS):
+            continue
+        if E2E_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)
+        elif item.module.__name__.rpartition(".")[2] in INTEGRATION_MODULES or item.originalname in INTEGRATION_TESTS:
+            item.add_marker(pytest.mark.integration)
+        else:
+            item.add_marker(pytest.mark.unit)
+
+
 @pytest.fixture(scope="session")
-def small_demo(tmp_path_factory) -> Path:
-    """The small demo municipality, generated once per test session."""
+def small_population():
+    """The small demo municipality's simulated population, simulated once per test session (about
+    a minute): the demo tests read it, and ``small_demo`` writes its extracts from it. Read-only:
+    a test that changes it works on ``copy.deepcopy`` of it."""
+    from demo.model import DemoConfig
+    from demo.population import simulate
+
+    return simulate(DemoConfig.small())
+
+
+@pytest.fixture(scope="session")
+def small_demo(small_population, tmp_path_factory) -> Path:
+    """The small demo municipality's extracts, generated once per test session from the session's
+    population (a copy: the writers may change it)."""
+    import copy
+
     from demo.generate import generate
     from demo.model import DemoConfig
 
-    return generate(DemoConfig.small(), tmp_path_factory.mktemp("demo") / "extracts")
+    return generate(DemoConfig.small(), tmp_path_factory.mktemp("demo") / "extracts",
+                    simulated=copy.deepcopy(small_population))
 
 
 def pytest_sessionstart(session):
     """Write dbt's manifest.json before collection: the Dagster definitions read it at import,
-    and a clean clone has none."""
+    and a clean clone has none. The unit tier (`-m unit`) reads no dbt output, so it keeps a
+    manifest that is there and saves the parse (half a minute)."""
     from orchestration.cli import prepare_dbt
+    from orchestration.settings import DBT_PROJECT_DIR
 
+    if session.config.option.markexpr.strip() == "unit" and (DBT_PROJECT_DIR / "target" / "manifest.json").exists():
+        return
     prepare_dbt()
 
 

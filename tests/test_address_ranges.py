@@ -113,7 +113,7 @@ def sql_areas(warehouse, addresses: list[tuple[str, int, str | None]]) -> list[s
         con.execute("create temp table addresses (address_id integer, street varchar, number integer, letter varchar)")
         con.executemany(
             "insert into addresses values (?, ?, ?, ?)",
-            [(i, s, n, l) for i, (s, n, l) in enumerate(addresses)],
+            [(i, s, n, letter) for i, (s, n, letter) in enumerate(addresses)],
         )
         return [area for _, area in con.execute(compiled).fetchall()]
     finally:
@@ -122,9 +122,9 @@ def sql_areas(warehouse, addresses: list[tuple[str, int, str | None]]) -> list[s
 
 def check_both(warehouse, cases: list[tuple[str, int, str | None, str | None]]) -> None:
     """Assert expected area for each (street, number, letter, expected) in Python and SQL."""
-    addresses = [(s, n, l) for s, n, l, _ in cases]
+    addresses = [(s, n, letter) for s, n, letter, _ in cases]
     expected = [e for *_, e in cases]
-    py = [area_for_address(s, n, l) for s, n, l in addresses]
+    py = [area_for_address(s, n, letter) for s, n, letter in addresses]
     sql = sql_areas(warehouse, addresses)
     bad = [
         f"{a}: expected {e}, python {p}, sql {q}"

@@ -104,7 +104,7 @@ def test_dagster_dev_serves_the_location_without_venv_on_path(fresh_clone, tmp_p
             entry = _location(port)
             if entry and entry["loadStatus"] == "LOADED":
                 break
-            time.sleep(1)
+            time.sleep(0.25)  # the next poll of the webserver
         output = (tmp_path / "dagster_dev.log").read_text()[-3000:]
         assert entry and entry["loadStatus"] == "LOADED", output
         loaded = entry["locationOrLoadError"]

@@ -25,11 +25,10 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import pytest
 
-from exports.labels import FLAG_LABELS_DA
 from expectations import quality_report
+from exports.labels import FLAG_LABELS_DA
 
 REPO = Path(__file__).resolve().parents[1]
 DBT_PROJECT = REPO / "dbt_project"

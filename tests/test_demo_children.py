@@ -17,8 +17,8 @@ from ingestion.readers import read_source
 
 
 @pytest.fixture(scope="module")
-def pop():
-    return simulate(DemoConfig.small())
+def pop(small_population):
+    return small_population
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ from demo.model import PLAN_AREAS_2025, DemoConfig
 
 
 @pytest.fixture(scope="module")
-def pop():
-    return population.simulate(DemoConfig.small())
+def pop(small_population):
+    return small_population
 
 
 @pytest.fixture(scope="module")
@@ -205,6 +205,7 @@ def test_residence_one_row_per_person_year(pop):
 
 def test_written_files_match_contract(written):
     out, paths = written
+    assert paths
     for p in paths:
         src = SOURCES_BY_NAME[p.name.rsplit("_", 1)[0]]
         df = pd.read_csv(p, sep=src.delimiter, encoding=src.encoding, dtype=str, keep_default_na=False)

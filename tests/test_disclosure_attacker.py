@@ -231,6 +231,7 @@ def test_unit_level_primary_only_leaks_and_secondary_does_not():
 
 def test_no_person_level_rows_and_no_cells_under_the_threshold(tables):
     person_key = re.compile(PERSON_KEY_PATTERN)
+    assert tables["exports"], "no export relation to check"
     for name, frame in tables["exports"].items():
         assert not [c for c in frame.columns if re.search(r"pnr|cpr|person|pseudo", c, re.IGNORECASE)], name
         for column in frame.select_dtypes(include=["object", "string"]).columns:

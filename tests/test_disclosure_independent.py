@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from exports.disclosure import decide
 from exports.disclosure.gauss import Cell, recoverable, suppress
@@ -85,12 +84,6 @@ def _publish(area: pd.DataFrame, hidden: set, folder: Path) -> Path:
                           "flag_disclosure_suppressed"]).astype({"flag_disclosure_suppressed": bool}
                                                                 ).to_parquet(folder / "export_population_indicator.parquet")
     return folder
-
-
-def _old_rule_hidden() -> set:
-    """The old rules: primary on the table's own numerator, and one more hidden cell in every
-    relation of the same table with exactly one hidden cell (the count and the share apart)."""
-    return {("PLACED", "A"), ("PLACED", "B"), ("PLACED_SHARE", "A"), ("PLACED_SHARE", "B")}
 
 
 def test_a_count_and_its_share_leak_under_the_old_rules(tmp_path):

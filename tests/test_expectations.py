@@ -83,4 +83,5 @@ def test_population_suite_passes_a_clean_table_and_stops_leaks():
         failed = {f["kwargs"].get("column") or f["kwargs"].get("column_A") for f in outcome.failures}
         assert column in failed, (column, outcome.failures)
         # a failure names the row by its key
-        assert all(r.get("cohort_year") == str(row["cohort_year"]) for f in outcome.failures for r in f["rows"])
+        named = [r for f in outcome.failures for r in f["rows"]]
+        assert named and all(r.get("cohort_year") == str(row["cohort_year"]) for r in named), column

@@ -8,8 +8,8 @@ row for row with a --full-refresh build of the same warehouse."""
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path

@@ -289,7 +289,7 @@ def _swap_first_columns(text, sep=";"):
 
 def _utf8_on_line_3(data):
     lines = data.split(b"\n")
-    lines[2] = lines[2].replace("Blåbærvej".encode("cp1252"), "Blåbærvej".encode("utf-8"))
+    lines[2] = lines[2].replace("Blåbærvej".encode("cp1252"), "Blåbærvej".encode())
     return b"\n".join(lines)
 
 

@@ -78,7 +78,7 @@ def test_published_marts_load_into_postgres_and_read_back_with_psql(published_de
     tables = set(_psql(postgres_dsn, "COPY (SELECT table_name FROM information_schema.tables "
                                      "WHERE table_schema = 'boligmonitor') TO STDOUT").split())
     relations = set(export_relation_names(warehouse))
-    assert relations <= tables and tables - relations == {"_snapshot", "_snapshot_tables"}
+    assert relations and relations <= tables and tables - relations == {"_snapshot", "_snapshot_tables"}
     for relation in sorted(relations):
         kinds = relation_kinds(warehouse, relation)
         columns = ", ".join(f'"{c}"' for c, _ in kinds)
@@ -114,12 +114,19 @@ def test_a_reload_replaces_the_rows_while_a_session_reads(published_demo, postgr
                     errors.append(repr(error))
                 time.sleep(0.01)
 
+    def queries_reach(n: int) -> None:
+        deadline = time.monotonic() + 60
+        while len(counts) + len(errors) < n and reader.is_alive():
+            assert time.monotonic() < deadline, "the session stopped querying"
+            time.sleep(0.01)
+
     reader = threading.Thread(target=bi_session)
     reader.start()
     try:
+        queries_reach(1)  # the session reads before the reload starts ...
         loaded = load_snapshot(snapshot, postgres_dsn)
+        queries_reach(len(counts) + len(errors) + 2)  # ... and after it ended
     finally:
-        time.sleep(0.2)
         stop.set()
         reader.join()
     assert not errors, errors[:3]

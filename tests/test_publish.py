@@ -22,9 +22,9 @@ import pytest
 from openpyxl import load_workbook
 
 from exports.labels import BOOLEAN_DA, UNIT_LABELS_DA, VALUE_LABELS_DA, column_label
-from exports.workbook import FOOTNOTE_COLUMN, number_format
 from exports.publish import MANIFEST_FILE, STAGING_PREFIX
 from exports.snapshot import SNAPSHOT_FILE, verify_snapshot
+from exports.workbook import FOOTNOTE_COLUMN, number_format
 from publish_readback import canonical, mart_rows, relation_kinds
 
 
@@ -77,6 +77,7 @@ def test_snapshot_holds_only_the_export_relations(published_demo):
 def test_every_export_reads_back_as_the_warehouse_holds_it(published_demo):
     exports, warehouse = published_demo["exports"], published_demo["warehouse"]
     manifest = _manifest(exports)
+    assert manifest["tables"], "the manifest lists no table"
     for table in manifest["tables"]:
         relation = table["relation"]
         kinds = relation_kinds(warehouse, relation)

@@ -30,7 +30,7 @@ from exports.snapshot import verify_snapshot
 
 ROOT = Path(__file__).parent.parent
 PAUSING_PUBLISHER = """
-import os, sys, time
+import os, signal, sys
 from pathlib import Path
 warehouse, exports, pause_at, marker = sys.argv[1], sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
 calls = 0
@@ -43,8 +43,7 @@ def pausing(real):
         calls += 1
         if calls == pause_at:
             marker.write_text(f"{os.path.basename(src)} -> {os.path.basename(dst)}")
-            while True:
-                time.sleep(1)  # the test SIGKILLs the process here
+            signal.pause()  # the test SIGKILLs the process here
         return real(src, dst, *args, **kwargs)
     return rename
 os.replace, os.rename = pausing(os.replace), pausing(os.rename)

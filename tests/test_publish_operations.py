@@ -83,7 +83,9 @@ def test_cli_backfill_one_report_year_and_dbt_docs(backfilled_2021, published_de
     assert os.readlink(exports / "latest") == str(default)
     default_folder = published_demo["exports"] / str(default)
     assert (exports / str(default)).resolve().name == default_folder.resolve().name
-    for path in default_folder.iterdir():
+    published_files = list(default_folder.iterdir())
+    assert published_files
+    for path in published_files:
         assert hashlib.sha256((exports / str(default) / path.name).read_bytes()).hexdigest() == \
             hashlib.sha256(path.read_bytes()).hexdigest(), path.name
     assert json.loads((exports / "manifest.json").read_text(encoding="utf-8"))["data_vintage"]["report_year"] == default

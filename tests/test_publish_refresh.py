@@ -26,6 +26,30 @@ def _checksums(exports: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(exports.iterdir()) if p.is_file()}
 
 
+def _lines(path: Path) -> list[dict]:
+    """The reader's complete JSON lines so far (it may be writing the next one)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    return [json.loads(line) for line in text.splitlines(keepends=True) if line.endswith("\n")]
+
+
+def _wait_for(condition, what: str, timeout: float = 120) -> None:
+    """Poll ``condition`` until it holds: the test waits on progress, not for a fixed time."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {timeout:.0f} s for {what}"
+        time.sleep(0.05)
+
+
+def _read_until(process: subprocess.Popen, text: str, timeout: float = 600) -> None:
+    """Read the run's console output until a line holds ``text`` (the run's stage lines)."""
+    deadline = time.monotonic() + timeout
+    for line in process.stdout:
+        if text in line:
+            return
+        assert time.monotonic() < deadline, f"waited {timeout:.0f} s for {text!r}"
+    raise AssertionError(f"the refresh ended (code {process.wait()}) before printing {text!r}")
+
+
 def _run(paths: dict, env: dict, **popen) -> subprocess.Popen:
     return subprocess.Popen([BOLIGMONITOR, "refresh", str(paths["report_year"]), "--extracts", str(paths["extracts"]),
                              "--warehouse", str(paths["warehouse"]), "--exports", str(paths["exports"])],
@@ -49,14 +73,13 @@ def test_readers_during_refresh_killed_refresh_and_idempotent_rerun(published_de
     reader_script = str(Path(__file__).with_name("snapshot_reader.py"))
     readers = {mode: subprocess.Popen([sys.executable, reader_script, str(paths["exports"] / SNAPSHOT_FILE), str(stop),
                                        str(tmp_path / f"{mode}.jsonl"), mode]) for mode in ("persistent", "reconnect")}
+    logs = {mode: tmp_path / f"{mode}.jsonl" for mode in readers}
     try:
-        time.sleep(1.0)
-        # 1. killed while dbt rebuilds the warehouse
+        _wait_for(lambda: all(_lines(log) for log in logs.values()), "both readers' first query")
+        # 1. killed while dbt rebuilds the warehouse: the copy is loaded, dbt's stage has started
         killed = _run(paths, env)
-        for line in killed.stdout:
-            if "refreshing the warehouse" in line:
-                break
-        time.sleep(8)  # into loading and building: well before publishing (a refresh takes a minute or more)
+        _read_until(killed, "refreshing the warehouse")
+        _read_until(killed, "] dbt ...")
         assert killed.poll() is None, "the refresh ended before it could be killed"
         os.killpg(killed.pid, signal.SIGKILL)
         killed.wait()
@@ -68,7 +91,13 @@ def test_readers_during_refresh_killed_refresh_and_idempotent_rerun(published_de
         done = _run(paths, env)
         output, _ = done.communicate(timeout=900)
         assert done.returncode == 0, output[-4000:]
-        time.sleep(2.0)  # the reconnecting reader's next query sees the new snapshot
+        # the reconnecting reader's next query sees the new snapshot; the open connection reads
+        # on after it (two more queries), still on the old one
+        new_id = json.loads((paths["exports"] / "manifest.json").read_text(encoding="utf-8"))["snapshot_id"]
+        _wait_for(lambda: any(x.get("snapshot_id") == new_id for x in _lines(logs["reconnect"])),
+                  "the reconnecting reader to see the new snapshot")
+        persistent_seen = len(_lines(logs["persistent"]))
+        _wait_for(lambda: len(_lines(logs["persistent"])) >= persistent_seen + 2, "the open connection's next queries")
     finally:
         stop.touch()
         for reader in readers.values():
@@ -80,7 +109,7 @@ def test_readers_during_refresh_killed_refresh_and_idempotent_rerun(published_de
 
     seen = {}
     for mode in readers:
-        lines = [json.loads(x) for x in (tmp_path / f"{mode}.jsonl").read_text(encoding="utf-8").splitlines()]
+        lines = _lines(logs[mode])
         errors = [x["error"] for x in lines if "error" in x]
         assert not errors, f"{mode} reader: {errors[:3]}"
         assert len(lines) > 20, mode

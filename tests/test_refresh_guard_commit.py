@@ -20,8 +20,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.refresh_guard import (LockHeld, SwapRefused, WarehouseBuild, WarehouseInUse, building_path,
-                                         lock_path, refresh_warehouse)
+from orchestration.refresh_guard import (
+    LockHeld,
+    SwapRefused,
+    WarehouseBuild,
+    WarehouseInUse,
+    building_path,
+    lock_path,
+    refresh_warehouse,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 KILLED = 17

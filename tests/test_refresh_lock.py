@@ -36,7 +36,17 @@ def _sha(path: Path) -> str:
 
 
 def _lines(path: Path) -> list[dict]:
-    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+    """The reader's complete JSON lines so far (it may be writing the next one)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    return [json.loads(x) for x in text.splitlines(keepends=True) if x.endswith("\n")]
+
+
+def _wait_for_more_queries(out: Path, more: int = 2, timeout: float = 60) -> None:
+    """Wait until the reader writing ``out`` has made ``more`` queries since now."""
+    target, deadline = len(_lines(out)) + more, time.monotonic() + timeout
+    while len(_lines(out)) < target:
+        assert time.monotonic() < deadline, f"the reader writing {out.name} stopped querying"
+        time.sleep(0.05)
 
 
 def _start_reader(warehouse: Path, stop: Path, out: Path, mode: str, sql: str) -> subprocess.Popen:
@@ -95,7 +105,7 @@ def test_the_refresh_writes_a_copy_beside_the_warehouse_an_analyst_has_open(tmp_
             con.execute("CREATE OR REPLACE TABLE marts.m AS SELECT 3 AS v")
             con.close()
             build.commit()
-        time.sleep(0.5)
+        _wait_for_more_queries(tmp_path / "reader.jsonl")  # the open connection reads on after the swap
         assert not lock_path(warehouse).read_text(encoding="utf-8")  # released: nobody to name
     finally:
         stop.touch()
@@ -136,7 +146,9 @@ def export_beside_an_analyst(published_demo, tmp_path_factory) -> dict:
         result["second"] = (second.returncode, second.stdout + second.stderr, time.monotonic() - started)
         output, _ = first.communicate(timeout=1200)
         result["first"] = (first.returncode, output, first.pid)
-        time.sleep(1.0)  # the reconnecting reader's next query opens the swapped-in file
+        # each analyst queries again after the swap: the reconnecting one opens the swapped-in file
+        for mode in readers:
+            _wait_for_more_queries(work / f"{mode}.jsonl")
     finally:
         stop.touch()
         for reader in readers.values():

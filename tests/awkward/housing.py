@@ -40,26 +40,27 @@ def leases(people: People) -> pd.DataFrame:
 def _events(people: People, lease_df: pd.DataFrame, years) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     rng = people.rng
     moves, evictions, complaints = [], [], []
-    for _, l in lease_df.iterrows():
-        tenancy = date(l.from_year - int(rng.integers(0, 10)), int(rng.integers(1, 13)), 1)
+    for _, lease in lease_df.iterrows():
+        tenancy = date(lease.from_year - int(rng.integers(0, 10)), int(rng.integers(1, 13)), 1)
         for y in years:
-            if y < l.from_year:
+            if y < lease.from_year:
                 continue
             if rng.random() < 0.15:
                 out = date(y, int(rng.integers(1, 13)), int(rng.integers(1, 28)))
                 typ = "Intern" if rng.random() < 0.2 else "Ekstern"
-                moves.append({**l, "event": "Fraflytning", "date": out, "type": typ, "tenancy": tenancy})
+                moves.append({**lease, "event": "Fraflytning", "date": out, "type": typ, "tenancy": tenancy})
                 tenancy = out + timedelta(days=int(rng.integers(1, 4)))
                 if tenancy.year == y:
-                    moves.append({**l, "event": "Indflytning", "date": tenancy, "type": typ, "tenancy": tenancy})
-            if l.org != "LEJERBO" and rng.random() < 0.05:
-                evictions.append({**l, "date": date(y, int(rng.integers(1, 13)), int(rng.integers(1, 28))),
+                    moves.append({**lease, "event": "Indflytning", "date": tenancy, "type": typ, "tenancy": tenancy})
+            if lease.org != "LEJERBO" and rng.random() < 0.05:
+                evictions.append({**lease, "date": date(y, int(rng.integers(1, 13)), int(rng.integers(1, 28))),
                                   "reason": str(rng.choice(["Restance", "Husorden", "Andet"])), "done": "J" if rng.random() < 0.4 else "N"})
-            for _ in range(int(rng.poisson(0.4 if l.org == "LEJERBO" else 0.15))):
-                complaints.append({**l, "date": date(y, int(rng.integers(1, 13)), int(rng.integers(1, 28))),
+            for _ in range(int(rng.poisson(0.4 if lease.org == "LEJERBO" else 0.15))):
+                complaints.append({**lease, "date": date(y, int(rng.integers(1, 13)), int(rng.integers(1, 28))),
                                    "category": str(rng.choice(["Støj", "Affald", "Chikane", "Husdyr", "Andet"]))})
     cols = list(lease_df.columns)
-    return (pd.DataFrame(moves, columns=cols + ["event", "date", "type", "tenancy"]).drop_duplicates(["org", "dept", "lease", "event", "date"]),
+    return (pd.DataFrame(moves, columns=cols + ["event", "date", "type", "tenancy"])
+            .drop_duplicates(["org", "dept", "lease", "event", "date"]),
             pd.DataFrame(evictions, columns=cols + ["date", "reason", "done"]).drop_duplicates(["org", "dept", "lease", "date"]),
             pd.DataFrame(complaints, columns=cols + ["date", "category"]).drop_duplicates(["org", "dept", "lease", "date", "category"]))
 
@@ -82,8 +83,9 @@ def housing_frames(people: People, years) -> dict[tuple[str, int], pd.DataFrame]
     for y in years:
         stock = ls[ls.from_year <= y]
         r = rb(stock)
-        out[("randersbolig_lejemaal", y)] = pd.DataFrame({**rb_keys(r), "VEJNAVN": r.street, "HUSNR": r.number, "BOGSTAV": r.letter,
-                                                          "ETAGE": "1", "DOER": "tv", "BOLIGTYPE": "Familie", "ANTAL_RUM": 3, "AREAL_M2": 78.5})
+        out[("randersbolig_lejemaal", y)] = pd.DataFrame({**rb_keys(r), "VEJNAVN": r.street, "HUSNR": r.number,
+                                                          "BOGSTAV": r.letter, "ETAGE": "1", "DOER": "tv",
+                                                          "BOLIGTYPE": "Familie", "ANTAL_RUM": 3, "AREAL_M2": 78.5})
         j = lj(stock)
         out[("lejerbo_lejemaal", y)] = pd.DataFrame({**lj_keys(j), "Vej": j.street, "Husnummer": j.number.astype(str) + j.letter.fillna(""),
                                                      "Etage_doer": "st. th.", "Boligtype": "Familiebolig", "Rum": 2, "Areal": 61.0})
@@ -150,6 +152,7 @@ def published_frames(people: People, years) -> dict[tuple[str, int], pd.DataFram
         out[("nationale_referencer", y)] = pd.DataFrame(
             [{"MAAL": "FRAVAERSPROCENT", "BESKRIVELSE": "Landsgennemsnittet for elevfravær", "PERIODE": f"{y}/{(y + 1) % 100:02d}",
               "VAERDI": 7.1, "KILDE": "Børne- og Undervisningsministeriet"},
-             {"MAAL": "ANDEL_ELEVER_OVER_10PCT_FRAVAER", "BESKRIVELSE": "Andel elever med over 10 % fravær", "PERIODE": f"{y}/{(y + 1) % 100:02d}",
+             {"MAAL": "ANDEL_ELEVER_OVER_10PCT_FRAVAER", "BESKRIVELSE": "Andel elever med over 10 % fravær",
+              "PERIODE": f"{y}/{(y + 1) % 100:02d}",
               "VAERDI": 25.0, "KILDE": "Børne- og Undervisningsministeriet"}])
     return out

@@ -10,7 +10,8 @@ import pandas as pd
 from tests.awkward.people import People, stock
 from tests.awkward.spells import age_on
 
-SCHOOLS = [c for c, k in pd.read_csv("dbt_project/seeds/institutions.csv", dtype=str)[["institution_code", "institution_kind"]].itertuples(index=False) if k == "skole"]
+_INSTITUTIONS = pd.read_csv("dbt_project/seeds/institutions.csv", dtype=str)
+SCHOOLS = [c for c, k in _INSTITUTIONS[["institution_code", "institution_kind"]].itertuples(index=False) if k == "skole"]
 ABSENCE_ACTIVITIES = ("FRA_FRAVAER_TIL_FREMMOEDE", "FAMILIEKLASSEN", "FREMMOEDE_I_SKOLEN", "TRIVSEL_I_SKOLEN")
 
 
@@ -45,7 +46,7 @@ def school_absence(people: People, year: int, participation: pd.DataFrame) -> pd
         two = rng.random() < 0.07
         splits = [(1.0, 12, 200)] if not two else [(0.4, 5, 80), (0.6, 7, 120)]
         schools = rng.choice(SCHOOLS, size=len(splits), replace=False)
-        for (share, months, days), school in zip(splits, schools):
+        for (_share, months, days), school in zip(splits, schools):
             if not two and rng.random() < 0.1:  # part of the year only
                 months, days = int(rng.integers(1, 12)), int(rng.integers(10, 190))
             absent = base * days * rng.uniform(0.6, 1.4)
@@ -128,14 +129,16 @@ def youth_guidance(people: People, years) -> dict[int, pd.DataFrame]:
         if left9 not in out or rng.random() < 0.05:
             continue
         tenth = rng.random() < 0.25
-        s9 = "I 10. klasse" if tenth else str(rng.choice(["I ungdomsuddannelse", "I beskæftigelse", "Andet", "Ukendt"], p=[0.7, 0.1, 0.1, 0.1]))
+        s9 = "I 10. klasse" if tenth else str(rng.choice(["I ungdomsuddannelse", "I beskæftigelse", "Andet", "Ukendt"],
+                                                                  p=[0.7, 0.1, 0.1, 0.1]))
         out[left9].append((q.person, left9, "9", s9))
         if left9 + 1 in out:
             if tenth:
                 s = str(rng.choice(["I ungdomsuddannelse", "Andet", "Ukendt"], p=[0.7, 0.2, 0.1]))
                 out[left9 + 1].append((q.person, left9 + 1, "10", s))
             else:
-                s = str(rng.choice(["I ungdomsuddannelse", "Fuldført ungdomsuddannelse", "Afbrudt ungdomsuddannelse", "Andet"], p=[0.6, 0.05, 0.2, 0.15]))
+                s = str(rng.choice(["I ungdomsuddannelse", "Fuldført ungdomsuddannelse", "Afbrudt ungdomsuddannelse",
+                                    "Andet"], p=[0.6, 0.05, 0.2, 0.15]))
                 out[left9 + 1].append((q.person, left9, "9", s))
     frames = {}
     for y, rows in out.items():
@@ -167,7 +170,8 @@ def exams(people: People, year: int) -> pd.DataFrame:
     for _, q in p.iterrows():
         special = "J" if rng.random() < 0.05 else "N"
         school = str(rng.choice(SCHOOLS))
-        for fag, disc in [("Dansk", "Læsning"), ("Dansk", "Retskrivning"), ("Matematik", "Færdighedsregning"), ("Matematik", "Problemløsning")]:
+        for fag, disc in [("Dansk", "Læsning"), ("Dansk", "Retskrivning"), ("Matematik", "Færdighedsregning"),
+                          ("Matematik", "Problemløsning")]:
             rows.append({"PNR_PSEUDO": q.person, "SKOLEAAR": f"{year}/{(year + 1) % 100:02d}", "SKOLE_KODE": school,
                          "SPECIALKLASSE": special, "FAG": fag, "DISCIPLIN": disc,
                          "KARAKTER": str(rng.choice(["-3", "00", "02", "4", "7", "10", "12"]))})

@@ -124,13 +124,15 @@ def simulate(config: Config) -> People:
     def person(birth: date, sex: str, mother=None, father=None, origin=None) -> dict:
         origin = origin or str(rng.choice(["1", "2", "3", "4", "5"], p=[0.55, 0.05, 0.02, 0.25, 0.13]))
         pr = {"person": _key(rng, used), "birth": birth, "sex": sex, "mother": mother, "father": father,
-              "origin": origin, "citizenship": "DK" if origin in "135" or rng.random() < 0.4 else str(rng.choice(["SY", "SO", "TR", "IQ", "PL", "DE"]))}
+              "origin": origin,
+              "citizenship": "DK" if origin in "135" or rng.random() < 0.4
+              else str(rng.choice(["SY", "SO", "TR", "IQ", "PL", "DE"]))}
         persons.append(pr)
         return pr
 
     years = config.years
     first, last = years[0], years[-1]
-    for h in range(config.households):
+    for _ in range(config.households):
         arrive = first if rng.random() < 0.7 else int(rng.integers(first + 1, last + 1))
         leave = last + 1 if rng.random() < 0.8 else int(rng.integers(arrive + 1, last + 2))
         kind = rng.choice(["family", "single", "elderly", "young"], p=[0.5, 0.2, 0.15, 0.15])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import numpy as np
 import pandas as pd
 
 from tests.awkward.people import People

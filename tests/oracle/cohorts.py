@@ -61,7 +61,8 @@ def cohort_members(ex: Extracts, res: pd.DataFrame, as_of: date = date(2025, 12,
         s = spells[(spells.AKTIVITET == a.activity_code) & (spells.plan_code == a.plan_code)]
         first = s.groupby("PNR_PSEUDO").START.min().reset_index()
         if a.participant_kind == "parent" and a.outcome_subject == "children":
-            kids = pd.concat([first.merge(people, left_on="PNR_PSEUDO", right_on=parent) for parent in ("MOR_PNR_PSEUDO", "FAR_PNR_PSEUDO")])
+            kids = pd.concat([first.merge(people, left_on="PNR_PSEUDO", right_on=parent)
+                              for parent in ("MOR_PNR_PSEUDO", "FAR_PNR_PSEUDO")])
             kids["age"] = [int(age_on(pd.Series([b]), date(d.year, 1, 1)).iloc[0]) for b, d in zip(kids.FOEDSELSDATO, kids.START)]
             kids = kids[kids.age.between(int(a.child_age_min), int(a.child_age_max))]
             first = kids.groupby("person").START.min().reset_index().rename(columns={"person": "PNR_PSEUDO"})
@@ -74,4 +75,5 @@ def cohort_sizes(ex: Extracts, res: pd.DataFrame, as_of: date = date(2025, 12, 3
     """n_cohort, and n_resident: those of them living in the municipality on 1 January of the start year."""
     m = cohort_members(ex, res, as_of)
     m["resident"] = pd.Series(list(zip(m.person, m.cohort_year))).isin(set(zip(res.person, res.year))).to_numpy()
-    return m.groupby(["plan_code", "activity_code", "cohort_year"]).agg(n_cohort=("person", "size"), n_resident=("resident", "sum")).reset_index()
+    return (m.groupby(["plan_code", "activity_code", "cohort_year"])
+            .agg(n_cohort=("person", "size"), n_resident=("resident", "sum")).reset_index())

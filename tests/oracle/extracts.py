@@ -105,7 +105,7 @@ def residents(ex: Extracts) -> pd.DataFrame:
     ranges = _ranges()
     cpr = ex.stacked("cpr_befolkning").rename(columns={"file_year": "year"})
     addr = cpr[["VEJNAVN", "HUSNR", "HUSBOGSTAV"]].drop_duplicates()
-    addr["area"] = [area_of(s, int(n), l, ranges) for s, n, l in addr.itertuples(index=False)]
+    addr["area"] = [area_of(s, int(n), letter, ranges) for s, n, letter in addr.itertuples(index=False)]
     cpr = cpr.merge(addr, on=["VEJNAVN", "HUSNR", "HUSBOGSTAV"], how="left")
     return cpr.rename(columns={"PNR_PSEUDO": "person"})
 

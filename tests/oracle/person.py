@@ -90,7 +90,7 @@ def benefits(ex: Extracts, res: pd.DataFrame) -> dict[str, list]:
             out["HP2025_PROFIL_UDEN_FOR_ARBEJDSMARKEDET_MAANED"].append(
                 _rows(a, f"{y}-{m:02d}", a.person.isin(on), 1, y, needs))
         # October (y-1) to September y: the 1 January stock inside the window is y's
-        window = lambda df: df[((df.year == y - 1) & (df.month >= 10)) | ((df.year == y) & (df.month <= 9))]  # noqa: E731
+        window = lambda df, y=y: df[((df.year == y - 1) & (df.month >= 10)) | ((df.year == y) & (df.month <= 9))]  # noqa: E731
         wneeds = {"jobcenter_ydelser": [y - 1, y]}
         period = f"{y - 1}-10..{y}-09"
         ft = window(ft_month).groupby("person").ft.sum() / 12

@@ -22,7 +22,13 @@ from bench import stages
 from tests.awkward.generate import config_for_seed, generate
 from tests.oracle.cohort_outcomes import cohort_outcomes
 from tests.oracle.cohorts import cohort_outputs, cohort_sizes
-from tests.oracle.compare import cohort_mismatches, cohort_outcome_mismatches, mart_values, mismatches, output_mismatches
+from tests.oracle.compare import (
+    cohort_mismatches,
+    cohort_outcome_mismatches,
+    mart_values,
+    mismatches,
+    output_mismatches,
+)
 from tests.oracle.compute import expected
 from tests.oracle.extracts import Extracts, residents
 
@@ -87,7 +93,8 @@ def main() -> None:
         run = run_seed(seed, Path(args.work) / f"seed_{seed}")
         left, skipped = unexplained(run.mismatches)
         summary.append({"seed": seed, "published": run.published, "mismatches": len(run.mismatches),
-                        "explained": len(skipped), "unexplained": len(left), "cohort_cells": run.cohort_cells, "output_rows": run.output_rows,
+                        "explained": len(skipped), "unexplained": len(left), "cohort_cells": run.cohort_cells,
+                        "output_rows": run.output_rows,
                         **run.seconds})
         print(f"seed {seed}: {summary[-1]}", flush=True)
         if len(left):

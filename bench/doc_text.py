@@ -81,7 +81,8 @@ Done:
    `rebuild_years_back`), every year for spell sources that are re-delivered with their history,
    and everything when the code or reference data changed. `tests/test_incremental_models.py`
    checks that adding 2026 gives exactly a build from scratch.
-6. **Memory.** DuckDB's default cap is 1 GB since 3 December 2026 (256 MB when measured, until a build from scratch ran out of memory there; `BOLIGMONITOR_DUCKDB_MEMORY`; the dbt process
+6. **Memory.** DuckDB's default cap is 1 GB since 3 December 2026 (256 MB when measured, until
+   a build from scratch ran out of memory there; `BOLIGMONITOR_DUCKDB_MEMORY`; the dbt process
    peaked at about 930 MiB with 1 GB, about 500 MiB now, at about 4 s of spilling in
    `int_indicator__computed_values`), Arrow allocates from jemalloc (mimalloc kept about
    100 MiB of freed pages in the Dagster process while dbt ran), and the refresh's dbt build

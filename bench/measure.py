@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import pandas as pd
@@ -184,6 +185,6 @@ def machine() -> dict:
 
 
 def now() -> str:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -7,12 +7,21 @@ import pandas as pd
 
 from demo import targets_children as T
 from demo.children_world import (
-    GROUPS, HP2017_CODES, INSTITUTIONS, N_AREAS, REST_CODE, Tracks, World, grade_in, rest_factor, rng_for,
-    school_code, yearly_frame,
+    GROUPS,
+    HP2017_CODES,
+    INSTITUTIONS,
+    N_AREAS,
+    REST_CODE,
+    Tracks,
+    World,
+    grade_in,
+    rest_factor,
+    rng_for,
+    school_code,
+    yearly_frame,
 )
 from demo.dates import day, ymd
 from demo.model import PLAN_AREAS_2025
-
 
 # ----------------------------------------------------------------------------- skolefravær
 ABSENCE_YEAR = T.ABSENCE_2023["year"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 SEED_PATH = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "area_address_ranges.csv"
@@ -73,7 +73,7 @@ def _parity_ok(number: int, parity: str) -> bool:
     raise ValueError(f"unknown parity {parity!r}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(path: Path) -> tuple[AddressRange, ...]:
     ranges = []
     with path.open(encoding="utf-8", newline="") as fh:

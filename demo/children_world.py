@@ -14,7 +14,6 @@ from demo import targets_children as T
 from demo.dates import day
 from demo.model import PLAN_AREAS_2025, Population
 
-
 REST = "REST"  # residents outside the plan areas
 GROUPS = tuple(PLAN_AREAS_2025) + (REST,)
 N_AREAS = len(PLAN_AREAS_2025)

@@ -36,7 +36,8 @@ def age_on_jan1(birth: np.ndarray, year) -> np.ndarray:
 def ymd(d: np.ndarray):
     y = d.astype("datetime64[Y]")
     m = d.astype("datetime64[M]")
-    return y.astype(np.int64) + 1970, (m - y.astype("datetime64[M]")).astype(np.int64) + 1, (d - m.astype("datetime64[D]")).astype(np.int64) + 1
+    month = (m - y.astype("datetime64[M]")).astype(np.int64) + 1
+    return y.astype(np.int64) + 1970, month, (d - m.astype("datetime64[D]")).astype(np.int64) + 1
 
 
 def add_months(d: np.ndarray, n) -> np.ndarray:

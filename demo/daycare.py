@@ -7,8 +7,19 @@ import pandas as pd
 
 from demo import targets_children as T
 from demo.children_world import (
-    DAYCARES, N_AREAS, NO_DATE, NORDBY_DAYCARES, NUSSA_DAYCARES, REST, Tracks, World, daycare_code, rng_for,
-    rows_by_year, stable_pick, whole_pct_k,
+    DAYCARES,
+    N_AREAS,
+    NO_DATE,
+    NORDBY_DAYCARES,
+    NUSSA_DAYCARES,
+    REST,
+    Tracks,
+    World,
+    daycare_code,
+    rng_for,
+    rows_by_year,
+    stable_pick,
+    whole_pct_k,
 )
 from demo.dates import add_months, age_on, day, jan1
 

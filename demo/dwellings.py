@@ -13,7 +13,6 @@ from demo.areas import expand_addresses
 from demo.dates import day_number
 from demo.model import PLAN_AREAS_2025
 
-
 SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
 
 GROUPS = PLAN_AREAS_2025 + ("REST",)

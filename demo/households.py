@@ -9,9 +9,8 @@ import pandas as pd
 from demo import calibration as cal
 from demo import targets_children as T
 from demo.dates import day_number, jan1_number, year_of
-from demo.dwellings import A, ANCHOR_YEAR, G, GROUPS, HORIZON
+from demo.dwellings import ANCHOR_YEAR, GROUPS, HORIZON, A, G
 from demo.model import PLAN_AREAS_2017, PLAN_AREAS_2025, Population
-
 
 # Share of residents that are non-western in households outside the 2024 anchor (per year trend
 # for Vangdalen, whose share rose from 34 % in 2020 to 41 % in 2024).
@@ -375,7 +374,8 @@ def former_leases_of(dw: pd.DataFrame, leases: pd.DataFrame, moves: pd.DataFrame
     return pd.DataFrame({
         "org_code": dep[0], "department_number": int(dep[1]), "lease_id": pd.Series(seq).map("{:04d}".format).to_numpy(),
         "street": a.street.to_numpy(), "number": a.number.to_numpy(), "letter": a.letter.to_numpy(),
-        "floor": np.where(unit // 2 == 0, "st", (unit // 2).astype(str)), "door": np.array(["tv", "th"])[unit % 2], "dwelling_type": "Familie",
+        "floor": np.where(unit // 2 == 0, "st", (unit // 2).astype(str)),
+        "door": np.array(["tv", "th"])[unit % 2], "dwelling_type": "Familie",
         "rooms": 1, "area_m2": 38.0, "last_year": cal.HP2017_MERGE_YEAR - 1,
     })
 

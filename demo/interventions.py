@@ -26,12 +26,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ingestion.contract import source
 from demo import targets_children as T
 from demo.children_world import rng_for, rows_by_year, world
 from demo.dates import age_on, day, uniform_dates
 from demo.model import PLAN_AREAS_2017, PLAN_AREAS_2025, Population
 from demo.writers import write_extract
+from ingestion.contract import source
 
 EXACT_YEAR = 2019
 
@@ -191,7 +191,7 @@ def participation(pop: Population) -> pd.DataFrame:
             spells.append(_spells(rng, act, _pick(rng, area, other, n, act.reach), lo, hi))
     for plan, lo_date, hi_date, volume in ((HP2021, day(2021, 6, 1), day(2025, 7, 31), HP2021_VOLUME),
                                            (HP2025, day(2025, 8, 1), day(2025, 12, 31), {2025: 1.0})):
-        for code, (act, per_year) in plan.items():
+        for act, per_year in plan.values():
             for year, v in volume.items():
                 if not (w.first_year <= year <= w.last_year):
                     continue

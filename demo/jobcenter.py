@@ -51,13 +51,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ingestion.contract import source
 from demo import published_values as pv
 from demo import targets_children as T
 from demo.children_world import N_AREAS, rng_for, world
 from demo.dates import age_on, day
 from demo.model import PLAN_AREAS_2025, Population
 from demo.writers import write_extract
+from ingestion.contract import source
 
 KONTANTHJAELP = "Kontanthjælp"
 MOTHERS_YEAR = 2024
@@ -442,7 +442,9 @@ def _outside_window(b: _Benefits, rng, full: bool) -> None:
         for r, full_part, cur in ((r23, 3.0, part23), (r24, 9.0, part24)):
             ok = sel & (r >= 0) & ~tune & ~np.isin(col(b.benefit, r, None), ["Kontanthjælp", FP, FLEX]) \
                 & pd.notna(col(b.benefit, r, None)) & (col(b.frac, r, 1.0) < 1.0)
-            gains.append(full_part - cur[ok]); rows.append(r[ok]); persons.append(np.flatnonzero(ok))
+            gains.append(full_part - cur[ok])
+            rows.append(r[ok])
+            persons.append(np.flatnonzero(ok))
         gains, rows, persons = np.concatenate(gains), np.concatenate(rows), np.concatenate(persons)
         # a raised 2024 spell reaches July: with a head-count target, raise those already counted first
         prio = -gains + (0 if heads is None else 100.0 * ~in_july[persons])

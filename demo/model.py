@@ -53,7 +53,7 @@ class DemoConfig:
     extract_date: str = "2026-10-31"
 
     @classmethod
-    def small(cls) -> "DemoConfig":
+    def small(cls) -> DemoConfig:
         """The small demo municipality the test suite runs on."""
         return cls(rest_residents=4_000)
 

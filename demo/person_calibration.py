@@ -14,7 +14,6 @@ from demo.dwellings import GROUPS, choose_exact
 from demo.model import PLAN_AREAS_2025, Population
 from demo.persons import CHARGED_REL, HP2017_AREAS
 
-
 # ------------------------------------------------------------------------------------ children's charges
 # Charged 10-14-year-olds per 100 in the age group (plausible; the 15-17-year-olds are charged with
 # the 15-29 calibration above). The per-year rate is relative to Randers as a whole.
@@ -245,7 +244,8 @@ def calibrate_lbf(pop: Population, rng) -> None:
             ia = rng.permutation(np.flatnonzero(a_mask & (area == g)))
             ib = rng.permutation(np.flatnonzero(b_mask & (area == g)))
             m = min(len(ia), len(ib), n - len(ra))
-            ra += list(ia[:m]); rb += list(ib[:m])
+            ra += list(ia[:m])
+            rb += list(ib[:m])
         return np.array(ra, dtype=int), np.array(rb, dtype=int)
 
     lbf = cal.LBF_BASELINES
@@ -295,7 +295,8 @@ def calibrate_lbf(pop: Population, rng) -> None:
         ra, rb = [], []
         for bd in (1, 2, 3):  # three age groups of DST's measures
             ia, ib = pairs(cov & (band == bd) & basic & in_edu[r], ~cov & in_area & (band == bd) & basic & ~in_edu[r], d - len(ra))
-            ra += list(ia); rb += list(ib)
+            ra += list(ia)
+            rb += list(ib)
         in_edu[r[np.array(ra, dtype=int)]], in_edu[r[np.array(rb, dtype=int)]] = False, True
         d -= len(ra)
     py["in_education"] = in_edu

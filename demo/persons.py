@@ -7,9 +7,8 @@ import pandas as pd
 
 from demo import calibration as cal
 from demo.dates import age_on_jan1, year_of
-from demo.dwellings import G, GROUPS, REST, choose_exact
+from demo.dwellings import GROUPS, REST, G, choose_exact
 from demo.model import PLAN_AREAS_2025, Population
-
 
 BENEFITS_YOUNG = np.array(["Uddannelseshjælp", "Kontanthjælp", "Sygedagpenge", "Dagpenge"])
 BENEFITS_YOUNG_P = np.array([0.6, 0.2, 0.1, 0.1])
@@ -90,7 +89,8 @@ def build_person_year(pop: Population, rng) -> pd.DataFrame:
     ob30 = {k: v for k, v in cal.ONLY_BASIC_30_59_2023.items() if k != "line"}
     ob15 = {k: v for k, v in cal.ONLY_BASIC_15_64_2023.items() if k != "line"}
     yu18 = {k: v for k, v in cal.YOUTH_EDUCATION_18_29_2023.items() if k != "line"}
-    ass30, ass15, assyu = cal.ASSUMED["ONLY_BASIC_30_59_2023"], cal.ASSUMED["ONLY_BASIC_15_64_2023"], cal.ASSUMED["YOUTH_EDUCATION_18_29_2023"]
+    ass30, ass15 = cal.ASSUMED["ONLY_BASIC_30_59_2023"], cal.ASSUMED["ONLY_BASIC_15_64_2023"]
+    assyu = cal.ASSUMED["YOUTH_EDUCATION_18_29_2023"]
 
     def randers_rest(share, sel_all, area_counts):  # the rest makes Randers as a whole hit the share
         return int(round(share * sel_all.sum())) - sum(area_counts)

@@ -11,7 +11,6 @@ from demo.dates import add_months, age_on, day, uniform_dates, ymd
 from demo.model import PLAN_AREAS_2025
 from demo.youth import YOUTH_SCHOOL_YEAR, youth_school_population
 
-
 # ----------------------------------------------------------------------------- anbringelser
 PLACEMENTS = np.array(["Plejefamilie", "Netværksplejefamilie", "Døgninstitution", "Opholdssted", "Eget værelse"], dtype=object)
 

@@ -55,21 +55,43 @@ import numpy as np
 import pandas as pd
 
 from demo import calibration as cal
-from demo import jobcenter
-from demo import lodgers, newcomers
+from demo import jobcenter, lodgers, newcomers
 from demo.dates import day_number, jan1_number, year_of
 from demo.dwellings import (
-    A, ANCHOR_YEAR, G, GROUPS, HORIZON, NA, PARAMS, RANDERS_PERSONS_PER_DWELLING, REST, anchor_compositions,
-    area_dwellings, draw_tenancies, finish_dwellings, link_moves, rest_dwellings,
+    ANCHOR_YEAR,
+    GROUPS,
+    HORIZON,
+    NA,
+    PARAMS,
+    RANDERS_PERSONS_PER_DWELLING,
+    REST,
+    A,
+    G,
+    anchor_compositions,
+    area_dwellings,
+    draw_tenancies,
+    finish_dwellings,
+    link_moves,
+    rest_dwellings,
 )
 from demo.households import (
-    calibrate_count, former_leases_of, mothers_elsewhere, move_events, next_stock, origin_households,
-    residence_stock, set_origin, swap_dwellings,
+    calibrate_count,
+    former_leases_of,
+    mothers_elsewhere,
+    move_events,
+    next_stock,
+    origin_households,
+    residence_stock,
+    set_origin,
+    swap_dwellings,
 )
 from demo.keys import person_keys
 from demo.model import PLAN_AREAS_2025, DemoConfig, Population
 from demo.person_calibration import (
-    calibrate_all_ages, calibrate_children_charges, calibrate_education_hp2017, calibrate_lbf,
+    calibrate_all_ages,
+    calibrate_children_charges,
+    calibrate_education_hp2017,
+    calibrate_lbf,
     charge_children,
 )
 from demo.persons import build_person_year
@@ -124,7 +146,9 @@ def simulate(config: DemoConfig) -> Population:
     comp_by_dw = pd.DataFrame({"dw": anchor_dw, "n_ad": anchor_comp.n_ad, "n_k": anchor_comp.n_k, "n_ak": anchor_comp.n_ak})
     anc_comp = anc[["dw", "hh"]].merge(comp_by_dw, on="dw", how="left")
     nH = len(hh)
-    n_ad = np.zeros(nH, int); n_k = np.zeros(nH, int); n_ak = np.zeros(nH, int)
+    n_ad = np.zeros(nH, int)
+    n_k = np.zeros(nH, int)
+    n_ak = np.zeros(nH, int)
     ah = anc_comp.hh.to_numpy()
     n_ad[ah], n_k[ah], n_ak[ah] = anc_comp.n_ad, anc_comp.n_k, anc_comp.n_ak
     is_anchor = hh.anchor.to_numpy()

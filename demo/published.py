@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ingestion.contract import source
 from demo import calibration as cal
-from demo.model import PLAN_AREAS_2017, PLAN_AREAS_2025, Population
 from demo.dates import age_on_jan1
+from demo.model import PLAN_AREAS_2017, PLAN_AREAS_2025, Population
 from demo.writers import write_extract
+from ingestion.contract import source
 
 SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
 RANDERS_NAME = "Randers Kommune"
@@ -306,7 +306,10 @@ def _lbf_values(f_now: pd.DataFrame, f_next: pd.DataFrame, moves: pd.DataFrame, 
 def lbf_boligsociale_frame(pop: Population, year: int) -> pd.DataFrame:
     f_next = _stock(pop, year + 1)
     names = area_names()
-    key = lambda org, dept: pd.Series(org).astype(str) + " " + pd.Series(dept).astype("Int64").astype(str)
+
+    def key(org, dept):
+        return pd.Series(org).astype(str) + " " + pd.Series(dept).astype("Int64").astype(str)
+
     f_next["dkey"] = key(f_next.org, f_next.dept).to_numpy()
     mv, ls = pop.moves.copy(), pop.leases.copy()
     mv["dkey"] = key(mv.org_code, mv.department_number).to_numpy()

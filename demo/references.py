@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingestion.contract import source
 from demo.model import Population
 from demo.writers import write_extract
+from ingestion.contract import source
 
 # school year starting in the year -> (fraværsprocent, andel elever over 10 % fravær)
 ABSENCE = {

@@ -8,8 +8,22 @@ import pandas as pd
 
 from demo import targets_children as T
 from demo.children_world import (
-    GROUPS, N_AREAS, REST_CODE, RESULTS, YOUTH_STATUS_YEAR, Tracks, World, daycare_code, draw_results,
-    ninth_grade_groups, rest_factor, rng_for, school_code, split_counts, whole_pct_k, yearly_frame,
+    GROUPS,
+    N_AREAS,
+    REST_CODE,
+    RESULTS,
+    YOUTH_STATUS_YEAR,
+    Tracks,
+    World,
+    daycare_code,
+    draw_results,
+    ninth_grade_groups,
+    rest_factor,
+    rng_for,
+    school_code,
+    split_counts,
+    whole_pct_k,
+    yearly_frame,
 )
 from demo.dates import add_months, age_on, day, uniform_dates, ymd
 from demo.model import PLAN_AREAS_2025

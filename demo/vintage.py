@@ -36,7 +36,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ingestion.contract import source
 from demo import children_world as C
 from demo import dates
 from demo import housing as H
@@ -44,6 +43,7 @@ from demo.interventions import HP2025, Activity
 from demo.model import PLAN_AREAS_2025, Population
 from demo.writers import write_extract
 from demo.youth import EDUCATIONS
+from ingestion.contract import source
 
 # Monthly chance a running benefit ends (none of these is drawn anywhere else; plausible levels).
 EXIT_HAZARD = {"Førtidspension": 0.002, "Fleksjob": 0.01, "Ledighedsydelse": 0.06, "Ressourceforløb": 0.03,

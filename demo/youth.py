@@ -7,12 +7,20 @@ import pandas as pd
 
 from demo import targets_children as T
 from demo.children_world import (
-    GROUPS, N_AREAS, REST_CODE, YOUTH_STATUS_YEAR, Tracks, World, ninth_grade_groups, rest_factor, rng_for,
-    whole_pct_k, yearly_frame,
+    GROUPS,
+    N_AREAS,
+    REST_CODE,
+    YOUTH_STATUS_YEAR,
+    Tracks,
+    World,
+    ninth_grade_groups,
+    rest_factor,
+    rng_for,
+    whole_pct_k,
+    yearly_frame,
 )
 from demo.dates import age_on, day, uniform_dates, ymd
 from demo.model import PLAN_AREAS_2025
-
 
 # ------------------------------------------------------------------------------------- UU
 EDUCATIONS = np.array(["STX", "HHX", "HTX", "HF", "EUD", "EUX"], dtype=object)

@@ -76,10 +76,10 @@ def test_national_demo_writes_valid_extracts_and_its_area_model_places_residents
     and its area model places about the configured share of residents in an area."""
     import duckdb
 
-    from ingestion.contract import source
     from demo.national.config import NationalConfig
     from demo.national.generate import generate
     from demo.national.seeds import AREA_MODEL_DIR
+    from ingestion.contract import source
     from ingestion.readers import read_source
 
     config = NationalConfig.tiny()

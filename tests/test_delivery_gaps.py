@@ -17,8 +17,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from ingestion.contract import SOURCES_BY_NAME
 from demo.writers import write_extract
+from ingestion.contract import SOURCES_BY_NAME
 from test_incremental_models import _dbt_run, _load
 
 EVICTIONS = "HP2025_SAMH_UDSAETTELSER"

@@ -15,10 +15,10 @@ import duckdb
 import pytest
 
 from contract_examples import example_frame
+from demo.writers import write_extract
 from ingestion.contract import SOURCES, source
 from ingestion.errors import ExtractError
 from ingestion.manifest import GAPS_FILE, GAPS_TABLE, check_delivery, previous_delivery, record_gaps
-from demo.writers import write_extract
 
 YEARS = (2022, 2023)
 

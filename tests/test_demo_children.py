@@ -8,11 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ingestion.contract import source
 from demo import children, children_world, dates, daycare, interventions, jobcenter, youth
 from demo import targets_children as T
-from demo.model import PLAN_AREAS_2025, DemoConfig
-from demo.population import simulate
+from demo.model import PLAN_AREAS_2025
+from ingestion.contract import source
 from ingestion.readers import read_source
 
 

@@ -7,11 +7,22 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from demo.areas import area_for_address, expand_addresses
-from ingestion.contract import SOURCES_BY_NAME
 from demo import calibration as cal
-from demo import dates, housing, jobcenter, lodgers, model, newcomers, person_calibration, persons, population, published
+from demo import (
+    dates,
+    housing,
+    jobcenter,
+    lodgers,
+    model,
+    newcomers,
+    person_calibration,
+    persons,
+    population,
+    published,
+)
+from demo.areas import area_for_address, expand_addresses
 from demo.model import PLAN_AREAS_2025, DemoConfig
+from ingestion.contract import SOURCES_BY_NAME
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ingestion.contract import SOURCES_BY_NAME, source
 from demo.interventions import HP2025
 from demo.model import DemoConfig
+from ingestion.contract import SOURCES_BY_NAME, source
 
 OLD_VINTAGE = "2025-12-31"
 # the school year that ended in June 2026 (file year = its first year) and its 9th-grade exams

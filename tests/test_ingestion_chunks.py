@@ -10,11 +10,11 @@ import pytest
 import ingestion.csv_text as csv_text
 import ingestion.readers as readers
 from contract_examples import example_frame
+from demo.writers import write_extract
 from ingestion.contract import source
 from ingestion.errors import ExtractError
 from ingestion.loader import load_source
 from ingestion.readers import find_files, validate_files
-from demo.writers import write_extract
 
 CPR = source("cpr_befolkning")
 ROWS = 60

@@ -12,11 +12,11 @@ import duckdb
 import pytest
 
 from contract_examples import example_frame
+from demo.writers import write_extract
 from ingestion.contract import source
 from ingestion.errors import ExtractError
 from ingestion.loader import refresh_source
 from ingestion.readers import find_files
-from demo.writers import write_extract
 from orchestration.assets.raw import build_raw_asset
 from orchestration.resources import Warehouse
 

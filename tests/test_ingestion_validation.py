@@ -4,21 +4,20 @@ file, line and column, before anything reaches the warehouse."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import duckdb
-import pandas as pd
 import pytest
 
 from contract_examples import PATTERN_EXAMPLES, example_frame
+from demo.writers import write_extract
 from ingestion.contract import SOURCES, Source, source
 from ingestion.contract_doc import render
 from ingestion.errors import ExtractError
 from ingestion.loader import load_source
 from ingestion.readers import find_files, read_extract
-from demo.writers import write_extract
 from orchestration.settings import REPO_ROOT
 
 

@@ -19,9 +19,9 @@ import duckdb
 import pandas as pd
 import pytest
 
+from demo.writers import write_extract
 from exports.disclosure.cells import area_primary_reason
 from ingestion.contract import SOURCES_BY_NAME
-from demo.writers import write_extract
 from test_incremental_models import _dbt_run, _load
 
 PLACED_COUNT, PLACED_SHARE = "HP2017_OM_ANBRAGTE_BOERN", "HP2017_OM_ANBRAGTE_ANDEL"

@@ -10,11 +10,11 @@ import shutil
 import duckdb
 
 from contract_examples import example_frame
+from demo.writers import write_extract
 from expectations.quality_report import FLAGS, HIDDEN_REASON, HTML_NAME, JSON_NAME, write_report
 from ingestion.contract import PERSON_KEY_PATTERN, source
 from ingestion.loader import load_source
 from ingestion.readers import find_files
-from demo.writers import write_extract
 
 
 def test_report_counts_every_flag_hidden_cell_and_quarantined_row(built_warehouse, tmp_path):

@@ -216,8 +216,8 @@ def test_the_yearly_refresh_job_loads_into_a_copy_while_an_analyst_reads(tmp_pat
     """The real job (the UI's, the schedule's, `dagster job execute`'s): its raw load runs in the
     copy, is swapped in, and dbt's warehouse setting is left as it was."""
     from contract_examples import example_frame
-    from ingestion.contract import source
     from demo.writers import write_extract
+    from ingestion.contract import source
     from orchestration.definitions import defs
     from orchestration.settings import ENV_EXTRACTS, ENV_WAREHOUSE
 

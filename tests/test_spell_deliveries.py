@@ -19,10 +19,10 @@ import duckdb
 import pandas as pd
 import pytest
 
+from demo.writers import write_extract
 from ingestion.contract import SOURCES, source
 from ingestion.loader import refresh_source
 from ingestion.readers import find_files
-from demo.writers import write_extract
 from orchestration.settings import DBT_PROJECT_DIR, ENV_WAREHOUSE
 
 D = dt.date

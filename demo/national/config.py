@@ -33,6 +33,6 @@ class NationalConfig:
         return asdict(self)
 
     @classmethod
-    def tiny(cls) -> "NationalConfig":
+    def tiny(cls) -> NationalConfig:
         """For tests: a few thousand residents, three years."""
         return cls(residents=20_000, municipalities=5, areas_per_municipality=4, first_year=2022, last_year=2024)

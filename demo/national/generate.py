@@ -14,11 +14,11 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.contract import source
 from demo import output_folder
 from demo.national.config import NationalConfig
 from demo.national.seeds import write_area_model
 from demo.writers import write_extract
+from ingestion.contract import source
 
 MANIFEST = "national_manifest.json"
 
@@ -76,7 +76,7 @@ def write_year(con: duckdb.DuckDBPyConnection, c: NationalConfig, year: int, out
     con.execute(f"create or replace table stock as {_stock_sql(c, year)}")
     files = []
     cpr = source("cpr_befolkning")
-    files.append(_copy(con, f"""
+    files.append(_copy(con, """
         select pnr as PNR_PSEUDO, strftime(birth_date, '%Y-%m-%d') as FOEDSELSDATO, sex as KOEN,
                street as VEJNAVN, nr as HUSNR, letter as HUSBOGSTAV, null as ETAGE, null as DOER,
                1000 + m * 89 as POSTNR, null as MOR_PNR_PSEUDO, null as FAR_PNR_PSEUDO,

@@ -9,14 +9,13 @@ from __future__ import annotations
 import json
 import shutil
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
+from demo.writers import write_extract
 from ingestion.contract import source
 from ingestion.manifest import GAPS_FILE
-from demo.writers import write_extract
 from tests.awkward import housing, kommune, spells
 from tests.awkward.people import Config, People, simulate
 

@@ -17,7 +17,7 @@ KIND_TITLES = {
 
 INTRO = f"""# Data contract: the extracts the warehouse reads
 
-Generated from `ingestion/contract.py` by `python -m ingestion.contract_doc`; do not edit by hand.
+Generated from `ingestion/contract/` by `python -m ingestion.contract_doc`; do not edit by hand.
 The pandera schemas in `ingestion/schemas.py` enforce it at ingestion.
 
 ## General rules

@@ -23,7 +23,7 @@ from ingestion.contract import SOURCES, Source
 STAGING = Path(__file__).resolve().parents[1] / "dbt_project" / "models" / "staging"
 
 _RAW_LAYOUT = ("loaded by the ingestion code into schema raw, one table per source named as in "
-               "ingestion/contract.py. Every contract column is VARCHAR holding the text as delivered "
+               "ingestion/contract/. Every contract column is VARCHAR holding the text as delivered "
                "(validated by pandera; an empty field is NULL), plus _extract_year, _source_file, "
                "_source_row and _loaded_at.")
 
@@ -85,7 +85,7 @@ def render(folder: str) -> str:
     sources = [s for s in SOURCES if s.folder == folder]
     if not sources:
         raise KeyError(f"No source in the data contract has folder {folder!r}")
-    lines = ["# Generated from ingestion/contract.py by `python -m ingestion.contract_sources`;",
+    lines = ["# Generated from ingestion/contract/ by `python -m ingestion.contract_sources`;",
              "# do not edit by hand.",
              "version: 2",
              "",

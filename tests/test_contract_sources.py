@@ -1,6 +1,6 @@
 """dbt's source YAML is generated from the data contract: the committed files must be what
 `python -m ingestion.contract_sources` writes, so a description or column changed in
-ingestion/contract.py cannot leave the sources behind."""
+ingestion/contract/ cannot leave the sources behind."""
 
 from __future__ import annotations
 

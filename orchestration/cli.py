@@ -151,7 +151,9 @@ def _run(args: argparse.Namespace) -> int:
             if not delivery_is_whole(extract_dir, warehouse):
                 return 1
             _say("parsing the dbt project ...")
-            prepare_dbt(settings)
+            # as the run's dbt build will run: its vars and its copy of the warehouse (dbt parses
+            # the whole project again when the profile's path differs)
+            prepare_dbt(settings.replace(warehouse=build.path))
             _say(f"refreshing the warehouse {warehouse} (a copy beside it, swapped in when all passed) from "
                  f"{extract_dir} ...")
             ok, tracker, log_file = run_job("yearly_refresh", settings)

@@ -14,7 +14,8 @@ class VenvDbtPreparer(DagsterDbtProjectPreparer):
     """`dagster dev`'s parse (prepare_if_dev) done as `boligmonitor prepare` does it: with the dbt
     beside this Python, since the stock preparer looks `dbt` up on PATH and `make ui` runs
     .venv/bin/dagster without .venv/bin on PATH; and with the --vars of the settings as the
-    environment gives them, so a refresh's dbt build with the same settings reuses this parse. The project has no dbt packages, so no `dbt deps`."""
+    environment gives them, as `boligmonitor prepare` parses. The project has no dbt packages,
+    so no `dbt deps`."""
 
     def prepare(self, project: DbtProject) -> None:
         # as the stock preparer: one parse at a time (each run process of `dagster dev` loads the
@@ -22,11 +23,12 @@ class VenvDbtPreparer(DagsterDbtProjectPreparer):
         run_with_concurrent_update_guard(project.manifest_path, self._parse, project=project)
 
     def _parse(self, project: DbtProject) -> None:
-        settings = resolve_settings()
-        with settings.dbt_environment():
-            DbtCliResource(project_dir=project, dbt_executable=str(dbt_executable())).cli(
-                ["parse", "--quiet", "--vars", settings.dbt_vars()], target_path=project.target_path
-            ).wait()
+        # the environment as it is: a run's build points dbt at the run's own copy of the
+        # warehouse anyway, which dbt counts as a changed profile
+        args = ["parse", "--quiet", "--vars", resolve_settings().dbt_vars()]
+        DbtCliResource(project_dir=project, dbt_executable=str(dbt_executable())).cli(
+            args, target_path=project.target_path
+        ).wait()
 
 
 # DbtProject takes no preparer argument (only the parse's CLI args); its `preparer` field is what

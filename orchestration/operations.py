@@ -51,15 +51,15 @@ def _publish_only(settings: Settings, progress: Progress) -> bool:
     return ok
 
 
-def _guarded(warehouse: Path, work: Callable[[], bool]) -> bool | None:
-    """``work`` under the refresh lock, against a copy of the warehouse that is swapped in only
-    if it passed (orchestration/refresh_guard.py); None when another refresh holds the lock."""
+def _guarded(warehouse: Path, work: Callable[[Path], bool]) -> bool | None:
+    """``work(copy)`` under the refresh lock, against a copy of the warehouse that is swapped in
+    only if it passed (orchestration/refresh_guard.py); None when another refresh holds the lock."""
     from orchestration.refresh_guard import LockHeld, SwapRefused, refresh_warehouse
 
     try:
         with refresh_warehouse(warehouse, say=say) as build:
             # the Dagster runs' Warehouse resource joins this refresh: they all write build.path
-            ok = work()
+            ok = work(build.path)
             if ok:
                 build.commit()
             return ok
@@ -80,9 +80,9 @@ def export_only(args) -> int:
     check_publish_arguments(warehouse, [settings.report_year])
     progress = Progress(2)
 
-    def work() -> bool:
+    def work(copy: Path) -> bool:
         progress("parsing the dbt project ...")
-        prepare_dbt(settings)
+        prepare_dbt(settings.replace(warehouse=copy))  # as the run's dbt build will run
         return _publish_only(settings, progress)
 
     ok = _guarded(warehouse, work)
@@ -110,9 +110,10 @@ def backfill(args) -> int:
     progress = Progress(len(years) + 1)
     failed: list[int] = []
 
-    def work() -> bool:
+    def work(copy: Path) -> bool:
         progress("parsing the dbt project ...")
-        prepare_dbt(settings)  # the first year's vars: each year's build parses with its own
+        # as the first year's dbt build will run (the later years' vars differ: dbt parses again)
+        prepare_dbt(settings.replace(warehouse=copy))
         for year in years:
             if not _publish_only(settings.replace(report_year=year), progress):
                 failed.append(year)

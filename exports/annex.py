@@ -38,6 +38,7 @@ from exports.labels import (
     is_suppression_flag,
     period_end_year,
 )
+from exports.relations import published_select, relation_columns
 
 REQUIRED_COLUMNS = {"plan_code", "indicator_id", "indicator_name", "geography_code", "geography_name",
                     "geography_type", "period", "value", "status", "level", "indsatsomraade"}
@@ -59,8 +60,6 @@ def annex_name(plan_code: str, year: int) -> str:
 
 
 def _rows(con: duckdb.DuckDBPyConnection, relation: str) -> list[dict]:
-    from exports.publish import published_select
-
     cursor = con.execute(published_select(con, relation))
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, r)) for r in cursor.fetchall()]
@@ -262,8 +261,6 @@ def render_annex(annex: dict) -> str:
 
 
 def annex_relations(con: duckdb.DuckDBPyConnection, relations: list[str]) -> list[str]:
-    from exports.publish import relation_columns
-
     return [r for r in relations if REQUIRED_COLUMNS <= {c for c, _ in relation_columns(con, r)}]
 
 

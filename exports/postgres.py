@@ -23,7 +23,6 @@ from typing import Iterable
 import duckdb
 
 DEFAULT_SCHEMA = "boligmonitor"
-ENV_POSTGRES_DSN = "BOLIGMONITOR_POSTGRES_DSN"  # set: every publish also loads PostgreSQL
 # a BI session idle inside a transaction must not make the reload wait for ever
 LOCK_TIMEOUT = "5min"
 

@@ -29,10 +29,13 @@ from typing import Callable
 
 import duckdb
 
+from exports.annex import write_annexes
 from exports.labels import period_end_year
 from exports.locks import hold_lock
 from exports.pointer import Hook, install, migrate_flat_layout, remove_abandoned_links
+from exports.relations import export_relations, published_select, relation_columns
 from exports.snapshot import EXPORT_SCHEMA, SNAPSHOT_FILE, build_snapshot, sql_string
+from exports.workbook import write_workbooks
 
 MANIFEST_FILE = "manifest.json"
 # one row: the report year the marts were built for and their as-of date (dbt_project/macros/as_of.sql)
@@ -40,43 +43,12 @@ REPORT_YEAR_RELATION = "marts.mart_report_year"
 STAGING_PREFIX = ".staging-"
 PUBLISH_LOCK = ".publish.lock"
 _BOM = "\ufeff".encode()
-_FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
 
 Progress = Callable[[str], None]
 
 
 class ReportYearError(RuntimeError):
     """The export relations hold periods after the report year they are to be published under."""
-
-
-def export_relations(con: duckdb.DuckDBPyConnection) -> list[str]:
-    rows = con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY table_name",
-        [EXPORT_SCHEMA],
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
-def relation_columns(con: duckdb.DuckDBPyConnection, relation: str, schema: str = EXPORT_SCHEMA) -> list[tuple[str, str]]:
-    return con.execute(
-        "SELECT column_name, data_type FROM information_schema.columns "
-        "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
-        [schema, relation],
-    ).fetchall()
-
-
-def published_select(con: duckdb.DuckDBPyConnection, relation: str, danish_decimals: bool = False) -> str:
-    """The relation as published: floats rounded to 9 decimals, rows in a fixed order; with
-    ``danish_decimals`` the decimals are rendered with a comma (DuckDB's CSV writer uses '.')."""
-    parts = []
-    for name, data_type in relation_columns(con, relation):
-        expr = f'"{name}"'
-        if data_type in _FLOAT_TYPES:
-            expr = f'round("{name}", 9)'
-        if danish_decimals and (data_type in _FLOAT_TYPES or data_type.startswith("DECIMAL")):
-            expr = f"replace(CAST({expr} AS VARCHAR), '.', ',')"
-        parts.append(f'{expr} AS "{name}"')
-    return f'SELECT {", ".join(parts)} FROM {EXPORT_SCHEMA}."{relation}" ORDER BY ALL'
 
 
 def _sha256(path: Path) -> str:
@@ -180,8 +152,6 @@ def publish(warehouse_path: str | Path, export_dir: str | Path, *, report_year: 
 
 def _write_publication(warehouse_path: Path, staging: Path, report_year: int | None, say: Progress) -> dict:
     """Every file of one publication, the manifest last, into ``staging``."""
-    from exports.annex import write_annexes
-    from exports.workbook import write_workbooks
     from expectations.quality_report import HTML_NAME, JSON_NAME, write_report
 
     published_at = datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -43,6 +43,7 @@ from exports.labels import (
     date_da,
     is_flag,
 )
+from exports.relations import published_select, relation_columns
 
 OTHER_WORKBOOK = "boligmonitor_tabeller.xlsx"
 COVER_SHEET = "Forside"
@@ -283,15 +284,11 @@ def _save(wb: Workbook, path: Path, info: dict, vintage: dict, tables: dict[str,
 
 def _content_hash(con: duckdb.DuckDBPyConnection, relation: str) -> str:
     """The relation's content hash as exports/snapshot.py computes it in the snapshot."""
-    from exports.publish import published_select
-
     return con.execute(f"SELECT coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR FROM ({published_select(con, relation)}) "
                        "AS t").fetchone()[0]
 
 
 def write_workbooks(con: duckdb.DuckDBPyConnection, relations: list[str], out_dir: Path, vintage: dict) -> list[dict]:
-    from exports.publish import published_select, relation_columns
-
     books: dict[str, tuple[Workbook, set[str], dict, dict]] = {}
     counter = iter(range(1, 10_000))
 

@@ -6,7 +6,6 @@ import json
 import re
 
 import dagster as dg
-import yaml
 
 from expectations.disclosure_audit import audit
 from expectations.suites import validate_frame
@@ -14,7 +13,6 @@ from ingestion.contract import PERSON_KEY_PATTERN
 from exports.publish import EXPORT_SCHEMA
 from orchestration.assets.dbt import model_keys_in_schema
 from orchestration.resources import Warehouse
-from orchestration.settings import DBT_PROJECT_DIR
 
 LANGUAGE_MART = dg.AssetKey(["marts", "mart_language_assessment"])
 
@@ -101,12 +99,6 @@ def build_expectation_check(key: dg.AssetKey) -> dg.AssetChecksDefinition:
 PERSON_COLUMN = re.compile(r"(^|_)(pnr|cpr|person_key|pseudo)", re.IGNORECASE)
 
 
-def small_n_threshold() -> int:
-    """The disclosure threshold as the dbt project sets it (var small_n_threshold)."""
-    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
-    return int(project["vars"]["small_n_threshold"])
-
-
 def build_disclosure_check(key: dg.AssetKey) -> dg.AssetChecksDefinition:
     """A blocking check on every export relation, whatever model builds it: no person key (by
     column name or by value) and no count or n under the disclosure threshold."""
@@ -117,7 +109,7 @@ def build_disclosure_check(key: dg.AssetKey) -> dg.AssetChecksDefinition:
     def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.connect(read_only=True) as con:
             frame = con.execute(f'SELECT * FROM {EXPORT_SCHEMA}."{relation}"').df()
-        threshold = small_n_threshold()
+        threshold = warehouse.settings().small_n_threshold  # dbt's var small_n_threshold
         person_columns = [c for c in frame.columns if PERSON_COLUMN.search(str(c))]
         text_columns = frame.select_dtypes(include=["object", "string"]).columns
         key_values = [c for c in text_columns if frame[c].dropna().astype(str).str.fullmatch(PERSON_KEY_PATTERN).any()]

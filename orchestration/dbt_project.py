@@ -3,30 +3,19 @@
 The manifest is prepared by the set-up/run command (``dbt parse``) or by ``dagster dev``
 (``prepare_if_dev``), never at import time of a production code location."""
 
-import json
-
 from dagster._record import replace
 from dagster._utils import run_with_concurrent_update_guard
 from dagster_dbt import DagsterDbtProjectPreparer, DbtCliResource, DbtProject
 
-from orchestration.settings import default_report_year
-from orchestration.settings import DBT_PROJECT_DIR, dbt_executable
-
-# dbt_project/macros/incremental_years.sql reads it
-ENV_CODE_FINGERPRINT = "BOLIGMONITOR_CODE_FINGERPRINT"
-
-
-def dbt_vars(report_year: int) -> str:
-    """The --vars of a refresh's dbt build; `boligmonitor prepare` parses with the same, so the
-    build reuses the parse (dbt parses the whole project again when the vars differ)."""
-    return json.dumps({"report_year": report_year})
+from orchestration.settings import DBT_PROJECT_DIR, dbt_executable, resolve_settings
 
 
 class VenvDbtPreparer(DagsterDbtProjectPreparer):
     """`dagster dev`'s parse (prepare_if_dev) done as `boligmonitor prepare` does it: with the dbt
     beside this Python, since the stock preparer looks `dbt` up on PATH and `make ui` runs
-    .venv/bin/dagster without .venv/bin on PATH; and with the refresh's --vars, so the refresh's
-    dbt build reuses this parse. The project has no dbt packages, so no `dbt deps`."""
+    .venv/bin/dagster without .venv/bin on PATH; and with the --vars of the settings as the
+    environment gives them, as `boligmonitor prepare` parses. The project has no dbt packages,
+    so no `dbt deps`."""
 
     def prepare(self, project: DbtProject) -> None:
         # as the stock preparer: one parse at a time (each run process of `dagster dev` loads the
@@ -34,7 +23,9 @@ class VenvDbtPreparer(DagsterDbtProjectPreparer):
         run_with_concurrent_update_guard(project.manifest_path, self._parse, project=project)
 
     def _parse(self, project: DbtProject) -> None:
-        args = ["parse", "--quiet", "--vars", dbt_vars(default_report_year())]
+        # the environment as it is: a run's build points dbt at the run's own copy of the
+        # warehouse anyway, which dbt counts as a changed profile
+        args = ["parse", "--quiet", "--vars", resolve_settings().dbt_vars()]
         DbtCliResource(project_dir=project, dbt_executable=str(dbt_executable())).cli(
             args, target_path=project.target_path
         ).wait()
@@ -49,7 +40,7 @@ dbt_project.prepare_if_dev()
 
 def code_fingerprint() -> str:
     """A hash of the dbt project's files (models, macros, seeds, project file), passed to dbt in
-    the environment (ENV_CODE_FINGERPRINT): the incremental models recompute every year when it changes
+    the environment (Settings.dbt_env): the incremental models recompute every year when it changes
     (dbt_project/macros/incremental_years.sql), e.g. after a new release or a changed seed."""
     import hashlib
 

@@ -1,4 +1,5 @@
-"""Configuration as resources: the warehouse file, the extract folder and the export folder.
+"""The settings as resources: the warehouse file, the extract and export folders, the DuckDB
+memory cap and the PostgreSQL target (orchestration/settings.py).
 
 The ``Warehouse`` resource is also every run's refresh guard (orchestration/refresh_guard.py),
 whether the run was launched from the UI, the schedule, ``dagster job execute`` or
@@ -11,7 +12,6 @@ own would each take the lock."""
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -22,14 +22,7 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.dbt_project import dbt_project
 from orchestration.refresh_guard import refresh_warehouse
-from orchestration.settings import (
-    ENV_WAREHOUSE,
-    dbt_executable,
-    duckdb_config,
-    default_export_dir,
-    default_extract_dir,
-    default_warehouse_path,
-)
+from orchestration.settings import Settings, dbt_executable, resolve_settings
 
 
 class WarehouseNotSwapped(dg.DagsterError):
@@ -41,26 +34,38 @@ class WarehouseNotSwapped(dg.DagsterError):
 
 
 class Warehouse(dg.ConfigurableResource):
-    """The DuckDB warehouse and the folders the refresh reads from and publishes to.
+    """The DuckDB warehouse and the folders the refresh reads from and publishes to, with the
+    rest of the run's settings (orchestration/settings.py).
 
-    Empty fields fall back to the environment (BOLIGMONITOR_*) at run time, then to the
-    defaults under var/. In a run, ``path`` is the run's copy."""
+    The fields are the settings given to this run (``boligmonitor`` hands all of them in the run
+    config: settings_run_config); an empty field is resolved when the run starts, from the
+    environment (BOLIGMONITOR_*) or the default. In a run, ``path`` is the run's copy."""
 
     path: str = ""
     extract_dir: str = ""
     export_dir: str = ""
+    duckdb_memory: str = ""
+    postgres_dsn: str = ""
+    postgres_read_roles: list[str] = []
+
+    def settings(self, **given) -> Settings:
+        """This resource's settings, resolved (``given`` wins over its fields, e.g. the report year)."""
+        return resolve_settings(warehouse=self.path or None, extract_dir=self.extract_dir or None,
+                                export_dir=self.export_dir or None, duckdb_memory=self.duckdb_memory or None,
+                                postgres_dsn=self.postgres_dsn or None,
+                                postgres_read_roles=self.postgres_read_roles or None, **given)
 
     @property
     def db_path(self) -> str:
-        return self.path or str(default_warehouse_path())
+        return str(self.settings().warehouse)
 
     @property
     def extracts(self) -> str:
-        return self.extract_dir or str(default_extract_dir())
+        return str(self.settings().extract_dir)
 
     @property
     def exports(self) -> str:
-        return self.export_dir or str(default_export_dir())
+        return str(self.settings().export_dir)
 
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[Warehouse]:
@@ -79,8 +84,8 @@ class Warehouse(dg.ConfigurableResource):
             else:
                 context.log.info(f"this run writes the copy {build.path} of the refresh that started it (boligmonitor), "
                                  "which swaps it in when all its runs have passed")
-            # the folders as they resolve now: the run sees one extract and one export folder
-            yield Warehouse(path=str(build.path), extract_dir=self.extracts, export_dir=self.exports)
+            # the settings as they resolve now: the run sees one extract and one export folder
+            yield Warehouse.for_run(self.settings().replace(warehouse=build.path))
             if not build.owned:
                 return  # the refresh around this run (boligmonitor) swaps its copy in
             not_passed = _steps_not_passed(instance, run.run_id, plan.step_keys_to_execute)
@@ -99,27 +104,25 @@ class Warehouse(dg.ConfigurableResource):
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         # One short-lived connection per step: DuckDB allows a single writing process, and
         # dbt (a subprocess) needs the file free while it runs.
-        Path(self.db_path).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(self.db_path, read_only=read_only, config=duckdb_config())
+        settings = self.settings()
+        settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(settings.warehouse), read_only=read_only, config=settings.duckdb_config())
         try:
             yield con
         finally:
             con.close()
 
-    @contextmanager
-    def dbt_environment(self) -> Iterator[None]:
-        """dbt reads the warehouse path from the environment (profiles.yml): the run's copy while
-        dbt runs, and what it was before afterwards (a later run in this process resolves its
-        warehouse from it)."""
-        before = os.environ.get(ENV_WAREHOUSE)
-        os.environ[ENV_WAREHOUSE] = self.db_path
-        try:
-            yield
-        finally:
-            if before is None:
-                os.environ.pop(ENV_WAREHOUSE, None)
-            else:
-                os.environ[ENV_WAREHOUSE] = before
+    @classmethod
+    def for_run(cls, settings: Settings) -> Warehouse:
+        return cls(**warehouse_config(settings))
+
+
+def warehouse_config(settings: Settings) -> dict:
+    """The Warehouse resource's fields from the settings: every one given, nothing left to the
+    environment."""
+    return {"path": str(settings.warehouse), "extract_dir": str(settings.extract_dir),
+            "export_dir": str(settings.export_dir), "duckdb_memory": settings.duckdb_memory,
+            "postgres_dsn": settings.postgres_dsn or "", "postgres_read_roles": list(settings.postgres_read_roles)}
 
 
 def _refuse_unsafe_runs(instance: dg.DagsterInstance, run: dg.DagsterRun, plan) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.partitions import REPORT_YEARS
+from orchestration.resources import warehouse_config
+from orchestration.settings import Settings
 
 # Every run of these jobs holds the warehouse's refresh lock (the Warehouse resource), so a second
 # run at the same time is refused. Runs carrying this tag queue one at a time instead (a backfill
@@ -63,3 +65,10 @@ def refresh_run_config(report_year: int) -> dict:
     """The dbt step's report year; the published files take theirs from the run's partition
     (orchestration/partitions.py), which every run of these jobs has."""
     return {"ops": {"warehouse_dbt_assets": {"config": {"report_year": report_year}}}}
+
+
+def settings_run_config(settings: Settings) -> dict:
+    """A run with these settings: the dbt step's report year and every field of the Warehouse
+    resource, so the run resolves nothing from the environment (`boligmonitor` runs the jobs so)."""
+    return {**refresh_run_config(settings.report_year),
+            "resources": {"warehouse": {"config": warehouse_config(settings)}}}

@@ -19,9 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.dbt_project import dbt_vars
-from orchestration.operations import default_report_year
-from orchestration.settings import REPO_ROOT
+from orchestration.settings import REPO_ROOT, resolve_settings
 
 VENV_BIN = Path(sys.executable).parent
 SYSTEM_PATH = "/usr/bin:/bin"
@@ -61,7 +59,7 @@ def test_code_location_loads_without_venv_on_path(fresh_clone, tmp_path):
     # The refresh's dbt build reuses that parse: the same --vars as `boligmonitor prepare`, so
     # dbt does not parse the whole project again.
     reparse = subprocess.run([str(VENV_BIN / "dbt"), "parse", "--profiles-dir", ".",
-                              "--vars", dbt_vars(default_report_year())],
+                              "--vars", resolve_settings().dbt_vars()],
                              cwd=fresh_clone / "dbt_project", env={**env, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
                              capture_output=True, text=True, timeout=300)
     assert reparse.returncode == 0, reparse.stdout[-3000:]

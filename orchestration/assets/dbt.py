@@ -3,15 +3,14 @@ as asset checks (error severity blocks what is downstream, warn does not)."""
 
 
 import json
-import os
 from typing import Any, Mapping
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from orchestration.dbt_project import ENV_CODE_FINGERPRINT, code_fingerprint, dbt_project, dbt_vars
-from orchestration.settings import default_report_year
+from orchestration.dbt_project import code_fingerprint, dbt_project
 from orchestration.resources import Warehouse
+from orchestration.settings import Settings, default_report_year
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -83,6 +82,11 @@ class DbtRefreshConfig(dg.Config):
     report_year: int = default_report_year()
 
 
+def dbt_build_args(settings: Settings) -> list[str]:
+    """The refresh's dbt build: the same --vars as its parse (orchestration/refresh.py prepare_dbt)."""
+    return ["build", "--vars", settings.dbt_vars()]
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
@@ -90,11 +94,8 @@ class DbtRefreshConfig(dg.Config):
 )
 def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse,
                          config: DbtRefreshConfig):
-    # read by the incremental models at run time only, so it never invalidates dbt's parse;
-    # set for this build only (a dbt run later in this process may see another project)
-    os.environ[ENV_CODE_FINGERPRINT] = code_fingerprint()
-    try:
-        with warehouse.dbt_environment():  # dbt builds the run's copy of the warehouse
-            yield from dbt.cli(["build", "--vars", dbt_vars(config.report_year)], context=context).stream()
-    finally:
-        del os.environ[ENV_CODE_FINGERPRINT]
+    settings = warehouse.settings(report_year=config.report_year)
+    # dbt builds the run's copy of the warehouse; the code fingerprint is read by the incremental
+    # models at run time only, so it never invalidates dbt's parse
+    with settings.dbt_environment(code_fingerprint=code_fingerprint()):
+        yield from dbt.cli(dbt_build_args(settings), context=context).stream()

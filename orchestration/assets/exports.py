@@ -5,12 +5,10 @@ import os
 
 import dagster as dg
 
-from exports.postgres import ENV_POSTGRES_DSN
 from exports.publish import EXPORT_SCHEMA, publish
 from orchestration.assets.dbt import model_keys_in_schema
 from orchestration.partitions import REPORT_YEAR_PARTITIONS
 from orchestration.resources import Warehouse
-from orchestration.settings import postgres_read_roles
 
 
 @dg.asset(
@@ -29,23 +27,23 @@ from orchestration.settings import postgres_read_roles
     "BOLIGMONITOR_POSTGRES_DSN is set.",
 )
 def export_files(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    report_year = int(context.partition_key)
-    manifest = publish(warehouse.db_path, warehouse.exports, report_year=report_year, progress=context.log.info)
+    settings = warehouse.settings(report_year=int(context.partition_key))
+    manifest = publish(settings.warehouse, settings.export_dir, report_year=settings.report_year,
+                       progress=context.log.info)
     context.log.info(f"Published {len(manifest['tables'])} table(s) to {manifest['folder']}")
     metadata = {
-        "export_dir": dg.MetadataValue.path(warehouse.exports),
+        "export_dir": dg.MetadataValue.path(str(settings.export_dir)),
         "snapshot_folder": dg.MetadataValue.path(manifest["folder"]),
         "report_year": manifest["data_vintage"]["report_year"],
         "snapshot_id": manifest["snapshot_id"],
         "tables": dg.MetadataValue.json(manifest["tables"]),
     }
-    dsn = os.environ.get(ENV_POSTGRES_DSN)
-    if dsn:
+    if settings.postgres_dsn:
         from exports.postgres import load_snapshot
 
         try:
-            loaded = load_snapshot(os.path.join(manifest["folder"], manifest["snapshot"]["file"]), dsn,
-                                   read_roles=postgres_read_roles())
+            loaded = load_snapshot(os.path.join(manifest["folder"], manifest["snapshot"]["file"]),
+                                   settings.postgres_dsn, read_roles=list(settings.postgres_read_roles))
         except Exception as error:
             # the files are published by now; PostgreSQL keeps its previous tables (one transaction)
             raise dg.Failure(description=f"The files are published, but loading PostgreSQL failed and its tables "

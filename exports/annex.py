@@ -19,7 +19,6 @@ import duckdb
 from jinja2 import Environment
 from markupsafe import Markup
 
-from exports.symbols import hidden_cells, withheld_figures
 from exports.charts import smiley, sparkline
 from exports.labels import (
     CONFIDENTIAL_MARK,
@@ -39,6 +38,7 @@ from exports.labels import (
     period_end_year,
 )
 from exports.relations import published_select, relation_columns
+from exports.symbols import hidden_cells, withheld_figures
 
 REQUIRED_COLUMNS = {"plan_code", "indicator_id", "indicator_name", "geography_code", "geography_name",
                     "geography_type", "period", "value", "status", "level", "indsatsomraade"}
@@ -227,7 +227,8 @@ slut.{% endif %} {{ grey }} Grå: kan ikke vurderes (se begrundelsen).</p>
 data-status="{{ r.status }}">
 <td>{{ r.geography_name }}</td>
 <td class="num v-baseline">{{ r.baseline }}<br><small>({{ (r.baseline_period or "ingen baseline") | breakable }})</small></td>
-<td class="num latest v-latest{% if r.suppressed %} suppressed{% endif %}">{{ r.latest }}<br><small>({{ r.period | breakable }})</small></td>
+<td class="num latest v-latest{% if r.suppressed %} suppressed{% endif %}">{{ r.latest }}<br>
+<small>({{ r.period | breakable }})</small></td>
 <td class="num v-target">{{ r.target }}</td>
 <td class="status"><span class="verdict">{{ r.smiley }} {{ r.status }}</span>
 {%- if r.status_reason %}<div class="reason v-reason">{{ r.status_reason }}</div>{% endif %}</td>
@@ -245,7 +246,8 @@ data-status="{{ r.status }}">
 <dl>{% for mark, text in a.symbols.items() %}<dt>{{ mark }}</dt><dd>{{ text }}</dd>{% endfor %}</dl>
 <p>Tallene er de offentliggjorte tal efter diskretionering (eksporttabellerne); n er antal personer bag tallet.
 Baseline og mål følger helhedsplanens succeskriterier. Udviklingen viser alle perioder af samme slags til og med
-{{ a.year }}; den stiplede linje er målet. Begrundelsen for et flag står på skærmen, når man holder musen over flaget, og på print under det.</p></div>
+{{ a.year }}; den stiplede linje er målet. Begrundelsen for et flag står på skærmen, når man holder musen over
+flaget, og på print under det.</p></div>
 </body>
 </html>
 """

@@ -15,10 +15,10 @@ import json
 import os
 import socket
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterator
 
 # paths this process holds, with a count: a refresh that publishes takes the publish lock once
 _held: dict[str, int] = {}
@@ -84,7 +84,7 @@ def hold_lock(path: str | Path, what: str, command: str | None = None,
             say(f"taking over the lock {path} left by {describe(previous)} (that process has {state})")
         info = {"pid": os.getpid(), "host": socket.gethostname(),
                 "command": command or " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
-                "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+                "since": datetime.now(UTC).isoformat(timespec="seconds")}
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(info).encode(), 0)
         os.fsync(fd)

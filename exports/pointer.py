@@ -27,8 +27,8 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 SNAPSHOTS_DIR = "snapshots"
 LATEST = "latest"

@@ -16,9 +16,9 @@ those objects, and nothing changes. Grants configured for read-only roles are re
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import duckdb
 

@@ -23,9 +23,9 @@ import shutil
 import subprocess
 import tempfile
 import uuid
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 
@@ -154,7 +154,7 @@ def _write_publication(warehouse_path: Path, staging: Path, report_year: int | N
     """Every file of one publication, the manifest last, into ``staging``."""
     from expectations.quality_report import HTML_NAME, JSON_NAME, write_report
 
-    published_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    published_at = datetime.now(UTC).isoformat(timespec="seconds")
     snapshot_id = f"{published_at[:19].replace(':', '')}-{uuid.uuid4().hex[:8]}"
     version = code_version()
     con = duckdb.connect(str(warehouse_path), read_only=True)

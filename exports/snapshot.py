@@ -15,8 +15,8 @@ prove that every table it reads belongs to the snapshot it thinks it is reading.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 

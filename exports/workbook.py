@@ -18,7 +18,6 @@ prints holds the figures and their reasons at a readable size.
 from __future__ import annotations
 
 import functools
-
 import re
 import zipfile
 from datetime import date
@@ -31,7 +30,6 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from exports.symbols import PeopleCells
 from exports.labels import (
     LEVEL_LABELS_DA,
     PLAN_NAMES_DA,
@@ -44,6 +42,7 @@ from exports.labels import (
     is_flag,
 )
 from exports.relations import published_select, relation_columns
+from exports.symbols import PeopleCells
 
 OTHER_WORKBOOK = "boligmonitor_tabeller.xlsx"
 COVER_SHEET = "Forside"
@@ -59,7 +58,7 @@ _WRAP_AT = 30
 # Codes and per-cell details beside their Danish reading: a collapsed group, shown with "+".
 _DETAIL_COLUMNS = {"indicator_id", "plan_code", "geography_code", "period_start", "period_end", "is_latest_period",
                    "source_kind", "source", "ci_low", "ci_high", "activity_code", "outcome_kind", "period_kind",
-                   "direction", "is_primary_estimate", "geography_code", "target_kind"}
+                   "direction", "is_primary_estimate", "target_kind"}
 _MIN_WIDTH = 6
 # A fixed date inside the file (docProps and zip entries): the same data give the same bytes.
 _FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
@@ -327,7 +326,7 @@ def write_workbooks(con: duckdb.DuckDBPyConnection, relations: list[str], out_di
                 info["sheets"][title] = _write_sheet(wb, title, columns, plan_rows, cells, next(counter), descriptions)
                 continue
 
-            def group(r):
+            def group(r, area_i=area_i, level_i=level_i):
                 if r[area_i]:
                     return (0, r[area_i])
                 level = r[level_i] if level_i is not None else None

@@ -9,8 +9,8 @@ import dagster as dg
 
 from expectations.disclosure_audit import audit
 from expectations.suites import validate_frame
-from ingestion.contract import PERSON_KEY_PATTERN
 from exports.publish import EXPORT_SCHEMA
+from ingestion.contract import PERSON_KEY_PATTERN
 from orchestration.assets.dbt import model_keys_in_schema
 from orchestration.resources import Warehouse
 

@@ -8,8 +8,8 @@ import argparse
 import os
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from orchestration.arguments import (
     EXPORTS_HELP,

@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 from exports.locks import LockHeld, hold_lock
 
@@ -40,7 +40,7 @@ __all__ = ["LockHeld", "SwapRefused", "WarehouseBuild", "WarehouseInUse", "build
            "refresh_warehouse"]
 
 # the refreshes this process has open, by warehouse: a Dagster run inside one joins it
-_open: dict[str, "WarehouseBuild"] = {}
+_open: dict[str, WarehouseBuild] = {}
 
 
 def lock_path(warehouse: Path) -> Path:

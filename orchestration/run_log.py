@@ -12,10 +12,11 @@ import os
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator, TextIO
+from typing import TextIO
 
 STAGES = ("ingestion", "dbt", "checks", "exports")
 

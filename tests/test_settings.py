@@ -109,12 +109,11 @@ def test_the_report_year_of_the_command_line_reaches_the_parse_and_the_build(cle
     """`boligmonitor run --report-year 2024`: the parse and the job get the same settings, the
     job's run config carries every path (nothing through the environment), and the dbt build's
     vars equal the parse's, so dbt reuses the parse."""
+    from ingestion.contract import SOURCES
     from orchestration import cli
     from orchestration.refresh import dbt_parse_args
     from orchestration.refresh_guard import building_path
     from orchestration.schedules import settings_run_config
-
-    from ingestion.contract import SOURCES
 
     extracts = tmp_path / "extracts"  # the argument checks read file names only
     (extracts / SOURCES[0].folder).mkdir(parents=True)

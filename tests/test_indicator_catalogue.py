@@ -1,6 +1,6 @@
 """The catalogue is the single list of indicators: every row is well-formed, names a real
 source and measure, and names the model that computes it (the registry,
-ingestion/indicator_registry.py; the dbt side is in tests/test_indicator_registry_dbt.py)."""
+orchestration/indicator_registry.py; the dbt side is in tests/test_indicator_registry_dbt.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ingestion import indicator_registry as registry
+from orchestration import indicator_registry as registry
 from ingestion.contract import SOURCES_BY_NAME
 from orchestration.settings import DBT_PROJECT_DIR
 
@@ -65,7 +65,7 @@ def test_every_published_value_belongs_to_an_indicator_and_a_geography():
 def test_generated_model_lists_and_docs_are_current():
     """The unions' model lists and docs/indicators.md are derived from the seeds, never edited."""
     for path, text in registry.outputs(DBT_PROJECT_DIR, registry.REPO_ROOT).items():
-        assert path.read_text(encoding="utf-8") == text, f"{path} is stale: python -m ingestion.indicator_registry"
+        assert path.read_text(encoding="utf-8") == text, f"{path} is stale: python -m orchestration.indicator_registry"
 
 
 def test_every_computed_row_names_its_models():

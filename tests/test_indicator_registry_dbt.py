@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion import indicator_registry as registry
+from orchestration import indicator_registry as registry
 
 DBT_PROJECT_DIR = registry.REPO_ROOT / "dbt_project"
 CHAIN = ["indicators_hp2025", "int_catalogue__indicators", "int_indicator__test_65_plus",

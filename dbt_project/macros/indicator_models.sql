@@ -39,7 +39,7 @@ where false
 
 {#- Registry test on a seed's computed_by: every model it names is in the generated lists (the
     lists are refs, so they exist). Fails when a seed row changed without
-    `python -m ingestion.indicator_registry`. -#}
+    `python -m orchestration.indicator_registry`. -#}
 {% test names_registered_models(model, column_name) -%}
 with named as (
     select unnest(string_split({{ column_name }}, ';')) as model_name

@@ -1,5 +1,5 @@
 {#- Generated from the registry (computed_by in seeds/indicators_*.csv and
-    seeds/activities_outcomes.csv) by `python -m ingestion.indicator_registry`; do not edit.
+    seeds/activities_outcomes.csv) by `python -m orchestration.indicator_registry`; do not edit.
     Sorted by name; the order carries no meaning. -#}
 
 {#- Person-level indicator models, stacked by int_indicator__computed_values. -#}

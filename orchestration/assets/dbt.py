@@ -84,8 +84,10 @@ class DbtRefreshConfig(dg.Config):
 
 
 def dbt_build_args(settings: Settings) -> list[str]:
-    """The refresh's dbt build: the same --vars as its parse (orchestration/refresh.py prepare_dbt)."""
-    return ["build", "--vars", settings.dbt_vars()]
+    """The refresh's dbt build: the same --vars as its parse (orchestration/refresh.py prepare_dbt).
+    dbt's unit tests pin the macros on hand-made rows: they test the code, which the test suite
+    does (tests/test_dbt_unit_tests.py), not the delivery, so a refresh does not run them."""
+    return ["build", "--vars", settings.dbt_vars(), "--exclude-resource-type", "unit_test"]
 
 
 @dbt_assets(

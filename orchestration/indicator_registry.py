@@ -12,8 +12,8 @@ file nor query the seed's table, so a list read from the seed at run time would 
 model as a `-- depends_on:` hint again. The generated macros are plain lists dbt parses, and
 the registry's dbt tests (macros/indicator_models.sql) fail when the seed and the lists differ.
 
-    python -m ingestion.indicator_registry           rewrite both files
-    python -m ingestion.indicator_registry --check   exit 1 when either is stale
+    python -m orchestration.indicator_registry           rewrite both files
+    python -m orchestration.indicator_registry --check   exit 1 when either is stale
 
 A row that lacks computed_by, names a model that does not exist, or a model no row names is an
 error naming the seed, line and column (tests/test_indicator_catalogue.py).
@@ -117,7 +117,7 @@ def _list_macro(name: str, models: list[str], what: str) -> str:
 
 def render_macros(registry: Registry) -> str:
     header = ("{#- Generated from the registry (computed_by in seeds/indicators_*.csv and\n"
-              "    seeds/activities_outcomes.csv) by `python -m ingestion.indicator_registry`; do not edit.\n"
+              "    seeds/activities_outcomes.csv) by `python -m orchestration.indicator_registry`; do not edit.\n"
               "    Sorted by name; the order carries no meaning. -#}\n\n")
     return header + "\n".join([
         _list_macro("person_indicator_models", registry.person_models,
@@ -179,7 +179,7 @@ def render_doc(registry: Registry, project: Path) -> str:
     parts = [
         "# Indicators\n\n"
         "Generated from the registry (`dbt_project/seeds/indicators_hp2017.csv`, `indicators_hp2025.csv`,\n"
-        "`activities_outcomes.csv`) by `python -m ingestion.indicator_registry`; do not edit by hand.\n"
+        "`activities_outcomes.csv`) by `python -m orchestration.indicator_registry`; do not edit by hand.\n"
         "The columns are explained in [indicator-catalogue.md](indicator-catalogue.md), the population-level\n"
         "design in [population-marts.md](population-marts.md).\n",
     ]
@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     stale = [path for path, text in wanted.items() if not path.exists() or path.read_text(encoding="utf-8") != text]
     if args.check:
         for path in stale:
-            print(f"stale: {path} (run python -m ingestion.indicator_registry)", file=sys.stderr)
+            print(f"stale: {path} (run python -m orchestration.indicator_registry)", file=sys.stderr)
         return 1 if stale else 0
     for path in stale:
         path.write_text(wanted[path], encoding="utf-8")

@@ -1,6 +1,6 @@
 -- Indicators computed at geography level rather than from persons in geographies: housing
 -- figures (leases and moves belong to departments, not residents) and groups of institutions
--- or schools. Each model (tag area_indicator) returns:
+-- or schools. Each model (in indicators/area/) returns:
 --   indicator_id, geography_code, period, period_start, period_end,
 --   numerator, denominator (NULL for counts), n (persons or units behind the value),
 --   areas_missing (areas or organisations absent from a total: partial coverage).

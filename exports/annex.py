@@ -227,8 +227,8 @@ slut.{% endif %} {{ grey }} Grå: kan ikke vurderes (se begrundelsen).</p>
 data-status="{{ r.status }}">
 <td>{{ r.geography_name }}</td>
 <td class="num v-baseline">{{ r.baseline }}<br><small>({{ (r.baseline_period or "ingen baseline") | breakable }})</small></td>
-<td class="num latest v-latest{% if r.suppressed %} suppressed{% endif %}">{{ r.latest }}<br>
-<small>({{ r.period | breakable }})</small></td>
+<td class="num latest v-latest{% if r.suppressed %} suppressed{% endif %}">{{ r.latest }}<br>{#
+#}<small>({{ r.period | breakable }})</small></td>
 <td class="num v-target">{{ r.target }}</td>
 <td class="status"><span class="verdict">{{ r.smiley }} {{ r.status }}</span>
 {%- if r.status_reason %}<div class="reason v-reason">{{ r.status_reason }}</div>{% endif %}</td>

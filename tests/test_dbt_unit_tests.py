@@ -40,7 +40,7 @@ def test_dbt_unit_tests_pass_on_an_empty_warehouse(tmp_path):
     assert (target / "run_results.json").exists(), done.stdout[-3000:] + done.stderr[-3000:]
     results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
     statuses = {r["unique_id"].removeprefix("unit_test.boligmonitor.").replace(".", "::"): r["status"]
-                for r in results}
+                for r in results if r["unique_id"].startswith("unit_test.")}  # not the project's hooks
     assert EXPECTED_UNIT_TESTS <= set(statuses), statuses
     failed = {name: status for name, status in statuses.items() if status != "pass"}
     assert not failed and done.returncode == 0, f"{failed}\n{done.stdout[-3000:]}"

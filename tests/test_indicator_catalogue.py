@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration import indicator_registry as registry
 from ingestion.contract import SOURCES_BY_NAME
+from orchestration import indicator_registry as registry
 from orchestration.settings import DBT_PROJECT_DIR
 
 SEEDS = DBT_PROJECT_DIR / "seeds"

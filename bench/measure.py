@@ -13,7 +13,7 @@ import pandas as pd
 
 from bench import stages, subset
 from bench.memory import run_child
-from orchestration.settings import DBT_PROJECT_DIR, duckdb_memory_limit
+from orchestration.settings import DBT_PROJECT_DIR, resolve_settings
 
 PY = sys.executable
 
@@ -179,7 +179,7 @@ def machine() -> dict:
     return {
         "cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem_kib / 2**20, 1),
         "os": f"{platform.system()} {platform.release()}", "python": platform.python_version(),
-        "duckdb_memory_limit": duckdb_memory_limit(),
+        "duckdb_memory_limit": resolve_settings().duckdb_memory,
         "versions": {p: version(p) for p in ("duckdb", "dbt-core", "dbt-duckdb", "dagster", "pandas", "pandera")},
     }
 

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-SEED_PATH = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "area_address_ranges.csv"
+from demo.model import SEEDS
+
+SEED_PATH = SEEDS / "area_address_ranges.csv"
 
 PARITIES = ("all", "odd", "even")
 

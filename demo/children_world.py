@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from demo import targets_children as T
 from demo.dates import day
-from demo.model import PLAN_AREAS_2025, Population
+from demo.model import PLAN_AREAS_2025, SEEDS, Population
 
 REST = "REST"  # residents outside the plan areas
 GROUPS = tuple(PLAN_AREAS_2025) + (REST,)
@@ -27,7 +26,7 @@ EXTRACT_DATE = np.datetime64("2025-12-31", "D")
 
 # Institution numbers come from the warehouse's seed (invented codes; the named institutions are
 # those the plans mention), so the generator and the institution groups of the warehouse agree.
-INSTITUTIONS_SEED = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "institutions.csv"
+INSTITUTIONS_SEED = SEEDS / "institutions.csv"
 
 
 def _institutions() -> pd.DataFrame:

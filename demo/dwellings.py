@@ -3,17 +3,13 @@ dwelling when), the frame every other part of the population builds on."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
 from demo import calibration as cal
 from demo.areas import expand_addresses
 from demo.dates import day_number
-from demo.model import PLAN_AREAS_2025
-
-SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
+from demo.model import PLAN_AREAS_2025, SEEDS
 
 GROUPS = PLAN_AREAS_2025 + ("REST",)
 G = {g: i for i, g in enumerate(GROUPS)}

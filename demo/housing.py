@@ -24,11 +24,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from demo.model import Population
+from demo.model import SEEDS, Population
 from demo.writers import write_extract
 from ingestion.contract import source
-
-SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
 
 
 def _company_codes() -> dict[str, str]:

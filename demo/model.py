@@ -29,8 +29,13 @@ moves            org_code, department_number, lease_id, year, event ('Indflytnin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
+
+# The warehouse's seeds (area model, departments, institutions, published values): the demo is
+# calibrated to the same reference data the models read.
+SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
 
 PLAN_AREAS_2025 = ("GJP", "GLV", "HSV", "ENV", "VGD", "SJK", "CRA")
 PLAN_AREAS_2017 = ("GJP", "GLV", "VGD")

@@ -16,11 +16,10 @@ import pandas as pd
 
 from demo import calibration as cal
 from demo.dates import age_on_jan1
-from demo.model import PLAN_AREAS_2017, PLAN_AREAS_2025, Population
+from demo.model import PLAN_AREAS_2017, PLAN_AREAS_2025, SEEDS, Population
 from demo.writers import write_extract
 from ingestion.contract import source
 
-SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
 RANDERS_NAME = "Randers Kommune"
 COUNTRY = "Hele landet"
 REGION = "Region Midtjylland"

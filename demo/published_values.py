@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import csv
 from functools import cache
-from pathlib import Path
 
-SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
+from demo.model import SEEDS
+
 FILES = ("published_values_hp2017.csv", "published_values_hp2025.csv")
 
 

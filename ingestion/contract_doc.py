@@ -1,12 +1,16 @@
 """Render docs/data-contract.md from ingestion.contract, so the document cannot drift from
-the code that enforces it (tests/test_contract.py checks the committed file is current).
+the code that enforces it (tests/test_ingestion_validation.py checks the committed file is current).
 
-    python -m ingestion.contract_doc > docs/data-contract.md
+    python -m ingestion.contract_doc [--check]
 """
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from ingestion.contract import DST_MARKERS, LBF_MARKERS, MAX_COUNT, PERSON_KEY_PATTERN, SOURCES, Source
+from ingestion.generated_files import sync
 from ingestion.manifest import GAPS_FILE, GAPS_HEADER, GAPS_TABLE
 
 KIND_TITLES = {
@@ -147,5 +151,7 @@ def render() -> str:
     return "\n".join(out) + "\n"
 
 
+DOCUMENT = Path(__file__).resolve().parents[1] / "docs" / "data-contract.md"
+
 if __name__ == "__main__":
-    print(render(), end="")
+    sys.exit(sync({DOCUMENT: render()}, "python -m ingestion.contract_doc", check="--check" in sys.argv[1:]))

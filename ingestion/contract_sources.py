@@ -19,6 +19,7 @@ import textwrap
 from pathlib import Path
 
 from ingestion.contract import SOURCES, Source
+from ingestion.generated_files import sync
 
 STAGING = Path(__file__).resolve().parents[1] / "dbt_project" / "models" / "staging"
 
@@ -106,16 +107,7 @@ def source_files() -> dict[Path, str]:
 
 
 def main(argv: list[str]) -> int:
-    files = source_files()
-    if "--check" in argv:
-        stale = [p for p, text in files.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
-        for path in stale:
-            print(f"{path} differs from the contract; regenerate with: python -m ingestion.contract_sources")
-        return 1 if stale else 0
-    for path, text in files.items():
-        path.write_text(text, encoding="utf-8")
-        print(f"wrote {path}")
-    return 0
+    return sync(source_files(), "python -m ingestion.contract_sources", check="--check" in argv)
 
 
 if __name__ == "__main__":

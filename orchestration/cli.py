@@ -45,15 +45,12 @@ from orchestration.refresh import (
     prepare_dbt,
     published_summary,
     run_job,
+    say,
 )
 from orchestration.refresh_guard import LockHeld, SwapRefused, refresh_warehouse
 from orchestration.settings import REPO_ROOT, default_report_year
 
 __all__ = ["generate_demo", "main", "prepare_dbt"]  # prepare_dbt: the tests' session start imports it here
-
-
-def _say(message: str) -> None:
-    print(f"[boligmonitor] {message}", flush=True)
 
 
 def generate_demo(out_dir: Path, small: bool, force: bool = False) -> Path:
@@ -64,7 +61,7 @@ def generate_demo(out_dir: Path, small: bool, force: bool = False) -> Path:
     with subprocess.Popen([sys.executable, "-m", "demo", str(Path(out_dir).resolve()), *flags], cwd=REPO_ROOT,
                           stdout=subprocess.PIPE, text=True) as child:
         for line in child.stdout:
-            _say(line.rstrip())
+            say(line.rstrip())
     if child.returncode:
         raise subprocess.CalledProcessError(child.returncode, child.args)
     return out_dir
@@ -143,38 +140,38 @@ def _run(args: argparse.Namespace) -> int:
     try:
         # the refresh lock, and a copy of the warehouse that is swapped in only if all passes; the
         # job's Warehouse resource joins this refresh, so the run writes the copy
-        with refresh_warehouse(warehouse, say=_say) as build:
+        with refresh_warehouse(warehouse, say=say) as build:
             # the delivery is checked whole before anything is written (the copy is discarded)
             if not delivery_is_whole(extract_dir, warehouse):
                 return 1
-            _say("parsing the dbt project ...")
+            say("parsing the dbt project ...")
             # as the run's dbt build will run: its vars and its copy of the warehouse (dbt parses
             # the whole project again when the profile's path differs)
             prepare_dbt(settings.replace(warehouse=build.path))
-            _say(f"refreshing the warehouse {warehouse} (a copy beside it, swapped in when all passed) from "
+            say(f"refreshing the warehouse {warehouse} (a copy beside it, swapped in when all passed) from "
                  f"{extract_dir} ...")
             ok, tracker, log_file = run_job("yearly_refresh", settings)
             if ok:
                 build.commit()
     except SwapRefused as refused:
         # every step passed and the exports went out during the run; only the swap failed
-        _say(f"REFRESH NOT SWAPPED IN: {refused}. The warehouse {warehouse} is as it was; the exports in "
+        say(f"REFRESH NOT SWAPPED IN: {refused}. The warehouse {warehouse} is as it was; the exports in "
              f"{exports} are the new ones. Run again when nothing else writes the warehouse.")
         return 1
     except LockHeld as held:
-        _say(f"REFRESH NOT STARTED: {held}")
+        say(f"REFRESH NOT STARTED: {held}")
         return 3
     elapsed = time.perf_counter() - started
     for line in tracker.summary():
-        _say(line)
+        say(line)
     if not ok:
-        _say(f"REFRESH FAILED after {elapsed:.1f} s; the warehouse {warehouse} and the published exports in "
+        say(f"REFRESH FAILED after {elapsed:.1f} s; the warehouse {warehouse} and the published exports in "
              f"{exports} are unchanged. The error is above; the full log: {log_file}")
         return 1
-    _say(f"exports published in {exports}")
-    _say(published_summary(exports, settings.report_year))
-    _say(fidelity_summary(warehouse))
-    _say(f"wall time {elapsed:.1f} s, peak memory {peak_memory_mib():.0f} MiB; the full log: {log_file}")
+    say(f"exports published in {exports}")
+    say(published_summary(exports, settings.report_year))
+    say(fidelity_summary(warehouse))
+    say(f"wall time {elapsed:.1f} s, peak memory {peak_memory_mib():.0f} MiB; the full log: {log_file}")
     return 0
 
 

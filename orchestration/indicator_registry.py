@@ -28,6 +28,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingestion.generated_files import sync
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = ("indicators_hp2017.csv", "indicators_hp2025.csv")
 OUTCOMES = "activities_outcomes.csv"
@@ -208,15 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     except RegistryError as error:
         print(f"registry: {error}", file=sys.stderr)
         return 1
-    stale = [path for path, text in wanted.items() if not path.exists() or path.read_text(encoding="utf-8") != text]
-    if args.check:
-        for path in stale:
-            print(f"stale: {path} (run python -m orchestration.indicator_registry)", file=sys.stderr)
-        return 1 if stale else 0
-    for path in stale:
-        path.write_text(wanted[path], encoding="utf-8")
-        print(f"wrote {path}")
-    return 0
+    return sync(wanted, "python -m orchestration.indicator_registry", check=args.check)
 
 
 if __name__ == "__main__":

@@ -32,8 +32,7 @@ class Progress:
     def __call__(self, message: str, advance: bool = True) -> None:
         if advance:
             self.step += 1
-        print(f"[boligmonitor] [{self.step}/{self.steps} {time.perf_counter() - self.started:.1f} s] {message}",
-              flush=True)
+        say(f"[{self.step}/{self.steps} {time.perf_counter() - self.started:.1f} s] {message}")
 
 
 def _publish_only(settings: Settings, progress: Progress) -> bool:
@@ -89,11 +88,10 @@ def export_only(args) -> int:
     if ok is None:
         return 3
     if not ok:
-        print(f"[boligmonitor] EXPORT FAILED; the warehouse and the published exports in {exports} are unchanged.",
-              flush=True)
+        say(f"EXPORT FAILED; the warehouse and the published exports in {exports} are unchanged.")
         return 1
-    print(f"[boligmonitor] exports published in {exports}", flush=True)
-    print(f"[boligmonitor] {published_summary(exports, settings.report_year)}", flush=True)
+    say(f"exports published in {exports}")
+    say(published_summary(exports, settings.report_year))
     return 0
 
 
@@ -124,10 +122,10 @@ def backfill(args) -> int:
     if ok is None:
         return 3
     if not ok:
-        print(f"[boligmonitor] BACKFILL FAILED at report year {failed[0] if failed else '?'}; the years before it are "
-              f"published in their folders, the warehouse is unchanged.", flush=True)
+        say(f"BACKFILL FAILED at report year {failed[0] if failed else '?'}; the years before it are "
+            "published in their folders, the warehouse is unchanged.")
         return 1
-    print(f"[boligmonitor] report years {years[0]}-{years[-1]} published in {exports}/<year>/", flush=True)
+    say(f"report years {years[0]}-{years[-1]} published in {exports}/<year>/")
     return 0
 
 
@@ -145,16 +143,16 @@ def load_postgres(args) -> int:
     except FileNotFoundError:
         snapshot = exports / SNAPSHOT_FILE
     if not snapshot.exists():
-        print(f"[boligmonitor] no published snapshot at {snapshot}: run `boligmonitor run` first", flush=True)
+        say(f"no published snapshot at {snapshot}: run `boligmonitor run` first")
         return 2
     progress = Progress(1)
     try:
         loaded = load_snapshot(snapshot, args.dsn, schema=args.schema, read_roles=list(settings.postgres_read_roles))
     except ReloadRefused as refused:
-        print(f"[boligmonitor] {refused}", flush=True)
+        say(str(refused))
         return 1
     except psycopg.Error as error:
-        print(f"[boligmonitor] PostgreSQL not loaded, nothing changed: {error}", flush=True)
+        say(f"PostgreSQL not loaded, nothing changed: {error}")
         return 1
     progress(f"loaded {len(loaded)} table(s) into PostgreSQL schema {args.schema}: "
              + ", ".join(f"{t['relation']} ({t['rows']})" for t in loaded))
@@ -178,8 +176,7 @@ def dbt_docs(args) -> int:
                  "its catalogue over HTTP, so it does not render opened as a file)")
         return 0
     progress(f"dbt docs written to {out}")
-    serve_folder(out, args.port, say=lambda url: print(f"[boligmonitor] serving the docs at {url} (Ctrl-C stops)",
-                                                       flush=True))
+    serve_folder(out, args.port, say=lambda url: say(f"serving the docs at {url} (Ctrl-C stops)"))
     return 0
 
 

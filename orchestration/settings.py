@@ -132,10 +132,6 @@ def resolve_settings(*, report_year: int | None = None, small_n_threshold: int |
     )
 
 
-def duckdb_memory_limit() -> str:
-    return resolve_settings().duckdb_memory
-
-
 def duckdb_config() -> dict[str, str]:
     """The memory cap for a DuckDB connection made outside a run (scripts, the refresh guard)."""
     return resolve_settings().duckdb_config()

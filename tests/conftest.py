@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 E2E_FIXTURES = {"small_population", "small_demo", "published_demo", "built_warehouse", "backfilled_2021"}
 INTEGRATION_MODULES = {
     "test_address_ranges", "test_awkward_generator", "test_bench", "test_cli_output", "test_code_location",
-    "test_cohort_levels", "test_definitions", "test_definitions_awkward", "test_delivery_gaps",
+    "test_cohort_levels", "test_dbt_unit_tests", "test_definitions", "test_definitions_awkward", "test_delivery_gaps",
     "test_delivery_manifest", "test_expectations", "test_ingestion_incremental", "test_memory_settings",
     "test_oracle_agreement", "test_oracle_findings", "test_partial_totals", "test_population_marts",
     "test_postgres", "test_refresh_guard_commit", "test_refresh_guard_runs", "test_refresh_lock",

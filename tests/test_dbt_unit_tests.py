@@ -14,11 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from orchestration.settings import DBT_PROJECT_DIR
-
-pytestmark = pytest.mark.integration  # runs dbt (the tiers in tests/conftest.py)
 
 # Each macro's unit test, by model and name: a deleted or renamed unit test fails here too.
 EXPECTED_UNIT_TESTS = {

@@ -40,7 +40,7 @@ def test_pattern_examples_cover_the_contract():
 
 def test_contract_document_is_current():
     committed = (REPO_ROOT / "docs" / "data-contract.md").read_text(encoding="utf-8")
-    assert committed == render(), "regenerate with: python -m ingestion.contract_doc > docs/data-contract.md"
+    assert committed == render(), "regenerate with: python -m ingestion.contract_doc"
 
 
 def _error(path, src) -> ExtractError:

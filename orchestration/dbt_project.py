@@ -3,6 +3,9 @@
 The manifest is prepared by the set-up/run command (``dbt parse``) or by ``dagster dev``
 (``prepare_if_dev``), never at import time of a production code location."""
 
+import shutil
+from pathlib import Path
+
 from dagster._record import replace
 from dagster._utils import run_with_concurrent_update_guard
 from dagster_dbt import DagsterDbtProjectPreparer, DbtCliResource, DbtProject
@@ -36,6 +39,24 @@ class VenvDbtPreparer(DagsterDbtProjectPreparer):
 dbt_project = replace(DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR),
                       preparer=VenvDbtPreparer())
 dbt_project.prepare_if_dev()
+
+
+# dagster-dbt gives every dbt invocation of an asset step its own target folder (compiled SQL,
+# run_results.json, dbt.log: some 27 MB for a build) and never removes one
+BUILD_TARGET_GLOB = "warehouse_dbt_assets-*"
+KEPT_BUILD_TARGETS = 5
+
+
+def prune_build_targets(target: Path | None = None, keep: int = KEPT_BUILD_TARGETS) -> list[Path]:
+    """Remove all but the newest ``keep`` build target folders (the newest stay for looking into a
+    recent run), so that yearly refreshes, backfills and the UI's runs do not fill the disk.
+    Returns the removed folders."""
+    target = target or dbt_project.project_dir / dbt_project.target_path
+    folders = sorted(target.glob(BUILD_TARGET_GLOB), key=lambda p: p.stat().st_mtime, reverse=True)
+    removed = [folder for folder in folders[keep:] if folder.is_dir()]
+    for folder in removed:
+        shutil.rmtree(folder, ignore_errors=True)  # a concurrent run may prune the same folder
+    return removed
 
 
 def code_fingerprint() -> str:

@@ -80,3 +80,16 @@
 {% macro published_value(col, markers, decimal_mark=',', thousands=none) -%}
     case when ({{ value_marker(col, markers) }}) is null then {{ parse_decimal(col, decimal_mark, thousands) }} end
 {%- endmacro %}
+
+
+{#-
+  delivery_lineage() -> the four lineage columns the loader adds to every raw row (ingestion/loader.py),
+  renamed alike in every staging model: which yearly extract, file and line a row came from and when
+  it was loaded. Every published figure traces back to them.
+-#}
+{% macro delivery_lineage() -%}
+    _extract_year as extract_year,
+    _source_file as source_file,
+    _source_row as source_row,
+    _loaded_at as loaded_at
+{%- endmacro %}

@@ -9,7 +9,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from orchestration.dbt_project import code_fingerprint, dbt_project
+from orchestration.dbt_project import code_fingerprint, dbt_project, prune_build_targets
 from orchestration.resources import Warehouse
 from orchestration.settings import Settings, default_report_year
 
@@ -100,5 +100,8 @@ def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     settings = warehouse.settings(report_year=config.report_year)
     # dbt builds the run's copy of the warehouse; the code fingerprint is read by the incremental
     # models at run time only, so it never invalidates dbt's parse
-    with settings.dbt_environment(code_fingerprint=code_fingerprint()):
-        yield from dbt.cli(dbt_build_args(settings), context=context).stream()
+    try:
+        with settings.dbt_environment(code_fingerprint=code_fingerprint()):
+            yield from dbt.cli(dbt_build_args(settings), context=context).stream()
+    finally:
+        prune_build_targets()

@@ -16,10 +16,7 @@ renamed as (
         Flyttetype                                           as move_type,
         {{ parse_date('Lejeforhold_start', '%d-%m-%Y') }}    as tenancy_start_date,
 
-        _extract_year                                        as extract_year,
-        _source_file                                         as source_file,
-        _source_row                                          as source_row,
-        _loaded_at                                           as loaded_at
+        {{ delivery_lineage() }}
     from source
 
 )

@@ -15,10 +15,7 @@ renamed as (
         {{ parse_date('Dato', '%d-%m-%Y') }}    as complaint_date,
         Kategori                                as complaint_category,
 
-        _extract_year                           as extract_year,
-        _source_file                            as source_file,
-        _source_row                             as source_row,
-        _loaded_at                              as loaded_at
+        {{ delivery_lineage() }}
     from source
 
 )

@@ -15,10 +15,7 @@ renamed as (
         {{ parse_date('KLAGE_DATO') }}    as complaint_date,
         KATEGORI                          as complaint_category,
 
-        _extract_year                     as extract_year,
-        _source_file                      as source_file,
-        _source_row                       as source_row,
-        _loaded_at                        as loaded_at
+        {{ delivery_lineage() }}
     from source
 
 )

@@ -22,10 +22,7 @@ renamed as (
         {{ parse_decimal('AREAL_M2') }}    as floor_area_m2,
 
         make_date(_extract_year, 1, 1)     as stock_date,
-        _extract_year                      as extract_year,
-        _source_file                       as source_file,
-        _source_row                        as source_row,
-        _loaded_at                         as loaded_at
+        {{ delivery_lineage() }}
     from source
 
 )

@@ -17,10 +17,7 @@ renamed as (
         AARSAG                            as eviction_reason,
         {{ parse_flag('FULDBYRDET') }}    as is_carried_out,
 
-        _extract_year                     as extract_year,
-        _source_file                      as source_file,
-        _source_row                       as source_row,
-        _loaded_at                        as loaded_at
+        {{ delivery_lineage() }}
     from source
 
 )

@@ -20,10 +20,7 @@ renamed as (
         KARAKTER                              as exam_grade,
         cast(KARAKTER as integer)             as exam_grade_value,
 
-        _extract_year                         as extract_year,
-        _source_file                          as source_file,
-        _source_row                           as source_row,
-        _loaded_at                            as loaded_at
+        {{ delivery_lineage() }}
     from source
 
 )

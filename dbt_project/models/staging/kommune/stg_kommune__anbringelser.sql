@@ -15,10 +15,7 @@ renamed as (
         {{ parse_date('SLUT') }}     as end_date,
         ANBRINGELSESSTED             as placement_type,
 
-        _extract_year                as extract_year,
-        _source_file                 as source_file,
-        _source_row                  as source_row,
-        _loaded_at                   as loaded_at
+        {{ delivery_lineage() }}
     from source
 
 )

@@ -27,10 +27,7 @@ renamed as (
         OPRINDELSE in ('4', '5')            as is_non_western,
 
         make_date(_extract_year, 1, 1)      as stock_date,
-        _extract_year                       as extract_year,
-        _source_file                        as source_file,
-        _source_row                         as source_row,
-        _loaded_at                          as loaded_at
+        {{ delivery_lineage() }}
     from source
 
 )

@@ -16,10 +16,7 @@ renamed as (
         {{ parse_date('SLUT') }}           as end_date,
         {{ parse_flag('GENNEMFOERT') }}    as is_completed,
 
-        _extract_year                      as extract_year,
-        _source_file                       as source_file,
-        _source_row                        as source_row,
-        _loaded_at                         as loaded_at
+        {{ delivery_lineage() }}
     from source
 
 )

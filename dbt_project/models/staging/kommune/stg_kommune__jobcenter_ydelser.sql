@@ -16,10 +16,7 @@ renamed as (
         MATCHGRUPPE                             as match_group,
         {{ parse_decimal('FULDTIDSANDEL') }}    as fulltime_fraction,
 
-        _extract_year                           as extract_year,
-        _source_file                            as source_file,
-        _source_row                             as source_row,
-        _loaded_at                              as loaded_at
+        {{ delivery_lineage() }}
     from source
 
 )

@@ -21,10 +21,7 @@ renamed as (
         {{ parse_decimal('FRAVAER_LOVLIGT') }}     as absence_permitted_days,
         {{ parse_decimal('FRAVAER_ULOVLIGT') }}    as absence_unlawful_days,
 
-        _extract_year                              as extract_year,
-        _source_file                               as source_file,
-        _source_row                                as source_row,
-        _loaded_at                                 as loaded_at
+        {{ delivery_lineage() }}
     from source
 
 )

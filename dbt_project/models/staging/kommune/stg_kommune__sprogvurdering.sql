@@ -17,10 +17,7 @@ renamed as (
         AARSAG                                as assessment_reason,
         RESULTAT                              as assessment_result,
 
-        _extract_year                         as extract_year,
-        _source_file                          as source_file,
-        _source_row                           as source_row,
-        _loaded_at                            as loaded_at
+        {{ delivery_lineage() }}
     from source
 
 )

@@ -15,10 +15,7 @@ renamed as (
         TILBUD                                as youth_school_offer,
         {{ parse_date('TILMELDT') }}          as enrolment_date,
 
-        _extract_year                         as extract_year,
-        _source_file                          as source_file,
-        _source_row                           as source_row,
-        _loaded_at                            as loaded_at
+        {{ delivery_lineage() }}
     from source
 
 )

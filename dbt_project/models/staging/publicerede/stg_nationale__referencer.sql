@@ -19,10 +19,7 @@ renamed as (
         VAERDI as value_as_delivered,
         KILDE as published_by,
 
-        _extract_year as extract_year,
-        _source_file as source_file,
-        _source_row as source_row,
-        _loaded_at as loaded_at
+        {{ delivery_lineage() }}
     from source
 
 )

@@ -36,13 +36,13 @@ from orchestration.arguments import (
     report_year_help,
     settings_from,
 )
+from orchestration.dbt_parse import prepare_dbt
 from orchestration.operations import OPERATIONS, add_operations_commands
 from orchestration.refresh import (
     delivery_is_whole,
     fidelity_summary,
     load_raw,
     peak_memory_mib,
-    prepare_dbt,
     published_summary,
     run_job,
     say,

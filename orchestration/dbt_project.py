@@ -8,9 +8,10 @@ from pathlib import Path
 
 from dagster._record import replace
 from dagster._utils import run_with_concurrent_update_guard
-from dagster_dbt import DagsterDbtProjectPreparer, DbtCliResource, DbtProject
+from dagster_dbt import DagsterDbtProjectPreparer, DbtProject
 
-from orchestration.settings import DBT_PROJECT_DIR, dbt_executable, resolve_settings
+from orchestration.dbt_parse import prepare_dbt
+from orchestration.settings import DBT_PROJECT_DIR
 
 
 class VenvDbtPreparer(DagsterDbtProjectPreparer):
@@ -26,12 +27,7 @@ class VenvDbtPreparer(DagsterDbtProjectPreparer):
         run_with_concurrent_update_guard(project.manifest_path, self._parse, project=project)
 
     def _parse(self, project: DbtProject) -> None:
-        # the environment as it is: a run's build points dbt at the run's own copy of the
-        # warehouse anyway, which dbt counts as a changed profile
-        args = ["parse", "--quiet", "--vars", resolve_settings().dbt_vars()]
-        DbtCliResource(project_dir=project, dbt_executable=str(dbt_executable())).cli(
-            args, target_path=project.target_path
-        ).wait()
+        prepare_dbt()  # the environment as it is: a run's build parses again only what differs
 
 
 # DbtProject takes no preparer argument (only the parse's CLI args); its `preparer` field is what

@@ -19,7 +19,8 @@ from orchestration.arguments import (
     report_year_help,
     settings_from,
 )
-from orchestration.refresh import prepare_dbt, published_summary, run_job, say
+from orchestration.dbt_parse import prepare_dbt
+from orchestration.refresh import published_summary, run_job, say
 from orchestration.settings import DBT_PROJECT_DIR, REPO_ROOT, Settings, dbt_executable, default_report_year
 
 

@@ -3,30 +3,14 @@ job in this process, and the lines that sum up what was published."""
 
 from __future__ import annotations
 
-import os
 import resource
-import subprocess
 from pathlib import Path
 
-from orchestration.settings import DBT_PROJECT_DIR, Settings, dbt_executable, resolve_settings
+from orchestration.settings import Settings
 
 
 def say(message: str) -> None:
     print(f"[boligmonitor] {message}", flush=True)
-
-
-def dbt_parse_args(settings: Settings) -> list[str]:
-    return ["parse", "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR), "--vars", settings.dbt_vars()]
-
-
-def prepare_dbt(settings: Settings | None = None) -> None:
-    """Write dbt's manifest.json, which the Dagster definitions load at import. Parsed with the
-    run's vars (those its dbt build passes: orchestration/assets/dbt.py), so the build can parse
-    only what changed instead of the whole project again (dbt re-parses when the vars differ).
-    Without settings: those the environment and the defaults give."""
-    settings = settings or resolve_settings()
-    subprocess.run([str(dbt_executable()), *dbt_parse_args(settings)], cwd=DBT_PROJECT_DIR,
-                   env={**os.environ, **settings.dbt_env()}, check=True)
 
 
 def delivery_is_whole(extract_dir: Path, warehouse: Path) -> bool:

@@ -56,11 +56,11 @@ def test_code_location_loads_without_venv_on_path(fresh_clone, tmp_path):
     assert f"Validation successful for code location {LOCATION}" in output, output[-3000:]
     assert (fresh_clone / "dbt_project" / "target" / "manifest.json").exists()
 
-    # The refresh's dbt build reuses that parse: the same --vars as `boligmonitor prepare`, so
-    # dbt does not parse the whole project again.
-    reparse = subprocess.run([str(VENV_BIN / "dbt"), "parse", "--profiles-dir", ".",
-                              "--vars", resolve_settings().dbt_vars()],
-                             cwd=fresh_clone / "dbt_project", env={**env, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+    # A dbt command with the same settings reuses that parse: the same --vars and profile as
+    # `boligmonitor prepare` (the clone's default warehouse), so dbt does not parse it all again.
+    settings = resolve_settings(warehouse=fresh_clone / "var" / "warehouse.duckdb")
+    reparse = subprocess.run([str(VENV_BIN / "dbt"), "parse", "--profiles-dir", ".", "--vars", settings.dbt_vars()],
+                             cwd=fresh_clone / "dbt_project", env={**env, **settings.dbt_env()},
                              capture_output=True, text=True, timeout=300)
     assert reparse.returncode == 0, reparse.stdout[-3000:]
     assert "Unable to do partial parsing" not in reparse.stdout, reparse.stdout[-3000:]

@@ -111,7 +111,7 @@ def test_the_report_year_of_the_command_line_reaches_the_parse_and_the_build(cle
     vars equal the parse's, so dbt reuses the parse."""
     from ingestion.contract import SOURCES
     from orchestration import cli
-    from orchestration.refresh import dbt_parse_args
+    from orchestration.dbt_parse import dbt_parse_args
     from orchestration.refresh_guard import building_path
     from orchestration.schedules import settings_run_config
 
@@ -149,7 +149,7 @@ def test_the_report_year_of_the_command_line_reaches_the_parse_and_the_build(cle
     build_vars, run_settings = _dbt_vars_of_the_run(settings_run_config(settings))
     assert build_vars["report_year"] == 2024
     assert run_settings == settings  # the run resolves nothing from the environment
-    parse = dbt_parse_args(seen["parse"])
+    parse = dbt_parse_args(seen["parse"], tmp_path / "target")
     assert json.loads(parse[parse.index("--vars") + 1]) == build_vars
 
 

@@ -48,8 +48,13 @@ def prune_build_targets(target: Path | None = None, keep: int = KEPT_BUILD_TARGE
     recent run), so that yearly refreshes, backfills and the UI's runs do not fill the disk.
     Returns the removed folders."""
     target = target or dbt_project.project_dir / dbt_project.target_path
-    folders = sorted(target.glob(BUILD_TARGET_GLOB), key=lambda p: p.stat().st_mtime, reverse=True)
-    removed = [folder for folder in folders[keep:] if folder.is_dir()]
+    folders = []
+    for folder in target.glob(BUILD_TARGET_GLOB):
+        try:
+            folders.append((folder.stat().st_mtime, folder))
+        except FileNotFoundError:  # a concurrent run pruned it meanwhile
+            continue
+    removed = [folder for _, folder in sorted(folders, reverse=True)[keep:] if folder.is_dir()]
     for folder in removed:
         shutil.rmtree(folder, ignore_errors=True)  # a concurrent run may prune the same folder
     return removed

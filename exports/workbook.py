@@ -146,10 +146,12 @@ def _write_sheet(book: _Book, title: str, columns: list[tuple[str, str]], rows: 
     fitted = [max(width, _MIN_WIDTH) for width in widths]
     last_row = max(len(rows), 1)  # an Excel table needs a row below its header
     header_format = style(wrap=True, top=True, bold=True)
-    if ws.add_table(0, 0, last_row, len(header) - 1, {  # a table brings its own filter buttons
-            "name": f"Tabel{table_number}", "style": "Table Style Light 9", "banded_rows": True,
-            "columns": [{"header": h, "header_format": header_format} for h in header]}):
-        raise ValueError(f"sheet {title!r}: its column headers are not unique: {header}")
+    repeated = sorted({h for h in header if [g.lower() for g in header].count(h.lower()) > 1})
+    if repeated:  # Excel would repair the file by deleting the table
+        raise ValueError(f"sheet {title!r}: the column headers {repeated} are not unique (case ignored)")
+    ws.add_table(0, 0, last_row, len(header) - 1, {  # a table brings its own filter buttons
+        "name": f"Tabel{table_number}", "style": "Table Style Light 9", "banded_rows": True,
+        "columns": [{"header": h, "header_format": header_format} for h in header]})
     for c, name in enumerate(names):
         # the column's description from the models' YAML (dbt_project/models/publication/_publication.yml)
         if descriptions.get(name):

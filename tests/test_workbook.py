@@ -336,3 +336,17 @@ def test_every_catalogue_source_has_a_danish_name():
     assert len(sources) > 10
     unnamed = sorted(s for s in sources if value_label("source", s) == s)
     assert unnamed == []
+
+
+def test_two_columns_with_the_same_danish_header_are_an_error_not_a_broken_table(tmp_path):
+    """Excel repairs a table whose column names repeat by deleting it; say which sheet instead."""
+    path = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("CREATE SCHEMA publication")
+        con.execute("CREATE TABLE publication.export_dobbelt (geography_name VARCHAR, \"Geografi\" VARCHAR)")
+        con.execute("INSERT INTO publication.export_dobbelt VALUES ('Område A', 'Område A')")
+        with pytest.raises(ValueError, match="dobbelt.*not unique"):
+            write_workbooks(con, ["export_dobbelt"], tmp_path, VINTAGE)
+    finally:
+        con.close()

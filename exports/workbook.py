@@ -17,18 +17,14 @@ prints holds the figures and their reasons at a readable size.
 
 from __future__ import annotations
 
-import functools
 import re
-import zipfile
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
-from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.table import Table, TableStyleInfo
+from xlsxwriter import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from exports.labels import (
     LEVEL_LABELS_DA,
@@ -43,14 +39,14 @@ from exports.labels import (
 )
 from exports.relations import published_select, relation_columns
 from exports.symbols import PeopleCells
+from exports.xlsx_styles import Sheet, Styles, new_workbook, print_setup, put, set_width
 
 OTHER_WORKBOOK = "boligmonitor_tabeller.xlsx"
 COVER_SHEET = "Forside"
 FOOTNOTE_MARK = "¹"
 FOOTNOTE_COLUMN = "Fodnote"
-_SUPPRESSED_FILL = PatternFill("solid", start_color="D9D9D9", end_color="D9D9D9")
-_HEADER_FONT = Font(bold=True)
-_TITLE_FONT = Font(bold=True, size=14)
+_AUTHOR = "boligmonitor"
+_WITHHELD_COMMENT = {"author": _AUTHOR, "width": 144, "height": 79}  # pixels, openpyxl's default size
 _YEAR_COLUMNS = re.compile(r"(^|_)(year|år)$|^År$", re.IGNORECASE)
 # Long texts wrap inside a column of at most this many characters; other columns fit their content.
 _LINE_HEIGHT = 15  # points per line of the default 11-point font
@@ -60,8 +56,17 @@ _DETAIL_COLUMNS = {"indicator_id", "plan_code", "geography_code", "period_start"
                    "source_kind", "source", "ci_low", "ci_high", "activity_code", "outcome_kind", "period_kind",
                    "direction", "is_primary_estimate", "target_kind"}
 _MIN_WIDTH = 6
-# A fixed date inside the file (docProps and zip entries): the same data give the same bytes.
-_FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+@dataclass
+class _Book:
+    """One workbook being written: its cover sheet comes first but is filled in last."""
+    workbook: Workbook
+    cover: Worksheet
+    styles: Styles
+    info: dict
+    tables: dict[str, tuple[int, str]] = field(default_factory=dict)
+    taken: set[str] = field(default_factory=lambda: {COVER_SHEET.lower()})
 
 
 def workbook_name(plan_code: str) -> str:
@@ -89,11 +94,6 @@ def number_format(column: str, data_type: str) -> str | None:
     if data_type == "DATE":
         return "dd.mm.yyyy"
     return None
-
-
-@functools.cache
-def _top_aligned(horizontal: str | None, wrap_text: bool | None) -> Alignment:
-    return Alignment(horizontal=horizontal, wrap_text=wrap_text, vertical="top")
 
 
 def _wrapped_lines(value, width: int) -> int:
@@ -127,158 +127,105 @@ def is_detail_column(column: str) -> bool:
     return column in _DETAIL_COLUMNS or is_flag(column)
 
 
-def _print_setup(ws, landscape: bool = True) -> None:
-    """A4, one page wide (as many pages down as it takes), header row repeated, page numbers."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.left.text = "&A"
-    ws.oddFooter.right.text = "Side &P af &N"
-
-
-def _write_sheet(wb: Workbook, title: str, columns: list[tuple[str, str]], rows: list[tuple],
+def _write_sheet(book: _Book, title: str, columns: list[tuple[str, str]], rows: list[tuple],
                  cells: PeopleCells, table_number: int, descriptions: dict[str, str]) -> int:
-    ws = wb.create_sheet(title)
+    ws = book.workbook.add_worksheet(title, worksheet_class=Sheet)
+    style = book.styles.get
     names = [c for c, _ in columns]
     formats = [number_format(c, t) for c, t in columns]
     header = [column_label(c) for c in names] + [FOOTNOTE_COLUMN]
-    ws.append(header)
     widths = [min(max(len(w) for w in h.split()), _WRAP_AT) for h in header]
     wrapped: set[int] = set()
-    any_withheld = False
-    for r, row in enumerate(rows, start=2):
-        shown, withheld = cells.row(row)
-        any_withheld |= bool(withheld)
-        ws.append([*shown, FOOTNOTE_MARK if withheld else None])
+    body = [cells.row(row) for row in rows]
+    for shown, _ in body:
         for c, value in enumerate(shown):
-            cell = ws.cell(r, c + 1)
-            if c in withheld:
-                cell.fill = _SUPPRESSED_FILL
-                cell.alignment = Alignment(horizontal="right")
-                cell.comment = Comment(f"{FOOTNOTE_MARK} Diskretioneret", "boligmonitor")
-            elif isinstance(value, str) and value in SYMBOLS_DA:
-                cell.alignment = Alignment(horizontal="right")
-            elif formats[c] and not isinstance(value, str):
-                cell.number_format = formats[c]
             width = _display_width(value, formats[c])
             if width > _WRAP_AT:
                 wrapped.add(c)
             widths[c] = min(max(widths[c], width), _WRAP_AT)
-    last_row = max(len(rows) + 1, 2)  # an Excel table needs a row below its header
-    ref = f"A1:{get_column_letter(len(header))}{last_row}"
-    table = Table(displayName=f"Tabel{table_number}", ref=ref)
-    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-    ws.add_table(table)  # a table brings its own filter buttons
-    for cell, name in zip(ws[1], names):
+    fitted = [max(width, _MIN_WIDTH) for width in widths]
+    last_row = max(len(rows), 1)  # an Excel table needs a row below its header
+    header_format = style(wrap=True, top=True, bold=True)
+    repeated = sorted({h for h in header if [g.lower() for g in header].count(h.lower()) > 1})
+    if repeated:  # Excel would repair the file by deleting the table
+        raise ValueError(f"sheet {title!r}: the column headers {repeated} are not unique (case ignored)")
+    ws.add_table(0, 0, last_row, len(header) - 1, {  # a table brings its own filter buttons
+        "name": f"Tabel{table_number}", "style": "Table Style Light 9", "banded_rows": True,
+        "columns": [{"header": h, "header_format": header_format} for h in header]})
+    for c, name in enumerate(names):
         # the column's description from the models' YAML (dbt_project/models/publication/_publication.yml)
         if descriptions.get(name):
-            cell.comment = Comment(descriptions[name], "boligmonitor", width=320, height=120)
-    for cell in ws[1]:
-        cell.font = _HEADER_FONT
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for c in wrapped:
-        for (cell,) in ws.iter_rows(min_row=2, max_row=len(rows) + 1, min_col=c + 1, max_col=c + 1):
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.write_comment(0, c, descriptions[name], {"author": _AUTHOR, "width": 320, "height": 120})
     # rows as tall as their wrapped text: a spreadsheet does not grow a row on opening the file,
-    # so wrapped lines would print on top of the next row
-    for r, row in enumerate(ws.iter_rows(min_row=1, max_row=len(rows) + 1, values_only=True), start=1):
-        columns_wrapping = range(len(header)) if r == 1 else wrapped
-        lines = max((_wrapped_lines(row[c], max(widths[c], _MIN_WIDTH)) for c in columns_wrapping), default=1)
-        if lines > 1:
-            ws.row_dimensions[r].height = _LINE_HEIGHT * lines
-            for c in range(1, len(header) + 1):  # the row's other figures at its top (ws[r] rescans the sheet)
-                cell = ws.cell(r, c)
-                cell.alignment = _top_aligned(cell.alignment.horizontal, cell.alignment.wrap_text)
-    for c, width in enumerate(widths, start=1):
+    # so wrapped lines would print on top of the next row; the row's other figures at its top
+    lines = max(_wrapped_lines(h, fitted[c]) for c, h in enumerate(header))
+    if lines > 1:
+        ws.set_row(0, _LINE_HEIGHT * lines)
+    for r, (shown, withheld) in enumerate(body, start=1):
+        lines = max((_wrapped_lines(shown[c], fitted[c]) for c in wrapped), default=1)
+        top = lines > 1
+        if top:
+            ws.set_row(r, _LINE_HEIGHT * lines)
+        for c, value in enumerate(shown):
+            # a figure in its column's number format; a withheld cell or a symbol is text, at the right
+            number = formats[c] if formats[c] and c not in withheld and not isinstance(value, str) else None
+            if c in withheld:
+                ws.write_comment(r, c, f"{FOOTNOTE_MARK} Diskretioneret", _WITHHELD_COMMENT)
+            if c in wrapped:  # a long text wraps at the top of its cell
+                cell_format = style(number, withheld=c in withheld, wrap=True, top=True)
+            else:
+                right = c in withheld or (isinstance(value, str) and value in SYMBOLS_DA)
+                cell_format = style(number, withheld=c in withheld, horizontal="right" if right else None, top=top)
+            put(ws, r, c, value, cell_format)
+        put(ws, r, len(names), FOOTNOTE_MARK if withheld else None, style(top=top))
+    for c, width in enumerate(fitted):
         # room for the filter button beside the header text
-        dimension = ws.column_dimensions[get_column_letter(c)]
-        dimension.width = max(width, _MIN_WIDTH) + 2
-        if c <= len(names) and is_detail_column(names[c - 1]):
-            dimension.outlineLevel, dimension.hidden = 1, True
-    ws.append([])
-    if any_withheld:
-        ws.append([f"{FOOTNOTE_MARK} {SUPPRESSED_FOOTNOTE_DA}"])
-    ws.append(["Tegn: " + "; ".join(f"{mark} {text.split(' (')[0].lower()}" for mark, text in SYMBOLS_DA.items())])
-    ws.freeze_panes = "A2"
-    ws.print_title_rows = "1:1"
-    _print_setup(ws)
+        set_width(ws, c, width + 2, hidden_group=c < len(names) and is_detail_column(names[c]))
+    below = len(rows) + 2  # one empty row between the table and its notes
+    if any(withheld for _, withheld in body):
+        ws.write_string(below, 0, f"{FOOTNOTE_MARK} {SUPPRESSED_FOOTNOTE_DA}")
+        below += 1
+    ws.write_string(below, 0, "Tegn: " + "; ".join(f"{mark} {text.split(' (')[0].lower()}"
+                                                   for mark, text in SYMBOLS_DA.items()))
+    ws.freeze_panes(1, 0)
+    ws.repeat_rows(0)
+    print_setup(ws)
     return len(rows)
 
 
-def _normalise(path: Path, stamp: str) -> None:
-    """openpyxl stamps the save time into docProps/core.xml and every zip entry; replace both
-    with fixed values so identical data give identical files."""
-    with zipfile.ZipFile(path) as source:
-        entries = [(info, source.read(info)) for info in source.infolist()]
-    tmp = path.with_name(path.name + ".norm")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target:
-        for info, data in entries:
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data)
-            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(fixed, data)
-    tmp.replace(path)
-
-
-def _cover(wb: Workbook, info: dict, vintage: dict, tables: dict[str, tuple[int, str]]) -> None:
+def _cover(book: _Book, vintage: dict) -> None:
     """The first sheet: what the workbook is, for which report year and data, from which snapshot.
     The snapshot is named by its tables' content hashes (as in manifest.json and the snapshot's
     _snapshot_tables), not its id, so the same data give the same file."""
-    ws = wb.create_sheet(COVER_SHEET, 0)
+    ws, style, info = book.cover, book.styles.get, book.info
     plan_name = info.get("plan_name")
-    ws.append([f"Boligmonitor: {plan_name}" if plan_name else "Boligmonitor: tabeller uden for helhedsplanerne"])
-    ws["A1"].font = _TITLE_FONT
-    ws.append(["Offentliggjorte tal efter diskretionering: aggregerede tal, hvor intet tal kan føres tilbage til "
-               "en enkeltperson. Hvert faneblad er en tabel, der kan filtreres og sorteres."])
-    ws.append([])
-    ws.append(["Rapportår", vintage.get("report_year")])
+    ws.write_string(0, 0, f"Boligmonitor: {plan_name}" if plan_name
+                    else "Boligmonitor: tabeller uden for helhedsplanerne", style(bold=True, size=14))
+    ws.merge_range(1, 0, 1, 2, "Offentliggjorte tal efter diskretionering: aggregerede tal, hvor intet tal kan "
+                   "føres tilbage til en enkeltperson. Hvert faneblad er en tabel, der kan filtreres og sorteres.",
+                   style(horizontal="left", wrap=True, top=True))
+    ws.set_row(1, 32)
+    lines: list[tuple[list, bool]] = [([], False), (["Rapportår", vintage.get("report_year")], False)]
     if vintage.get("as_of_date"):
         # every figure is as known on this date: periods ending later are not included
-        ws.append(["Tal kendt pr.", date_da(vintage["as_of_date"])])
-    ws.append(["Seneste dataår", vintage.get("latest_data_year")])
-    ws.append(["Snapshot", "Samme offentliggørelse som manifest.json og warehouse_published.duckdb i denne mappe; "
-               "tabellernes kontrolsummer nedenfor står også dér."])
-    ws.append([])
-    ws.append(["Faneblad", "Rækker"])
-    for cell in ws[ws.max_row]:
-        cell.font = _HEADER_FONT
-    for title, rows in info["sheets"].items():
-        ws.append([title, rows])
-    ws.append([])
-    ws.append(["Tabel", "Rækker", "Kontrolsum"])
-    for cell in ws[ws.max_row]:
-        cell.font = _HEADER_FONT
-    for relation, (rows, digest) in tables.items():
-        ws.append([relation, rows, digest])
-    ws.append([])
-    ws.append(["Tegn", "Betydning"])
-    for cell in ws[ws.max_row]:
-        cell.font = _HEADER_FONT
-    for mark, text in SYMBOLS_DA.items():
-        ws.append([mark, text])
-    ws.append([FOOTNOTE_MARK, SUPPRESSED_FOOTNOTE_DA])
-    ws.column_dimensions["A"].width = 34
-    ws.column_dimensions["B"].width = 70
-    ws.column_dimensions["C"].width = 24
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
-    ws.merge_cells("A2:C2")
-    ws.row_dimensions[2].height = 32
-    _print_setup(ws, landscape=False)
-
-
-def _save(wb: Workbook, path: Path, info: dict, vintage: dict, tables: dict[str, tuple[int, str]]) -> None:
-    wb.remove(wb.worksheets[0])  # the empty default sheet
-    _cover(wb, info, vintage, tables)
-    wb.save(path)
-    year = vintage.get("latest_data_year") or 2000
-    _normalise(path, f"{year}-12-31T00:00:00Z")
+        lines.append((["Tal kendt pr.", date_da(vintage["as_of_date"])], False))
+    lines += [(["Seneste dataår", vintage.get("latest_data_year")], False),
+              (["Snapshot", "Samme offentliggørelse som manifest.json og warehouse_published.duckdb i denne "
+                            "mappe; tabellernes kontrolsummer nedenfor står også dér."], False),
+              ([], False), (["Faneblad", "Rækker"], True)]
+    lines += [([title, rows], False) for title, rows in info["sheets"].items()]
+    lines += [([], False), (["Tabel", "Rækker", "Kontrolsum"], True)]
+    lines += [([relation, rows, digest], False) for relation, (rows, digest) in book.tables.items()]
+    lines += [([], False), (["Tegn", "Betydning"], True)]
+    lines += [([mark, text], False) for mark, text in SYMBOLS_DA.items()]
+    lines.append(([FOOTNOTE_MARK, SUPPRESSED_FOOTNOTE_DA], False))
+    for r, (values, bold) in enumerate(lines, start=2):
+        cell_format = style(horizontal="left", wrap=True, top=True, bold=bold)
+        for c in range(3):  # every cell of the three columns wraps at its top left, empty or not
+            put(ws, r, c, values[c] if c < len(values) else None, cell_format)
+    for c, width in enumerate((34, 70, 24)):
+        set_width(ws, c, width)
+    print_setup(ws, landscape=False)
 
 
 def _content_hash(con: duckdb.DuckDBPyConnection, relation: str) -> str:
@@ -288,13 +235,15 @@ def _content_hash(con: duckdb.DuckDBPyConnection, relation: str) -> str:
 
 
 def write_workbooks(con: duckdb.DuckDBPyConnection, relations: list[str], out_dir: Path, vintage: dict) -> list[dict]:
-    books: dict[str, tuple[Workbook, set[str], dict, dict]] = {}
+    books: dict[str, _Book] = {}
     counter = iter(range(1, 10_000))
+    created = datetime((vintage.get("latest_data_year") or 2000), 12, 31)
 
-    def book(file_name: str, plan_code: str | None):
+    def book(file_name: str, plan_code: str | None) -> _Book:
         if file_name not in books:
-            books[file_name] = (Workbook(), {COVER_SHEET.lower()},
-                                {"file": file_name, "plan_code": plan_code, "sheets": {}}, {})
+            workbook = new_workbook(out_dir / file_name, created)
+            books[file_name] = _Book(workbook, workbook.add_worksheet(COVER_SHEET, worksheet_class=Sheet),
+                                     Styles(workbook), {"file": file_name, "plan_code": plan_code, "sheets": {}})
         return books[file_name]
 
     for relation in relations:
@@ -308,22 +257,23 @@ def write_workbooks(con: duckdb.DuckDBPyConnection, relations: list[str], out_di
             "AND coalesce(comment, '') <> ''", [relation]).fetchall())
         relation_title = RELATION_TITLES_DA.get(relation, relation.removeprefix("export_"))
         if "plan_code" not in names:
-            wb, taken, info, tables = book(OTHER_WORKBOOK, None)
-            tables[relation] = digest
-            title = sheet_title(relation_title, taken)
-            info["sheets"][title] = _write_sheet(wb, title, columns, rows, cells, next(counter), descriptions)
+            other = book(OTHER_WORKBOOK, None)
+            other.tables[relation] = digest
+            title = sheet_title(relation_title, other.taken)
+            other.info["sheets"][title] = _write_sheet(other, title, columns, rows, cells, next(counter), descriptions)
             continue
         plan_i = names.index("plan_code")
         area_i = names.index("indsatsomraade") if relation in SHEET_PER_INDSATSOMRAADE else None
         level_i = names.index("level") if "level" in names else None
         for plan in sorted({r[plan_i] for r in rows if r[plan_i]}):
-            wb, taken, info, tables = book(workbook_name(plan), plan)
-            tables[relation] = digest
-            info["plan_name"] = PLAN_NAMES_DA.get(plan, plan)
+            plan_book = book(workbook_name(plan), plan)
+            plan_book.tables[relation] = digest
+            plan_book.info["plan_name"] = PLAN_NAMES_DA.get(plan, plan)
+            sheets = plan_book.info["sheets"]
             plan_rows = [r for r in rows if r[plan_i] == plan]
             if area_i is None:
-                title = sheet_title(relation_title, taken)
-                info["sheets"][title] = _write_sheet(wb, title, columns, plan_rows, cells, next(counter), descriptions)
+                title = sheet_title(relation_title, plan_book.taken)
+                sheets[title] = _write_sheet(plan_book, title, columns, plan_rows, cells, next(counter), descriptions)
                 continue
 
             def group(r, area_i=area_i, level_i=level_i):
@@ -333,12 +283,12 @@ def write_workbooks(con: duckdb.DuckDBPyConnection, relations: list[str], out_di
                 return (1, LEVEL_LABELS_DA.get(level, level or "Øvrige"))
 
             for key in sorted({group(r) for r in plan_rows}):
-                title = sheet_title(key[1], taken)
-                info["sheets"][title] = _write_sheet(wb, title, columns, [r for r in plan_rows if group(r) == key],
-                                                     cells, next(counter), descriptions)
+                title = sheet_title(key[1], plan_book.taken)
+                sheets[title] = _write_sheet(plan_book, title, columns, [r for r in plan_rows if group(r) == key],
+                                             cells, next(counter), descriptions)
     written = []
-    for file_name, (wb, _, info, tables) in sorted(books.items()):
-        _save(wb, out_dir / file_name, info, vintage, tables)
-        written.append(info)
+    for _, finished in sorted(books.items()):
+        _cover(finished, vintage)
+        finished.workbook.close()
+        written.append(finished.info)
     return written
-

@@ -5,14 +5,17 @@ the report year, the as-of date and the snapshot's content hashes."""
 
 from __future__ import annotations
 
+import ast
 import math
-from datetime import date
+import zipfile
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 from openpyxl import load_workbook
 
+from exports.labels import SUPPRESSED_FOOTNOTE_DA, SYMBOLS_DA
 from exports.publish import published_select
 from exports.snapshot import content_hash_sql
 from exports.workbook import COVER_SHEET, write_workbooks
@@ -63,6 +66,9 @@ def warehouse(tmp_path_factory) -> Path:
         ("BBB", "Område B", 2024, None, None, None, True, False, False, "Skjult af diskretionshensyn"),
         ("CCC", "Område C", 2024, None, None, None, False, False, True, "Ingen vurderede"),
         ("DDD", "Område D", 2024, 20, None, 85.0, False, True, False, "Delvist skjult af diskretionshensyn"),
+        # texts that look like a formula or a link stay the text they are
+        ("EEE", "Område E", 2024, 25, 52.0, 48.0, False, False, False, "=halvdelen vurderet"),
+        ("FFF", "Område F", 2024, 22, 50.0, 50.0, False, False, False, "https://www.dst.dk/da/"),
     ])
     con.close()
     return path
@@ -111,6 +117,43 @@ def test_withheld_cells_read_dotdot_a_true_zero_dash_and_no_figure_dot(books):
     # partly hidden: the empty share is withheld, the shown one and the number assessed stay
     assert language["Område D"]["Generel indsats (%)"] == ".." and language["Område D"]["Fokuseret indsats (%)"] == 85.0
     assert language["Område D"]["Antal vurderede"] == 20
+
+
+def test_withheld_cells_are_grey_right_aligned_and_say_why_below_the_table(books):
+    ws = books["boligmonitor_HP2025.xlsx"]["Beskæftigelse"]
+    header = [c.value for c in ws[1]]
+    body = _data(ws)
+    row = {(r["Geografikode"], r["Periode"]): i for i, r in enumerate(body, start=2)}
+    withheld = ws.cell(row[("AAA", "2024")], header.index("Værdi") + 1)
+    assert withheld.value == ".." and withheld.fill.fill_type == "solid"
+    assert withheld.fill.fgColor.rgb[-6:] == "D9D9D9" and withheld.alignment.horizontal == "right"
+    assert (withheld.comment.text, withheld.comment.author) == ("¹ Diskretioneret", "boligmonitor")
+    no_figure = ws.cell(row[("BBB", "2023")], header.index("Værdi") + 1)
+    assert no_figure.value == "." and no_figure.alignment.horizontal == "right"
+    assert no_figure.comment is None and no_figure.fill.fill_type is None
+    # figures stay numbers (Danish users sum and filter them), in their column's format
+    figure = ws.cell(row[("AAA", "2023")], header.index("Værdi") + 1)
+    count = ws.cell(row[("AAA", "2023")], header.index("Antal (n)") + 1)
+    assert figure.value == 14.0 and figure.data_type == "n" and figure.number_format == '#,##0.0;-#,##0.0;"-"'
+    assert count.value == 40 and isinstance(count.value, int) and count.number_format == '#,##0;-#,##0;"-"'
+    start = ws.cell(row[("AAA", "2023")], header.index("Periodens start") + 1)
+    assert start.value == datetime(2023, 1, 1) and start.is_date
+    assert ws.cell(1, header.index("Værdi") + 1).comment.author == "boligmonitor"
+    # below the table: an empty row, the footnote of "¹", the symbols
+    notes = [ws.cell(r, 1).value for r in range(len(body) + 2, ws.max_row + 1)]
+    assert notes[0] is None and notes[1] == f"¹ {SUPPRESSED_FOOTNOTE_DA}" and notes[2].startswith("Tegn: ")
+    assert all(mark in notes[2] for mark in SYMBOLS_DA)
+
+
+def test_a_text_that_looks_like_a_formula_or_a_link_stays_text(books):
+    """A note from the data beginning with "=" is no formula (openpyxl wrote it as one, a broken
+    formula in place of the text), and a web address is no hyperlink."""
+    language = books["boligmonitor_tabeller.xlsx"]["Sprogvurderinger"]
+    notes = {r["Geografi"]: r["Note"] for r in _data(language)}
+    assert notes["Område E"] == "=halvdelen vurderet" and notes["Område F"] == "https://www.dst.dk/da/"
+    note = [c.value for c in language[1]].index("Note") + 1
+    texts = [cell for (cell,) in language.iter_rows(min_row=2, min_col=note, max_col=note) if cell.value]
+    assert texts and all(c.data_type == "s" and c.hyperlink is None for c in texts)
 
 
 def test_headers_values_and_sheet_names_are_danish(books):
@@ -190,6 +233,65 @@ def test_cover_sheet_names_report_year_as_of_date_and_snapshot(books, warehouse)
     assert book[COVER_SHEET].page_setup.fitToWidth == 1
 
 
+def test_cover_sheet_prints_portrait_with_its_introduction_across_three_columns(books):
+    ws = books["boligmonitor_HP2025.xlsx"][COVER_SHEET]
+    assert [str(r) for r in ws.merged_cells.ranges] == ["A2:C2"]
+    assert ws["A2"].alignment.wrap_text and ws.row_dimensions[2].height >= 30
+    assert [ws.column_dimensions[c].width for c in "ABC"] == [34, 70, 24]
+    assert ws["A1"].font.b and ws.page_setup.orientation == "portrait" and int(ws.page_setup.paperSize) == 9
+    assert (ws.oddFooter.left.text, ws.oddFooter.right.text) == ("&A", "Side &P af &N")
+    assert not ws.tables and ws.freeze_panes is None
+
+
+def test_the_same_data_give_the_same_bytes(warehouse, tmp_path):
+    """Written twice, the workbooks are byte-identical: no save time in docProps or the zip entries."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        for out in ("a", "b"):
+            (tmp_path / out).mkdir()
+            written = write_workbooks(con, ["export_area_indicator", "export_language_assessment"], tmp_path / out,
+                                      VINTAGE)
+    finally:
+        con.close()
+    assert len(written) == 2
+    for info in written:
+        first, second = (tmp_path / out / info["file"] for out in ("a", "b"))
+        assert first.read_bytes() == second.read_bytes()
+        with zipfile.ZipFile(first) as xlsx:
+            (stamp,) = {entry.date_time for entry in xlsx.infolist()}  # one fixed date, not the save time
+            assert stamp[0] <= 2000
+            core = xlsx.read("docProps/core.xml").decode()
+        assert core.count("2025-12-31T00:00:00Z") == 2  # created and modified: the latest data year's end
+
+
+def test_an_empty_relation_is_a_table_with_one_empty_row(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("CREATE SCHEMA publication")
+        con.execute("CREATE TABLE publication.export_tom (geography_code VARCHAR, value DOUBLE)")
+        written = write_workbooks(con, ["export_tom"], tmp_path, VINTAGE)
+    finally:
+        con.close()
+    ws = load_workbook(tmp_path / written[0]["file"])[written[0]["sheets"].popitem()[0]]
+    (ref,) = [table.ref for table in ws.tables.values()]
+    assert ref == "A1:C2" and [c.value for c in ws[2]] == [None, None, None]
+    assert ws.cell(3, 1).value.startswith("Tegn: ")  # no footnote: nothing withheld
+
+
+def test_the_product_writes_workbooks_without_openpyxl():
+    """openpyxl is a test dependency only (it reads the workbooks back here): no module of the
+    exports package imports it."""
+    package = Path(__file__).parent.parent / "exports"
+    importers = []
+    for source in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            importers += [source.name for name in names if name.split(".")[0] == "openpyxl"]
+    assert len(list(package.rglob("*.py"))) > 5 and importers == []
+
+
 def estimated_pages(ws) -> int:
     """Printed A4 pages of a sheet, estimated from its visible column widths, its rows (a wrapped
     text as many lines high as it wraps) and its print setup (no spreadsheet program here):
@@ -234,3 +336,17 @@ def test_every_catalogue_source_has_a_danish_name():
     assert len(sources) > 10
     unnamed = sorted(s for s in sources if value_label("source", s) == s)
     assert unnamed == []
+
+
+def test_two_columns_with_the_same_danish_header_are_an_error_not_a_broken_table(tmp_path):
+    """Excel repairs a table whose column names repeat by deleting it; say which sheet instead."""
+    path = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("CREATE SCHEMA publication")
+        con.execute("CREATE TABLE publication.export_dobbelt (geography_name VARCHAR, \"Geografi\" VARCHAR)")
+        con.execute("INSERT INTO publication.export_dobbelt VALUES ('Område A', 'Område A')")
+        with pytest.raises(ValueError, match="dobbelt.*not unique"):
+            write_workbooks(con, ["export_dobbelt"], tmp_path, VINTAGE)
+    finally:
+        con.close()

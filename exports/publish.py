@@ -33,6 +33,7 @@ from exports.annex import write_annexes
 from exports.labels import period_end_year
 from exports.locks import hold_lock
 from exports.pointer import Hook, install, migrate_flat_layout, remove_abandoned_links
+from exports.quality_report import HTML_NAME, JSON_NAME, write_report
 from exports.relations import export_relations, published_select, relation_columns
 from exports.snapshot import EXPORT_SCHEMA, SNAPSHOT_FILE, build_snapshot, sql_string
 from exports.workbook import write_workbooks
@@ -152,8 +153,6 @@ def publish(warehouse_path: str | Path, export_dir: str | Path, *, report_year: 
 
 def _write_publication(warehouse_path: Path, staging: Path, report_year: int | None, say: Progress) -> dict:
     """Every file of one publication, the manifest last, into ``staging``."""
-    from expectations.quality_report import HTML_NAME, JSON_NAME, write_report
-
     published_at = datetime.now(UTC).isoformat(timespec="seconds")
     snapshot_id = f"{published_at[:19].replace(':', '')}-{uuid.uuid4().hex[:8]}"
     version = code_version()

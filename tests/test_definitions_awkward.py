@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from expectations import quality_report
+from exports import quality_report
 from exports.labels import FLAG_LABELS_DA
 
 REPO = Path(__file__).resolve().parents[1]

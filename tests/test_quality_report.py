@@ -11,7 +11,7 @@ import duckdb
 
 from contract_examples import example_frame
 from demo.writers import write_extract
-from expectations.quality_report import FLAGS, HIDDEN_REASON, HTML_NAME, JSON_NAME, write_report
+from exports.quality_report import FLAGS, HIDDEN_REASON, HTML_NAME, JSON_NAME, write_report
 from ingestion.contract import PERSON_KEY_PATTERN, source
 from ingestion.loader import load_source
 from ingestion.readers import find_files

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from demo import calibration as cal
 from demo import (
+    benefit_calibration,
     dates,
     housing,
     jobcenter,
@@ -20,6 +20,7 @@ from demo import (
     population,
     published,
 )
+from demo import calibration as cal
 from demo.areas import area_for_address, expand_addresses
 from demo.model import PLAN_AREAS_2025, DemoConfig
 from ingestion.contract import SOURCES_BY_NAME
@@ -84,10 +85,10 @@ def test_education_2023(pop):
 
 
 def test_jobcentre_window_2023_24(pop):
-    rep = jobcenter.benefit_report(pop)
+    rep = benefit_calibration.benefit_report(pop)
     for area in PLAN_AREAS_2025:
-        assert round(rep["outside"][area], 1) == jobcenter.OUTSIDE_WINDOW[area], area
-        assert round(rep["kontanthjaelp"][area], 1) == jobcenter.KONTANTHJAELP_WINDOW[area], area
+        assert round(rep["outside"][area], 1) == benefit_calibration.OUTSIDE_WINDOW[area], area
+        assert round(rep["kontanthjaelp"][area], 1) == benefit_calibration.KONTANTHJAELP_WINDOW[area], area
     assert round(rep["july_2024"]["ENV"]) == 57
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from demo import calibration as cal
+from demo import published_values as pv
 from demo.dates import age_on_jan1, year_of
 from demo.dwellings import GROUPS, REST, G, choose_exact
 from demo.model import PLAN_AREAS_2025, Population
@@ -276,11 +277,26 @@ def build_person_year(pop: Population, rng) -> pd.DataFrame:
 # plan (seed 000 lines 1002-1004 and 1154-1160): Randers Nordby's 18-29-year-olds 38 % (2015) and
 # 39 % (2018); Vangdalen 18-64 44 % / 49 % and 18-29 40 % / 43 % (2017 / 2018); Gl. Jennumparken
 # 18-29 45 % / 36 %. Where Nordby's total is published, the areas without a figure make it up.
-EMPLOYED_PUBLISHED = {
-    2015: {"HP2017_ALL": {"18_29": 0.38}},
-    2017: {"VGD": {"18_64": 0.44, "18_29": 0.40}, "GJP": {"18_29": 0.45}},
-    2018: {"VGD": {"18_64": 0.49, "18_29": 0.43}, "GJP": {"18_29": 0.36}, "HP2017_ALL": {"18_29": 0.39}},
-}
+EMPLOYED_INDICATORS = {"18_29": ("HP2017_OM_BESKAEFTIGELSE_18_29", "HP2017_SK_BESKAEFTIGELSE_18_29"),
+                       "18_64": ("HP2017_OM_BESKAEFTIGELSE_18_64",)}
+
+
+def _employed_published() -> dict[int, dict[str, dict[str, float]]]:
+    """{file year: {area or HP2017_ALL: {band: share}}}, read from the published-values seed."""
+    out: dict[int, dict[str, dict[str, float]]] = {}
+    for band, indicators in EMPLOYED_INDICATORS.items():
+        for indicator in indicators:
+            for geo in ("GJP", "GLV", "VGD", "HP2017_ALL"):
+                try:
+                    years = pv.by_year(indicator, geo)
+                except KeyError:
+                    continue
+                for year, pct in years.items():
+                    out.setdefault(year, {}).setdefault(geo, {})[band] = pct / 100
+    return out
+
+
+EMPLOYED_PUBLISHED = _employed_published()
 HP2017_AREAS = ("GJP", "GLV", "VGD")
 
 

@@ -31,7 +31,7 @@ import pandas as pd
 from demo import published_values as pv
 from demo import targets_children as T
 from demo.children_world import N_AREAS, rng_for, world
-from demo.dates import age_on, day
+from demo.dates import age_on, day, jan1
 from demo.jobcenter import KONTANTHJAELP, _mothers, _spread
 from demo.model import PLAN_AREAS_2025, Population
 
@@ -118,7 +118,10 @@ def calibrate_benefits(pop: Population) -> dict:
     full = pop.config.is_full_scale
     _recipients_hp2017(b, rng, full)
     _foertidspension_randers(b, rng, full)
+    # the level first: the kontanthjælp moved by _kontanthjaelp_window keeps its part-year spells
+    continued = _benefit_level(b, full)
     _kontanthjaelp_window(b, rng)
+    _july_headcount(b, continued)
     _outside_window(b, rng, full)
     _foertidspension_share(b)
     b.flush()
@@ -226,6 +229,146 @@ def _kontanthjaelp_window(b: _Benefits, rng) -> None:
             rr = rr[b.benefit[rr] == KONTANTHJAELP]
             # one new benefit per person; Ressourceforløb is not any neighbouring year's benefit
             b.benefit[rr], b.match[rr] = "Ressourceforløb", None
+
+
+# ------------------------------------------------------------------ the benefit level of every year
+# The published window is reached by one level per area applied to every year, so it sits on the
+# area's trend (``_benefit_level``); ``_outside_window`` then lands it on the printed decimal
+# with what LEVEL_MARGIN leaves (a fraction of the window's person-months: a few per area).
+LEVEL_MARGIN = 0.003
+CONTINUATION_MONTHS = 11  # a full-year spell runs on 1-11 months into a year without a benefit
+NEW_BENEFITS = {"job": np.array(["Sygedagpenge", "Dagpenge"], dtype=object),
+                "other": np.array(["Ressourceforløb", "Jobafklaring"], dtype=object)}
+NOT_LEVELLED = (KONTANTHJAELP, FP, FLEX)  # mothers, kontanthjælp and førtidspension have their own figures
+FP_LEVEL_YEARS = 2  # the førtidspension level fits the published year and two on each side
+
+
+def _draw(keys: np.ndarray, year: np.ndarray, step: int) -> np.ndarray:
+    """A fixed uniform per person, year and step of the level (a hash), so a threshold per area
+    picks the same kind of people in every year and changing one row never moves another."""
+    h = pd.util.hash_pandas_object(pd.DataFrame({"k": keys, "y": year * 10 + step}), index=False).to_numpy()
+    return (h >> np.uint64(11)).astype(np.float64) / float(2**53)
+
+
+def _neighbour(b: _Benefits, pidx: np.ndarray, year: np.ndarray, step: int) -> np.ndarray:
+    """The person_year row of the same person ``step`` years away (-1: none)."""
+    y = year + step - b.y0
+    ok = (y >= 0) & (y < b.row_of.shape[1])
+    return np.where(ok, b.row_of[pidx, np.clip(y, 0, b.row_of.shape[1] - 1)], -1)
+
+
+def _threshold(u: np.ndarray, gain: np.ndarray, need: float) -> tuple[float, float]:
+    """(threshold, gain reached): the highest draw below which the rows' gains stay within ``need``."""
+    if need <= 0 or not gain.size:
+        return 0.0, 0.0
+    order = np.argsort(u, kind="stable")
+    cum = np.cumsum(gain[order])
+    if cum[-1] <= need:
+        return 1.0, float(cum[-1])
+    i = int(np.searchsorted(cum, need, side="right"))
+    return (float(u[order[i - 1]]), float(cum[i - 1])) if i else (0.0, 0.0)
+
+
+def _benefit_level(b: _Benefits, full: bool) -> dict:
+    """Raise the benefit level of each area (at full scale also the rest of Randers) in every year
+    by three steps, each taken by the rows whose draw is under the area's threshold for it:
+    1. part-year spells (not kontanthjælp, førtidspension or fleksjob; not a continuing spell of
+       up to 9 months, which ``_outside_window`` may lengthen) run the whole year;
+    2. a year without a benefit after a full-year spell continues it for 1-11 months;
+    3. residents in a job or outside the labour force get a full-year benefit.
+    The thresholds (a step is taken whole before the next) bring the published window to its share
+    less LEVEL_MARGIN. Returns {row: months} of the continuations."""
+    y = WINDOW_END_YEAR
+    rows = np.flatnonzero((b.pidx >= 0) & (b.year >= b.y0))
+    pidx, year = b.pidx[rows], b.year[rows]
+    keys = b.w.key[pidx]
+    group = np.full(len(rows), -1, np.int64)
+    for yy in np.unique(year):
+        sel = year == yy
+        now, after = b.w.group_in(int(yy))[pidx[sel]], b.w.group_in(int(yy) + 1)[pidx[sel]]
+        group[sel] = np.where(now >= 0, now, after)
+    group = np.where(group >= N_AREAS, N_AREAS, group)  # the rest of Randers is one group
+    age = age_on(b.w.birth[pidx], jan1(year))
+    adult = (age >= 17) & (age <= 64)
+    ben, frac, att = b.benefit[rows], b.frac[rows], b.att[rows]
+    prev, nxt = _neighbour(b, pidx, year, -1), _neighbour(b, pidx, year, 1)
+    prev_ben = np.where(prev >= 0, b.benefit[np.maximum(prev, 0)], None)
+    next_ben = np.where(nxt >= 0, b.benefit[np.maximum(nxt, 0)], None)
+    levelled = pd.notna(ben) & ~np.isin(ben, NOT_LEVELLED)
+    short_continuing = (prev_ben == ben) & (np.ceil(np.round(12 * frac, 6)) <= 9)
+    raise_ = adult & levelled & (frac < 1) & ~short_continuing
+    raise_all = np.zeros(len(b.benefit), bool)
+    raise_all[rows[raise_]] = True
+    free = adult & pd.isna(ben) & np.isin(att, list(NEW_BENEFITS))
+    prev_full = (prev >= 0) & ((b.frac[np.maximum(prev, 0)] == 1.0) | raise_all[np.maximum(prev, 0)])
+    # a continuation never joins the next year's spell of the same benefit (that spell would move),
+    # nor makes a recipient of kontanthjælp or similar (the 2017-21 plan counts them)
+    cont = free & prev_full & pd.notna(prev_ben) & ~np.isin(prev_ben, [*NOT_LEVELLED, *KH_LIKE]) \
+        & (next_ben != prev_ben)
+    new = free & ~cont
+    months = 1 + np.floor(_draw(keys, year, 4) * CONTINUATION_MONTHS)
+    u = [_draw(keys, year, step) for step in (1, 2, 3)]
+
+    # each row's gain in the published window (October y-1 - September y, stock of 1 January y)
+    part = _window_sums(b.months(), kh_only=False).groupby("_row").FULDTIDSANDEL.sum()
+    row_part = np.zeros(len(b.benefit))
+    row_part[part.index.to_numpy()] = part.to_numpy()
+    p, g = b.adults(y)
+    window_group = np.full(len(b.w.key), -1, np.int64)
+    window_group[p] = np.where(g >= N_AREAS, N_AREAS, g)
+    in_window = (window_group[pidx] >= 0) & ((year == y - 1) | (year == y))
+    whole = np.where(year == y, 9.0, 3.0)
+    gains = [whole - row_part[rows], np.where(year == y, np.minimum(months, 9), np.maximum(months - 9, 0)), whole]
+    current = pd.Series(row_part[rows][in_window]).groupby(window_group[pidx][in_window]).sum()
+    theta = np.zeros((N_AREAS + 1, 3))
+    reached = 0.0
+    for label, code in _target_groups(full, OUTSIDE_WINDOW):
+        wg = N_AREAS if code is None else code
+        n = int((window_group[p] == wg).sum())
+        target = OUTSIDE_WINDOW[label] / 100 * 12 * (len(p) if code is None else n) - (reached if code is None else 0)
+        reached += target
+        need = target - LEVEL_MARGIN * 12 * n - current.get(wg, 0.0)
+        mine = in_window & (window_group[pidx] == wg)
+        for step, sel in enumerate((raise_, cont, new)):
+            theta[wg, step], got = _threshold(u[step][mine & sel], gains[step][mine & sel], need)
+            need -= got
+            if theta[wg, step] < 1.0:
+                break
+    take = [sel & (u[step] <= theta[group, step]) & (group >= 0) for step, sel in enumerate((raise_, cont, new))]
+    b.frac[rows[take[0]]] = 1.0
+    take[1] &= (prev >= 0) & (b.frac[np.maximum(prev, 0)] == 1.0)  # the spell before did fill its year
+    r = rows[take[1]]
+    b.benefit[r], b.match[r], b.frac[r] = prev_ben[take[1]], None, np.round(months[take[1]] / 12, 3)
+    r = rows[take[2]]
+    typ = np.where(att == "job", NEW_BENEFITS["job"][(u[2] * 1e3 % 1 < 0.5).astype(int)],
+                   NEW_BENEFITS["other"][(u[2] * 1e3 % 1 < 0.5).astype(int)])
+    # the new benefit is neither the year before's nor the year after's, so no neighbouring spell moves
+    typ = np.where((typ == prev_ben) | (typ == next_ben), "Revalidering", typ)
+    b.benefit[r], b.match[r], b.frac[r] = typ[take[2]], None, 1.0
+    for r in (rows[take[1]], rows[take[2]]):
+        b.att[r] = np.where(b.att[r] == "other", "benefit", b.att[r])
+    return dict(zip(rows[take[1]].tolist(), months[take[1]].tolist()))
+
+
+def _july_headcount(b: _Benefits, continued: dict) -> None:
+    """Energivej's head count in July 2024 (MONTH_HEADCOUNT): continuations of 2024 end in June
+    or reach July (the fewest months moved), so the month prints the published share."""
+    for area, (y, month, share) in MONTH_HEADCOUNT.items():
+        p, g = b.adults(y)
+        p = p[g == AREA_CODE[area]]
+        months = b.months()
+        on = months[(months.MAANED == f"{y}-{month:02d}") & (months.YDELSE != FLEX)].PNR_PSEUDO.unique()
+        diff = int(round(share * len(p))) - int(pd.Index(b.w.key[p]).isin(on).sum())
+        r = b.rows(p, y)
+        r = r[(r >= 0)]
+        r = r[np.isin(r, list(continued))]
+        m = np.array([continued[i] for i in r])
+        if diff < 0:  # the shortest that reach July end in June
+            pick = r[m >= month][np.argsort(m[m >= month], kind="stable")][:-diff]
+            b.frac[pick] = np.round((month - 1) / 12, 3)
+        elif diff > 0:  # the longest that end before July reach it
+            pick = r[m < month][np.argsort(-m[m < month], kind="stable")][:diff]
+            b.frac[pick] = np.round(month / 12, 3)
 
 
 def _outside_window(b: _Benefits, rng, full: bool) -> None:
@@ -336,34 +479,92 @@ def _outside_window(b: _Benefits, rng, full: bool) -> None:
 
 
 def _foertidspension_share(b: _Benefits) -> None:
-    """Førtidspension's share of the full-time persons on a benefit in 2023 (18-64, stock 2023):
-    full-year benefits of people outside employment become førtidspension, in both 2023 and 2024 so
-    that no window spell moves."""
+    """Førtidspension's share of the full-time persons on a benefit, one level per area for every
+    year: the full-year benefits (not kontanthjælp or similar, not fleksjob) of people from 30 outside
+    employment become førtidspension when the person's draw (one per person, so the pension lasts)
+    is under the area's threshold, chosen so 2023 (stock 2023) prints the published share. A row
+    whose neighbouring year continues the same benefit part-year is left, so no spell moves."""
+    y = FOERTIDSPENSION_SHARE["year"]
+    rows = np.flatnonzero((b.pidx >= 0) & (b.year >= b.y0))
+    pidx, year = b.pidx[rows], b.year[rows]
+    ben, fr, att = b.benefit[rows], b.frac[rows], b.att[rows]
+    prev, nxt = _neighbour(b, pidx, year, -1), _neighbour(b, pidx, year, 1)
+
+    def moves(n):  # the neighbouring row continues the benefit part-year
+        return (n >= 0) & (b.benefit[np.maximum(n, 0)] == ben) & (b.frac[np.maximum(n, 0)] < 1.0)
+
+    age = age_on(b.w.birth[pidx], jan1(year))
+    ok = (fr == 1.0) & pd.notna(ben) & ~np.isin(ben, [*KH_LIKE, FP, FLEX]) & (att != "job") & (age >= 18) \
+        & (age <= 64) & ~moves(prev) & ~moves(nxt)
+    group = np.full(len(rows), -1, np.int64)
+    for yy in np.unique(year):
+        sel = year == yy
+        group[sel] = b.w.group_in(int(yy))[pidx[sel]]
+    u = _draw(b.w.key[pidx], np.zeros(len(rows), np.int64), 5)
+    # per year around the published one: full-time persons on a benefit and on førtidspension of
+    # the stock's 18-64-year-olds, and which rows count (stock of 1 January, area)
+    years = range(y - FP_LEVEL_YEARS, y + FP_LEVEL_YEARS + 1)
+    counted_group = np.full(len(b.benefit), -1, np.int64)
+    totals = {}
+    for yy in years:
+        p, g = b.adults(yy)
+        r = b.rows(p, yy)
+        p, g, r = p[r >= 0], g[r >= 0], r[r >= 0]
+        c = (b.frac[r] > 0) & pd.notna(b.benefit[r]) & (b.benefit[r] != FLEX)
+        counted_group[r[c]] = g[c]
+        totals[yy] = (pd.Series(b.frac[r[c]]).groupby(g[c]).sum(),
+                      pd.Series(b.frac[r[c]] * (b.benefit[r[c]] == FP)).groupby(g[c]).sum())
+    in_area = counted_group[rows]
+    theta = np.zeros(N_AREAS)
+    for area in PLAN_AREAS_2025:
+        code = AREA_CODE[area]
+        share = FOERTIDSPENSION_SHARE.get(area, FOERTIDSPENSION_SHARE["default"])
+        cand = np.flatnonzero(ok & (in_area == code) & (year >= years[0]) & (year <= years[-1]))
+        cand = cand[np.argsort(u[cand], kind="stable")]
+        all_ft = np.array([totals[yy][0].get(code, np.nan) for yy in years])
+        fp_ft = np.array([totals[yy][1].get(code, 0.0) for yy in years])
+        gained = np.zeros((len(cand) + 1, len(years)))
+        gained[np.arange(1, len(cand) + 1), year[cand] - years[0]] = fr[cand]
+        mean_share = np.nanmean((fp_ft + np.cumsum(gained, axis=0)) / all_ft, axis=1)
+        i = int(np.argmin(np.abs(mean_share - share)))  # the mean share nearest the published one
+        theta[code] = u[cand[i - 1]] if i else -1.0
+    take = ok & (group >= 0) & (group < N_AREAS)
+    take[take] = u[take] <= theta[group[take]]
+    r = rows[take]
+    b.benefit[r], b.match[r], b.att[r] = FP, None, "pension"
+    _foertidspension_year(b, rows[ok], u[ok], theta, ben[ok])
+
+
+def _foertidspension_year(b: _Benefits, rows: np.ndarray, u: np.ndarray, theta: np.ndarray,
+                          before: np.ndarray) -> None:
+    """The published year exactly: the persons next above an area's threshold get førtidspension
+    from that year on, or those just under it leave it then (the fewest that print the share)."""
     y = FOERTIDSPENSION_SHARE["year"]
     p, g = b.adults(y)
-    r, r1 = b.rows(p, y), b.rows(p, y + 1)
-    ben = np.where(r >= 0, b.benefit[np.maximum(r, 0)], None)
-    fr = np.where(r >= 0, b.frac[np.maximum(r, 0)], 0.0)
-    ben1 = np.where(r1 >= 0, b.benefit[np.maximum(r1, 0)], None)
-    fr1 = np.where(r1 >= 0, b.frac[np.maximum(r1, 0)], 0.0)
-    counted = pd.notna(ben) & (ben != FLEX) & (fr > 0)
-    age = age_on(b.w.birth[p], day(y, 1, 1))
+    r = b.rows(p, y)
+    p, g, r = p[r >= 0], g[r >= 0], r[r >= 0]
+    c = (b.frac[r] > 0) & pd.notna(b.benefit[r]) & (b.benefit[r] != FLEX)
+    year, pidx = b.year[rows], b.pidx[rows]
     for area in PLAN_AREAS_2025:
-        sel = g == AREA_CODE[area]
+        code = AREA_CODE[area]
         share = FOERTIDSPENSION_SHARE.get(area, FOERTIDSPENSION_SHARE["default"])
-        all_ft = fr[sel & counted].sum()
-        fp_ft = fr[sel & counted & (ben == FP)].sum()
-        # the fewest conversions that make the share print as published (whole per cent)
-        need = int(np.ceil((share - 0.005) * all_ft - fp_ft - 1e-9))
-        if need <= 0:
+        sel = c & (g == code)
+        need = share * b.frac[r[sel]].sum() - b.frac[r[sel][b.benefit[r[sel]] == FP]].sum()
+        k = int(round(need))  # whole full-time persons (full-year rows)
+        own = (year == y) & np.isin(rows, r[sel])
+        if k > 0:
+            persons = pidx[own & (u > theta[code])][np.argsort(u[own & (u > theta[code])], kind="stable")][:k]
+            change, to = np.isin(pidx, persons) & (year >= y), FP
+        elif k < 0:
+            under = own & (u <= theta[code])
+            persons = pidx[under][np.argsort(-u[under], kind="stable")][:-k]
+            change, to = np.isin(pidx, persons) & (year >= y), None
+        else:
             continue
-        att = np.where(r >= 0, b.att[np.maximum(r, 0)], None)
-        ok = sel & counted & (fr == 1.0) & ~np.isin(ben, [*KH_LIKE, FP, FLEX]) & (att != "job") \
-            & ((ben1 != ben) | (fr1 == 1.0))
-        cand = np.flatnonzero(ok)
-        cand = cand[np.argsort(-age[cand], kind="stable")][:need]
-        for rows in (r[cand], r1[cand][(r1[cand] >= 0) & (ben1[cand] == ben[cand])]):
-            b.benefit[rows], b.match[rows], b.att[rows] = FP, None, "pension"
+        rr = rows[change]
+        b.benefit[rr] = FP if to is not None else before[change]
+        b.att[rr] = "pension" if to is not None else np.where(b.att[rr] == "pension", "benefit", b.att[rr])
+        b.match[rr] = None
 
 
 def benefit_report(pop: Population) -> dict:

@@ -17,7 +17,8 @@ measures stay as they are; the months below are then what the warehouse computes
   recipients who are not mothers move to another benefit from 2023 on;
 - førtidspension's share of the full-time persons on a benefit 2023 (Vangdalen 33 %, the others
   "omkring 40 %", lines 1928-1929): full-year benefits of people outside employment become
-  førtidspension;
+  førtidspension in every year for the persons whose draw is under the area's threshold (fitted
+  to 2021-2025), and 2023 is made exact by the fewest persons starting or leaving it from 2023 on;
 - 2017-21 plan (seed 000 lines 1128-1132, 1172): recipients of kontanthjælp or similar in 2018 and
   2019 per area and in Randers, and Randers' 7 % on førtidspension in 2019.
 Spells are placed by a hash of person and year, so changing one row never moves another.

@@ -1,4 +1,7 @@
-"""Published figures the demo population is calibrated to, transcribed from the plan document.
+"""Published figures the demo population is calibrated to, from the plan document: read from the
+published-values seeds (``demo.published_values``) where the seeds hold them, transcribed here
+where they do not (levels the plan prints in the text without a seed row, e.g. the education
+figures, and figures the warehouse does not compute).
 
 Source: Den boligsociale helhedsplan for Randers 2025-29 (/work/shared/seeds/003_3cbb990125211f5b.txt,
 OCR text). Every figure carries the seed line it comes from, so a reviewer can check it. Figures

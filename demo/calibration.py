@@ -1,4 +1,7 @@
-"""Published figures the demo population is calibrated to, transcribed from the plan document.
+"""Published figures the demo population is calibrated to, from the plan document: read from the
+published-values seeds (``demo.published_values``) where the seeds hold them, transcribed here
+where they do not (levels the plan prints in the text without a seed row, e.g. the education
+figures, and figures the warehouse does not compute).
 
 Source: Den boligsociale helhedsplan for Randers 2025-29 (/work/shared/seeds/003_3cbb990125211f5b.txt,
 OCR text). Every figure carries the seed line it comes from, so a reviewer can check it. Figures
@@ -11,18 +14,18 @@ number for) are in ``ASSUMED`` and say so: they are invented for the demo.
 
 from __future__ import annotations
 
+from demo import published_values as pv
+
 SEED = "003_3cbb990125211f5b.txt"
 RANDERS = "RANDERS"  # key for municipality-wide targets
 
-# Residents / leases / children under 18 on 1 January 2024 (exact).
+# Residents / leases / children under 18 on 1 January 2024 (exact), read from the published-values
+# seed (HP2025_PROFIL_BEBOERE, _LEJEMAAL, _BOERN_UNDER_18; "line" is the residents' seed line).
 PROFILE_2024 = {
-    "GLV": {"residents": 1378, "leases": 759, "children": 330, "line": 207},
-    "GJP": {"residents": 1270, "leases": 554, "children": 362, "line": 224},
-    "VGD": {"residents": 814, "leases": 344, "children": 270, "line": 245},
-    "HSV": {"residents": 976, "leases": 729, "children": 112, "line": 261},
-    "ENV": {"residents": 864, "leases": 593, "children": 128, "line": 282},
-    "SJK": {"residents": 850, "leases": 648, "children": 96, "line": 298},
-    "CRA": {"residents": 663, "leases": 534, "children": 60, "line": 319},
+    area: {"residents": int(residents), "leases": int(pv.value("HP2025_PROFIL_LEJEMAAL", area, "2024")),
+           "children": int(pv.value("HP2025_PROFIL_BOERN_UNDER_18", area, "2024")),
+           "line": pv.source_line("HP2025_PROFIL_BEBOERE", "2024", area)}
+    for area, residents in pv.by_area("HP2025_PROFIL_BEBOERE", "2024").items() if area != "HP2025_ALL"
 }
 
 # Hermann Stillingsvej-området "ville have været på statens liste ... hvis der blot havde været 23
@@ -45,11 +48,14 @@ SINGLE_PROVIDER_CHILDREN_2024 = {
     "GLV": 0.42, "GJP": 0.47, "VGD": 0.40, "HSV": 0.47, "ENV": 0.59, "SJK": 0.59, "CRA": 0.57, "line": 870,
 }
 
-# Average household income 2023 (DST file 2024) as share of Randers Kommune (line 873-876).
-# Line 869 gives Energivej-området 56 %, line 875 gives 52 %; 52 % (the table-like list) is used.
-RANDERS_HOUSEHOLD_INCOME_2023 = {"value": 577_970, "line": 873}
+# Average household income 2023 (DST file 2024) as share of Randers Kommune (line 873-876), read from
+# the published-values seed. Energivej-området is printed twice, 56 % (line 869, in the running
+# text) and 52 % (line 874, in the list of all seven areas); 52 % is used, the list's figure, as
+# for the other six areas (the seed marks both rows seed_consistent = false).
+RANDERS_HOUSEHOLD_INCOME_2023 = {"value": int(pv.value("HP2025_PROFIL_HUSSTANDSINDKOMST_KR", RANDERS, "2024")), "line": 873}
 HOUSEHOLD_INCOME_RATIO_2023 = {
-    "GLV": 0.63, "GJP": 0.68, "HSV": 0.53, "ENV": 0.52, "CRA": 0.51, "SJK": 0.57, "VGD": 0.72, "line": 874,
+    **{area: pct / 100 for area, pct in pv.by_area("HP2025_PROFIL_HUSSTANDSINDKOMST_PCT_KOMMUNE", "2024").items()},
+    "ENV": pv.value_on_line("HP2025_PROFIL_HUSSTANDSINDKOMST_PCT_KOMMUNE", "ENV", "2024", 874) / 100, "line": 874,
 }
 
 # Education, DST Boligstatistiske Nøgletal 2023 (= the dst_boligomraader file of 2023).

@@ -103,8 +103,8 @@ def calibrate_children_charges(pop: Population, rng) -> None:
 # the 2017-21 plan's annual report (seed 000 lines 1110-1114) for 2018 and 2019; the 2025-29 plan's
 # ratios to the municipality for 2024 (seed 003 line 330 and 2293: Centrale Randers 4.5 times,
 # Energivej more than 4, Hermann Stillingsvej about 3, Gl. Jennumparken nearly 3, Glarbjergvej 1.5,
-# Vangdalen nearly 2, Sjællandsgadekvarteret 2). Other years: plausible levels.
-SIGTEDE_PER_1000 = {"GJP": 26.0, "GLV": 20.0, "VGD": 27.0, "HSV": 33.0, "ENV": 48.0, "SJK": 22.0, "CRA": 50.0}
+# Vangdalen nearly 2, Sjællandsgadekvarteret 2). Other years lie on the line between the published
+# years (flat before the first and after 2024), so the published years sit on the area's trend.
 # {file year: {area: published value, "REST": Randers's}}, read from the published-values seed
 SIGTEDE_PER_1000_PUBLISHED = {
     year: {**{a: pv.value("HP2017_OM_SIGTEDE_PR_1000", a, str(year)) for a in ("GJP", "GLV", "VGD")},
@@ -133,6 +133,17 @@ def _set_exact(flag: np.ndarray, mask: np.ndarray, k: int, score: np.ndarray) ->
         flag[off[np.argsort(score[off], kind="stable")[: k - on.size]]] = True
 
 
+
+def _sigtede_rate(area: str, file_year: int) -> float:
+    """Charged per 1,000 in a plan area: the published figure, or the line between the published
+    years (the 2017-21 report's 2018 and 2019, the 2025-29 plan's ratio times the municipality's
+    level in 2024), flat before the first and after the last."""
+    ratios = {**SIGTEDE_RATIO_2024, SIGTEDE_RATIO_EXACT_2024[0]: SIGTEDE_RATIO_EXACT_2024[1]}
+    anchors = {y: v[area] for y, v in SIGTEDE_PER_1000_PUBLISHED.items() if area in v}
+    anchors[2024] = ratios[area] * RANDERS_SIGTEDE_PER_1000
+    years = sorted(anchors)
+    return float(np.interp(file_year, years, [anchors[y] for y in years]))
+
 def calibrate_all_ages(pop: Population, rng) -> None:
     """Charges and convictions of residents 30 and over, so that DST's all-ages measures hit the
     levels above. The 15-29 charges (LBF's 15-29 measure) and the children's are left as they are."""
@@ -155,11 +166,7 @@ def calibrate_all_ages(pop: Population, rng) -> None:
         n = {g: int((sel_y & (grp == g)).sum()) for g in GROUPS}
         k = {}
         for g in PLAN_AREAS_2025:
-            rate = pub.get(g)
-            if rate is None:
-                rate = SIGTEDE_RATIO_2024[g] * RANDERS_SIGTEDE_PER_1000 if f_year == 2024 and g in SIGTEDE_RATIO_2024 \
-                    else SIGTEDE_PER_1000[g]
-            k[g] = int(round(rate / 1000 * n[g]))
+            k[g] = int(round(_sigtede_rate(g, f_year) / 1000 * n[g]))
         n_all = sum(n.values())
         if f_year == 2024:
             # the rest makes the municipality's rate give Centrale Randers exactly its ratio

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from demo import calibration as cal
+from demo import published_values as pv
 from demo.dates import age_on_jan1, year_of
 from demo.dwellings import GROUPS, REST, G, choose_exact
 from demo.model import PLAN_AREAS_2025, Population
@@ -41,6 +42,17 @@ def _edu_status(final, a_ung, a_vid, a_drop, age):
     level = np.where((final >= 1) & (age >= a_ung), 1, 0)
     level = np.where((final == 2) & (age >= a_vid), 2, level)
     return in_edu, level
+
+
+def _in_adult_education(p, year, group, age, final, adult_rate, exact_year: int) -> np.ndarray:
+    """The 30-59-year-olds with only basic schooling in adult education in ``year``: the share the
+    published 2023 figure needs in their area (``adult_rate``) in every year, so 2023, whose
+    residents are chosen exactly, sits on the area's trend. A fixed draw per person and year (a
+    hash), so no other draw moves."""
+    h = pd.util.hash_pandas_object(pd.DataFrame({"p": p, "y": year}), index=False).to_numpy()
+    u = (h >> np.uint64(11)).astype(np.float64) / float(2**53)
+    rate = np.where(group >= 0, adult_rate[np.maximum(group, 0)], 0.0)
+    return (year != exact_year) & (final[p] == 0) & (age >= 30) & (age <= 59) & (u < rate)
 
 
 def build_person_year(pop: Population, rng) -> pd.DataFrame:
@@ -97,6 +109,7 @@ def build_person_year(pop: Population, rng) -> pd.DataFrame:
 
     order = list(PLAN_AREAS_2025) + ["REST"]
     counts30, counts18, counts15 = [], [], []
+    adult_rate = np.zeros(len(GROUPS))  # share of the 30-59s with basic schooling in adult education
     for g in order:
         m = N_all[g]
         b30 = m & (age23 >= 30) & (age23 <= 59)
@@ -137,6 +150,7 @@ def build_person_year(pop: Population, rng) -> pd.DataFrame:
         final[b6064 & ~basic60 & (final == 0)] = 1
         if need < 0:  # some 30-59-year-olds with basic schooling are in adult education
             adult_edu_year[choose_exact(rng, b30 & basic, -need)] = y
+            adult_rate[G[g]] = -need / max(int((b30 & basic).sum()), 1)
         counts30.append(int((b30 & (final == 0)).sum()))
         counts18.append(int(k18))
         counts15.append(int(k15))
@@ -156,8 +170,10 @@ def build_person_year(pop: Population, rng) -> pd.DataFrame:
     age_m = age_on_jan1(birth[p], np.where(g_next >= 0, yr + 1, yr)).astype(np.int16)
     in_edu, level = _edu_status(final[p], a_ung[p], a_vid[p], a_drop[p], age)
     in_edu |= (adult_edu_year[p] == yr) & (age >= 18)
+    in_edu |= _in_adult_education(p, yr, g_now, age, final, adult_rate, y)
     in_edu_now, _ = _edu_status(final[p], a_ung[p], a_vid[p], a_drop[p], age_m)
     in_edu_now |= (adult_edu_year[p] == yr + 1) & (age_m >= 18)
+    in_edu_now |= _in_adult_education(p, yr + 1, g_next, age_m, final, adult_rate, y)
     R = len(rows)
 
     # --- attachment (calendar year), exact per measure group and year
@@ -276,11 +292,26 @@ def build_person_year(pop: Population, rng) -> pd.DataFrame:
 # plan (seed 000 lines 1002-1004 and 1154-1160): Randers Nordby's 18-29-year-olds 38 % (2015) and
 # 39 % (2018); Vangdalen 18-64 44 % / 49 % and 18-29 40 % / 43 % (2017 / 2018); Gl. Jennumparken
 # 18-29 45 % / 36 %. Where Nordby's total is published, the areas without a figure make it up.
-EMPLOYED_PUBLISHED = {
-    2015: {"HP2017_ALL": {"18_29": 0.38}},
-    2017: {"VGD": {"18_64": 0.44, "18_29": 0.40}, "GJP": {"18_29": 0.45}},
-    2018: {"VGD": {"18_64": 0.49, "18_29": 0.43}, "GJP": {"18_29": 0.36}, "HP2017_ALL": {"18_29": 0.39}},
-}
+EMPLOYED_INDICATORS = {"18_29": ("HP2017_OM_BESKAEFTIGELSE_18_29", "HP2017_SK_BESKAEFTIGELSE_18_29"),
+                       "18_64": ("HP2017_OM_BESKAEFTIGELSE_18_64",)}
+
+
+def _employed_published() -> dict[int, dict[str, dict[str, float]]]:
+    """{file year: {area or HP2017_ALL: {band: share}}}, read from the published-values seed."""
+    out: dict[int, dict[str, dict[str, float]]] = {}
+    for band, indicators in EMPLOYED_INDICATORS.items():
+        for indicator in indicators:
+            for geo in ("GJP", "GLV", "VGD", "HP2017_ALL"):
+                try:
+                    years = pv.by_year(indicator, geo)
+                except KeyError:
+                    continue
+                for year, pct in years.items():
+                    out.setdefault(year, {}).setdefault(geo, {})[band] = pct / 100
+    return out
+
+
+EMPLOYED_PUBLISHED = _employed_published()
 HP2017_AREAS = ("GJP", "GLV", "VGD")
 
 

@@ -28,7 +28,7 @@ How it is built (all vectorised; a fixed numpy Generator makes it byte-identical
    figures are made by residents with only basic schooling starting or leaving education
    (``calibrate_education_hp2017``), some children get a mother in another household so the
    mothers of under-18s in 2024 are the published count (``mothers_elsewhere``), and
-   ``jobcenter.calibrate_benefits`` fits the benefits.
+   ``benefit_calibration.calibrate_benefits`` fits the benefits.
 6. The 2017-21 plan's move-outs in its three areas (2015, 2018) are made exact by dwelling swaps
    within a department (``swap_dwellings``, internal moves that change no area count); the lease
    stock the printed percentages imply (some 1,700) includes small leases merged away from 2019
@@ -54,8 +54,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from demo import benefit_calibration, lodgers, newcomers
 from demo import calibration as cal
-from demo import jobcenter, lodgers, newcomers
 from demo.dates import day_number, jan1_number, year_of
 from demo.dwellings import (
     ANCHOR_YEAR,
@@ -301,7 +301,7 @@ def simulate(config: DemoConfig) -> Population:
     calibrate_education_hp2017(pop, np.random.default_rng([config.seed, 1017]))
     mothers_elsewhere(np.random.default_rng([config.seed, 1031]), pop)
     # the job-centre figures are calibrated on the benefit months, which jobcenter spreads
-    jobcenter.calibrate_benefits(pop)
+    benefit_calibration.calibrate_benefits(pop)
     _cap_ages(pop)
     return pop
 

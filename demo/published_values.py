@@ -59,6 +59,16 @@ def counts(indicator_id: str, period: str) -> dict[str, tuple[int, int]]:
     return {geo: (int(n[geo]), int(k[geo])) for geo in n if geo in k}
 
 
-def source_line(indicator_id: str, period: str) -> int:
-    """The first line of the plan that prints the figures of this indicator and period."""
-    return min(int(r["source_line"]) for r in _rows() if r["indicator_id"] == indicator_id and r["period"] == period)
+def source_line(indicator_id: str, period: str, geography: str | None = None) -> int:
+    """The first line of the plan that prints the figures of this indicator and period (and area)."""
+    return min(int(r["source_line"]) for r in _rows() if r["indicator_id"] == indicator_id and r["period"] == period
+               and (geography is None or r["geography_code"] == geography))
+
+
+def value_on_line(indicator_id: str, geography: str, period: str, line: int, measure: str = "value") -> float:
+    """The value printed on one line, for an area the plan prints twice with different figures."""
+    rows = [r for r in _select(indicator_id, measure, period)
+            if r["geography_code"] == geography and int(r["source_line"]) == line]
+    if len(rows) != 1:
+        raise KeyError(f"no single published {measure} of {indicator_id} {geography} {period} on line {line}")
+    return float(rows[0]["published_value"])

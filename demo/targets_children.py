@@ -76,7 +76,7 @@ YOUTH_EDU_STARTED = {
 
 # ---------------------------------------------------------------- Beskæftigelse
 # Outside the labour market and on kontanthjælp over October 2023-September 2024 (line 1952-1971):
-# jobcenter.OUTSIDE_WINDOW and KONTANTHJAELP_WINDOW.
+# benefit_calibration.OUTSIDE_WINDOW and KONTANTHJAELP_WINDOW.
 # Mothers of children under 18 living at home on kontanthjælp, status December 2024 (line 1972-1978):
 # all 7 areas 79 of 788 (10 %), Randers 227 of 10.873 (2,1 %). Read from the published-values seed
 # (n, numerator), so the demo and the fidelity check compare against the same figures.

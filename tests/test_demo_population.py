@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from demo import calibration as cal
 from demo import (
+    benefit_calibration,
     dates,
     housing,
     jobcenter,
@@ -20,6 +20,7 @@ from demo import (
     population,
     published,
 )
+from demo import calibration as cal
 from demo.areas import area_for_address, expand_addresses
 from demo.model import PLAN_AREAS_2025, DemoConfig
 from ingestion.contract import SOURCES_BY_NAME
@@ -84,12 +85,45 @@ def test_education_2023(pop):
 
 
 def test_jobcentre_window_2023_24(pop):
-    rep = jobcenter.benefit_report(pop)
+    rep = benefit_calibration.benefit_report(pop)
     for area in PLAN_AREAS_2025:
-        assert round(rep["outside"][area], 1) == jobcenter.OUTSIDE_WINDOW[area], area
-        assert round(rep["kontanthjaelp"][area], 1) == jobcenter.KONTANTHJAELP_WINDOW[area], area
+        assert round(rep["outside"][area], 1) == benefit_calibration.OUTSIDE_WINDOW[area], area
+        assert round(rep["kontanthjaelp"][area], 1) == benefit_calibration.KONTANTHJAELP_WINDOW[area], area
     assert round(rep["july_2024"]["ENV"]) == 57
 
+
+
+def _outside_windows(pop) -> pd.DataFrame:
+    """Full-time persons on a benefit other than fleksjob over each October-September window per
+    18-64-year-old of the January stock inside it (areas x windows), computed here from the
+    benefit months and the residence stock, not by the generator's own helpers."""
+    months = jobcenter.benefit_months(pop)
+    months = months[months.YDELSE != "Fleksjob"]
+    month = months.MAANED.str.slice(5, 7).astype(int)
+    window = months._year + (month >= 10)
+    per_month = months.groupby([months.PNR_PSEUDO, window.rename("w"), months.MAANED]).FULDTIDSANDEL.sum().clip(upper=1)
+    per_person = per_month.groupby(level=[0, 1]).sum().clip(upper=12)
+    birth = pop.persons.set_index("person_key").birth_date
+    out = {}
+    for end in range(2013, 2026):
+        r = pop.residence[(pop.residence.year == end) & pop.residence.area_code.isin(PLAN_AREAS_2025)]
+        age = end - birth.reindex(r.person_key).dt.year.to_numpy() - 1  # completed years on 1 January
+        age += (birth.reindex(r.person_key).dt.strftime("%m-%d") == "01-01").to_numpy()
+        r = r[(age >= 18) & (age <= 64)]
+        ft = per_person.xs(end, level=1).reindex(r.person_key).fillna(0).to_numpy()
+        out[end] = pd.Series(ft, index=r.area_code.to_numpy()).groupby(level=0).mean() / 12 * 100
+    return pd.DataFrame(out)
+
+
+def test_the_calibrated_window_sits_on_the_trend(pop):
+    """The share outside the labour market is published for October 2023 - September 2024 only; the
+    windows before and after move with it (one benefit level per area for every year), so the
+    published window is no peak: within 2.5 points of its two neighbours' mean in every area."""
+    shares = _outside_windows(pop)
+    for area in PLAN_AREAS_2025:
+        assert round(shares.loc[area, 2024], 1) == benefit_calibration.OUTSIDE_WINDOW[area], area
+        around = (shares.loc[area, 2023] + shares.loc[area, 2025]) / 2
+        assert abs(shares.loc[area, 2024] - around) < 2.5, (area, shares.loc[area, 2022:2025].round(2).tolist())
 
 def _mothers_at_home_by_year(pop) -> pd.DataFrame:
     """Per year, the plan areas' mothers with a child under 18 (on 31 December) in their own

@@ -39,7 +39,7 @@ from exports.labels import (
 )
 from exports.relations import published_select, relation_columns
 from exports.symbols import PeopleCells
-from exports.xlsx_styles import Sheet, Styles, new_workbook, print_setup, put, set_width
+from exports.xlsx_styles import Styles, new_workbook, print_setup, put, set_width
 
 OTHER_WORKBOOK = "boligmonitor_tabeller.xlsx"
 COVER_SHEET = "Forside"
@@ -129,7 +129,7 @@ def is_detail_column(column: str) -> bool:
 
 def _write_sheet(book: _Book, title: str, columns: list[tuple[str, str]], rows: list[tuple],
                  cells: PeopleCells, table_number: int, descriptions: dict[str, str]) -> int:
-    ws = book.workbook.add_worksheet(title, worksheet_class=Sheet)
+    ws = book.workbook.add_worksheet(title)
     style = book.styles.get
     names = [c for c, _ in columns]
     formats = [number_format(c, t) for c, t in columns]
@@ -242,7 +242,7 @@ def write_workbooks(con: duckdb.DuckDBPyConnection, relations: list[str], out_di
     def book(file_name: str, plan_code: str | None) -> _Book:
         if file_name not in books:
             workbook = new_workbook(out_dir / file_name, created)
-            books[file_name] = _Book(workbook, workbook.add_worksheet(COVER_SHEET, worksheet_class=Sheet),
+            books[file_name] = _Book(workbook, workbook.add_worksheet(COVER_SHEET),
                                      Styles(workbook), {"file": file_name, "plan_code": plan_code, "sheets": {}})
         return books[file_name]
 

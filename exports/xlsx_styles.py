@@ -23,27 +23,6 @@ _SUPPRESSED_FILL = "#D9D9D9"
 A4 = 9
 
 
-class Sheet(Worksheet):
-    """A worksheet as openpyxl wrote it, so that readers which do not apply the file format's
-    defaults and ranges (openpyxl, and the tests that read the workbooks with it) see every
-    property: fitToWidth="1" said explicitly (XlsxWriter leaves out Excel's default), and one
-    <col> element per column (XlsxWriter merges neighbours with equal properties into one range,
-    which openpyxl files under the range's first column only)."""
-
-    def _xml_empty_tag(self, tag, attributes=()) -> None:
-        if tag == "pageSetup" and self.fit_page and self.fit_width == 1:
-            attributes = [("fitToWidth", 1), *attributes]
-        super()._xml_empty_tag(tag, attributes)
-
-    def _write_cols(self) -> None:
-        if not self.col_info:
-            return
-        self._xml_start_tag("cols")
-        for col in sorted(self.col_info):
-            self._write_col_info(col, col, self.col_info[col])
-        self._xml_end_tag("cols")
-
-
 class Styles:
     """One XlsxWriter format per combination of properties, made once per workbook."""
 

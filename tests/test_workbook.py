@@ -14,11 +14,26 @@ from pathlib import Path
 import duckdb
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from exports.labels import SUPPRESSED_FOOTNOTE_DA, SYMBOLS_DA
 from exports.publish import published_select
 from exports.snapshot import content_hash_sql
 from exports.workbook import COVER_SHEET, write_workbooks
+
+
+def column(ws, index: int):
+    """Column ``index``'s properties as a spreadsheet reads them: one <col> element may cover a
+    range of neighbouring columns alike (min..max), which openpyxl files under its first letter."""
+    for dimension in ws.column_dimensions.values():
+        if dimension.min and dimension.max and dimension.min <= index <= dimension.max:
+            return dimension
+    return ws.column_dimensions[get_column_letter(index)]
+
+
+def fit_to_width(ws) -> int:
+    """Pages wide when fitting to page: the file format's default is 1 when the attribute is left out."""
+    return 1 if ws.page_setup.fitToWidth is None else ws.page_setup.fitToWidth
 
 VINTAGE = {"report_year": 2025, "latest_data_year": 2025, "as_of_date": "2025-12-31"}
 AREA_COLUMNS = """indicator_id VARCHAR, plan_code VARCHAR, level VARCHAR, indsatsomraade VARCHAR, indicator_name VARCHAR,
@@ -190,20 +205,20 @@ def test_each_sheet_is_a_filterable_table_with_fitted_widths_and_an_a4_print_set
             assert table.autoFilter is not None
             header = [c.value for c in ws[1]]
             for c, title in enumerate(header, start=1):
-                width = ws.column_dimensions[ws.cell(1, c).column_letter].width
+                width = column(ws, c).width
                 shown = [title.split()[0], *("dd.mm.yyyy" if isinstance(v, date) else v for v in
                                              (r[title] for r in _data(ws)))]
                 longest = max(len(str(v)) for v in shown if v is not None)
                 assert min(longest, 30) <= width <= 34, (ws.title, title, width)
             assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
             assert ws.sheet_properties.pageSetUpPr.fitToPage
-            assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+            assert (fit_to_width(ws), ws.page_setup.fitToHeight) == (1, 0)
             assert ws.print_title_rows == "$1:$1"
             assert ws.freeze_panes == "A2"
     # a long reason wraps in its column instead of widening it
     ws = books["boligmonitor_HP2025.xlsx"]["Beskæftigelse"]
     # codes and flags are a collapsed column group: in the table, not on the printed page
-    dims = {c.value: ws.column_dimensions[c.column_letter] for c in ws[1]}
+    dims = {c.value: column(ws, c.column) for c in ws[1]}
     assert dims["Indikator-id"].hidden and dims["Indikator-id"].outlineLevel == 1
     assert dims["Flag: Skjult af diskretionshensyn"].hidden
     assert not any(dims[h].hidden for h in ("Indikator", "Geografi", "Værdi", "Status", "Begrundelse for status"))
@@ -211,7 +226,7 @@ def test_each_sheet_is_a_filterable_table_with_fitted_widths_and_an_a4_print_set
     assert ws.cell(2, reason).alignment.wrap_text
     # and its row is as tall as the wrapped lines: a spreadsheet does not grow it on opening, so
     # the lines would print over the next row (LibreOffice's PDF of the Randers workbook did)
-    width = ws.column_dimensions[ws.cell(2, reason).column_letter].width
+    width = column(ws, reason).width
     lines = -(-len(ws.cell(2, reason).value) // int(width))
     assert lines > 1 and ws.row_dimensions[2].height >= 15 * lines
 
@@ -230,14 +245,14 @@ def test_cover_sheet_names_report_year_as_of_date_and_snapshot(books, warehouse)
     finally:
         con.close()
     assert cover["export_area_indicator"] == (7, expected)
-    assert book[COVER_SHEET].page_setup.fitToWidth == 1
+    assert fit_to_width(book[COVER_SHEET]) == 1
 
 
 def test_cover_sheet_prints_portrait_with_its_introduction_across_three_columns(books):
     ws = books["boligmonitor_HP2025.xlsx"][COVER_SHEET]
     assert [str(r) for r in ws.merged_cells.ranges] == ["A2:C2"]
     assert ws["A2"].alignment.wrap_text and ws.row_dimensions[2].height >= 30
-    assert [ws.column_dimensions[c].width for c in "ABC"] == [34, 70, 24]
+    assert [column(ws, c).width for c in (1, 2, 3)] == [34, 70, 24]
     assert ws["A1"].font.b and ws.page_setup.orientation == "portrait" and int(ws.page_setup.paperSize) == 9
     assert (ws.oddFooter.left.text, ws.oddFooter.right.text) == ("&A", "Side &P af &N")
     assert not ws.tables and ws.freeze_panes is None
@@ -302,8 +317,8 @@ def estimated_pages(ws) -> int:
     margins = ws.page_margins
     usable_w = paper_w - 72 * (margins.left + margins.right)
     usable_h = paper_h - 72 * (margins.top + margins.bottom)
-    visible = [c for c in range(1, ws.max_column + 1) if not ws.column_dimensions[ws.cell(1, c).column_letter].hidden]
-    widths = {c: ws.column_dimensions[ws.cell(1, c).column_letter].width or 8.43 for c in visible}
+    visible = [c for c in range(1, ws.max_column + 1) if not column(ws, c).hidden]
+    widths = {c: column(ws, c).width or 8.43 for c in visible}
     total_w = sum((7 * w + 5) * 0.75 for w in widths.values())
     total_h = 0.0
     for row in ws.iter_rows():
@@ -312,7 +327,7 @@ def estimated_pages(ws) -> int:
             if cell.column in widths and isinstance(cell.value, str) and cell.alignment.wrap_text:
                 lines = max(lines, math.ceil(len(cell.value) / max(widths[cell.column] - 1, 1)))
         total_h += 15 * lines
-    if ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth:
+    if ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage and fit_to_width(ws):
         scale = max(min(1.0, usable_w / total_w), 0.1)
         return math.ceil(total_h * scale / (usable_h - (15 * scale if ws.print_title_rows else 0)))
     return math.ceil(total_w / usable_w) * math.ceil(total_h / usable_h)

@@ -279,15 +279,22 @@ def test_the_same_data_give_the_same_bytes(warehouse, tmp_path):
         assert core.count("2025-12-31T00:00:00Z") == 2  # created and modified: the latest data year's end
 
 
-def test_an_empty_relation_is_a_table_with_one_empty_row(tmp_path):
-    path = tmp_path / "warehouse.duckdb"
-    con = duckdb.connect(str(path))
+def _write_one_table(tmp_path: Path, relation: str, *statements: str) -> list[dict]:
+    """write_workbooks on a warehouse holding only ``relation`` in the publication schema, made
+    by ``statements``."""
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
     try:
         con.execute("CREATE SCHEMA publication")
-        con.execute("CREATE TABLE publication.export_tom (geography_code VARCHAR, value DOUBLE)")
-        written = write_workbooks(con, ["export_tom"], tmp_path, VINTAGE)
+        for statement in statements:
+            con.execute(statement)
+        return write_workbooks(con, [relation], tmp_path, VINTAGE)
     finally:
         con.close()
+
+
+def test_an_empty_relation_is_a_table_with_one_empty_row(tmp_path):
+    written = _write_one_table(tmp_path, "export_tom",
+                               "CREATE TABLE publication.export_tom (geography_code VARCHAR, value DOUBLE)")
     ws = load_workbook(tmp_path / written[0]["file"])[written[0]["sheets"].popitem()[0]]
     (ref,) = [table.ref for table in ws.tables.values()]
     assert ref == "A1:C2" and [c.value for c in ws[2]] == [None, None, None]
@@ -355,13 +362,7 @@ def test_every_catalogue_source_has_a_danish_name():
 
 def test_two_columns_with_the_same_danish_header_are_an_error_not_a_broken_table(tmp_path):
     """Excel repairs a table whose column names repeat by deleting it; say which sheet instead."""
-    path = tmp_path / "warehouse.duckdb"
-    con = duckdb.connect(str(path))
-    try:
-        con.execute("CREATE SCHEMA publication")
-        con.execute("CREATE TABLE publication.export_dobbelt (geography_name VARCHAR, \"Geografi\" VARCHAR)")
-        con.execute("INSERT INTO publication.export_dobbelt VALUES ('Område A', 'Område A')")
-        with pytest.raises(ValueError, match="dobbelt.*not unique"):
-            write_workbooks(con, ["export_dobbelt"], tmp_path, VINTAGE)
-    finally:
-        con.close()
+    with pytest.raises(ValueError, match="dobbelt.*not unique"):
+        _write_one_table(tmp_path, "export_dobbelt",
+                         "CREATE TABLE publication.export_dobbelt (geography_name VARCHAR, \"Geografi\" VARCHAR)",
+                         "INSERT INTO publication.export_dobbelt VALUES ('Område A', 'Område A')")

@@ -52,10 +52,12 @@ def period_kind(period: str) -> str:
 
 def spikes(values: pd.DataFrame, published: set[tuple[str, str, str]]) -> pd.DataFrame:
     """The spikes (columns indicator_id, geography_code, period, prev, value, next, dev, background)
-    in ``values`` (indicator_id, geography_code, period, period_start, value)."""
+    in ``values`` (indicator_id, geography_code, period, value). Within one kind of period the
+    labels sort as time runs (they begin with the year and have one width); period_start does
+    not: an average over years before the data begin starts where they begin, so several share it."""
     found = []
     values = values.assign(kind=values.period.map(period_kind))
-    for (indicator, geo, _), s in values.sort_values("period_start").groupby(["indicator_id", "geography_code", "kind"]):
+    for (indicator, geo, _), s in values.sort_values("period", kind="stable").groupby(["indicator_id", "geography_code", "kind"]):
         s = s.drop_duplicates("period")
         v, periods = s.value.to_numpy(float), s.period.tolist()
         if len(v) < 5:
@@ -80,7 +82,7 @@ def spikes(values: pd.DataFrame, published: set[tuple[str, str, str]]) -> pd.Dat
 def warehouse_spikes(warehouse: Path) -> pd.DataFrame:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        values = con.execute("select indicator_id, geography_code, period, period_start, value "
+        values = con.execute("select indicator_id, geography_code, period, value "
                              "from marts.mart_area_indicator where value is not null").df()
     finally:
         con.close()
@@ -90,7 +92,7 @@ def warehouse_spikes(warehouse: Path) -> pd.DataFrame:
 def _series(values, published_at=(), indicator="X", geo="GJP"):
     years = range(2011, 2011 + len(values))
     frame = pd.DataFrame({"indicator_id": indicator, "geography_code": geo, "period": [str(y) for y in years],
-                          "period_start": pd.to_datetime([f"{y}-01-01" for y in years]), "value": values})
+                          "value": values})
     return frame, {(indicator, geo, str(y)) for y in published_at}
 
 

@@ -33,7 +33,8 @@ from demo import published_values as pv
 from demo import targets_children as T
 from demo.children_world import N_AREAS, rng_for, world
 from demo.dates import age_on, day, jan1
-from demo.jobcenter import KONTANTHJAELP, _mothers, _spread
+from demo.jobcenter import KONTANTHJAELP, mothers_in, spread_benefits
+from demo.keys import fixed_uniform
 from demo.model import PLAN_AREAS_2025, Population
 
 # Published job-centre figures (exact to the printed digits). The window October 2023 - September
@@ -89,7 +90,7 @@ class _Benefits:
 
     def months(self) -> pd.DataFrame:
         self.flush()
-        return _spread(self.pop)
+        return spread_benefits(self.pop)
 
     def adults(self, year: int) -> tuple[np.ndarray, np.ndarray]:
         """(person indices, their group) of the 18-64-year-olds in the stock of 1 January ``year``."""
@@ -207,7 +208,7 @@ def _kontanthjaelp_window(b: _Benefits, rng) -> None:
     p, g = b.adults(WINDOW_END_YEAR)
     c = per_person.reindex(b.w.key[p]).fillna(0.0).to_numpy()
     # mothers' spells are placed by _place_mothers; the window holds months of both years
-    mothers = np.isin(p, np.union1d(_mothers(b.w, WINDOW_END_YEAR - 1), _mothers(b.w, WINDOW_END_YEAR)))
+    mothers = np.isin(p, np.union1d(mothers_in(b.w, WINDOW_END_YEAR - 1), mothers_in(b.w, WINDOW_END_YEAR)))
     for area, pct in KONTANTHJAELP_WINDOW.items():
         sel = g == AREA_CODE[area]
         target = pct / 100 * 12 * sel.sum()
@@ -247,8 +248,7 @@ FP_LEVEL_YEARS = 2  # the førtidspension level fits the published year and two 
 def _draw(keys: np.ndarray, year: np.ndarray, step: int) -> np.ndarray:
     """A fixed uniform per person, year and step of the level (a hash), so a threshold per area
     picks the same kind of people in every year and changing one row never moves another."""
-    h = pd.util.hash_pandas_object(pd.DataFrame({"k": keys, "y": year * 10 + step}), index=False).to_numpy()
-    return (h >> np.uint64(11)).astype(np.float64) / float(2**53)
+    return fixed_uniform(keys, year * 10 + step)
 
 
 def _neighbour(b: _Benefits, pidx: np.ndarray, year: np.ndarray, step: int) -> np.ndarray:
@@ -571,7 +571,7 @@ def _foertidspension_year(b: _Benefits, rows: np.ndarray, u: np.ndarray, theta: 
 def benefit_report(pop: Population) -> dict:
     """The calibrated figures as the warehouse computes them (areas; 'RANDERS' = all)."""
     b = _Benefits(pop)
-    months = _spread(pop)
+    months = spread_benefits(pop)
     out = {}
     p, g = b.adults(WINDOW_END_YEAR)
     keys = pd.Index(b.w.key[p])

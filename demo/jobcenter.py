@@ -35,6 +35,7 @@ import pandas as pd
 from demo import targets_children as T
 from demo.children_world import N_AREAS, world
 from demo.dates import age_on, day
+from demo.keys import fixed_uniform
 from demo.model import Population
 from demo.writers import write_extract
 from ingestion.contract import source
@@ -56,7 +57,7 @@ def _household(w, year: int) -> np.ndarray:
     return w.cache[key]
 
 
-def _mothers(w, year: int) -> np.ndarray:
+def mothers_in(w, year: int) -> np.ndarray:
     """Person indices of mothers with children at home: the mother of someone in the stock of
     1 January ``year`` who is under 18 on 31 December and lives in her household (same FAMILIE_ID)."""
     g = w.group_in(year)
@@ -70,16 +71,11 @@ def _mothers(w, year: int) -> np.ndarray:
 
 
 def benefit_months(pop: Population) -> pd.DataFrame:
-    return _spread(pop).drop(columns="_row")
+    return spread_benefits(pop).drop(columns="_row")
 
 
-def _row_uniform(keys: np.ndarray, year: np.ndarray) -> np.ndarray:
-    """A fixed uniform per person-year (hash), so changing one row never moves another's spell."""
-    h = pd.util.hash_pandas_object(pd.DataFrame({"k": keys, "y": year}), index=False).to_numpy()
-    return (h >> np.uint64(11)).astype(np.float64) / float(2**53)
 
-
-def _spread(pop: Population) -> pd.DataFrame:
+def spread_benefits(pop: Population) -> pd.DataFrame:
     """The benefit months, with ``_row`` = the row of ``pop.person_year`` each month comes from."""
     w = world(pop)
     py = pop.person_year
@@ -97,10 +93,10 @@ def _spread(pop: Population) -> pd.DataFrame:
     prev_same = k.isin(pd.MultiIndex.from_arrays([pidx, year + 1, benefit]))
     next_same = k.isin(pd.MultiIndex.from_arrays([pidx, year - 1, benefit]))
     months = np.ceil(np.round(12 * frac, 6)).astype(np.int64).clip(1, 12)
-    start = 1 + np.floor(_row_uniform(w.key[pidx], year) * (13 - months)).astype(np.int64)
+    start = 1 + np.floor(fixed_uniform(w.key[pidx], year) * (13 - months)).astype(np.int64)
     start = np.where(next_same, 13 - months, start)
     start = np.where(prev_same, 1, start)
-    start = _place_mothers(w, pidx, year, benefit, months, start)
+    start = _placemothers_in(w, pidx, year, benefit, months, start)
     partial_last = prev_same & ~next_same  # a spell that ends in the year ends mid-month
     n = months.sum()
     row = np.repeat(np.arange(len(months)), months)
@@ -139,7 +135,7 @@ def mothers_share_target(share: float, year: int) -> float:
     return share * (1 + MOTHERS_TREND_PER_YEAR * (MOTHERS_YEAR - year))
 
 
-def _place_mothers(w, pidx, year, benefit, months, start) -> np.ndarray:
+def _placemothers_in(w, pidx, year, benefit, months, start) -> np.ndarray:
     """Move part-year kontanthjælp spells of mothers into or out of December so that, every year,
     the share of mothers on it in December follows the published 2024 share on a smooth trend
     (the published share exactly in 2024, to whole persons). Which spells move is a hash of person and year, so
@@ -150,7 +146,7 @@ def _place_mothers(w, pidx, year, benefit, months, start) -> np.ndarray:
     shares = {True: area_k / area_n, False: (all_k - area_k) / (all_n - area_n)}
     start = start.copy()
     for y in sorted(set(year.tolist()) & set(w.years)):
-        mothers = _mothers(w, y)
+        mothers = mothers_in(w, y)
         g = w.group_in(y)
         rows = np.flatnonzero((year == y) & (benefit == KONTANTHJAELP) & np.isin(pidx, mothers))
         in_area = g[mothers] < N_AREAS
@@ -161,7 +157,7 @@ def _place_mothers(w, pidx, year, benefit, months, start) -> np.ndarray:
             flex = sel[months[sel] < 12]
             k = int(np.clip(round(target) - len(full), 0, len(flex)))
             on = np.zeros(len(flex), dtype=bool)
-            on[np.argsort(_row_uniform(w.key[pidx[flex]], year[flex]), kind="stable")[:k]] = True
+            on[np.argsort(fixed_uniform(w.key[pidx[flex]], year[flex]), kind="stable")[:k]] = True
             # On in December: the spell ends in December; off: it ends before December.
             start[flex[on]] = 13 - months[flex[on]]
             start[flex[~on]] = np.minimum(start[flex[~on]], 12 - months[flex[~on]])
@@ -172,7 +168,7 @@ def mothers_on_kontanthjaelp(pop: Population, months: pd.DataFrame | None = None
     """(mothers, mothers on kontanthjælp in December 2024) for the areas together and Randers."""
     w = world(pop)
     months = benefit_months(pop) if months is None else months
-    mothers = _mothers(w, MOTHERS_YEAR)
+    mothers = mothers_in(w, MOTHERS_YEAR)
     on = set(months.loc[(months["MAANED"] == f"{MOTHERS_YEAR}-12") & (months["YDELSE"] == KONTANTHJAELP), "PNR_PSEUDO"])
     is_on = pd.Index(w.key[mothers]).isin(list(on))
     area = w.group_in(MOTHERS_YEAR)[mothers] < N_AREAS

@@ -9,6 +9,7 @@ from demo import calibration as cal
 from demo import published_values as pv
 from demo.dates import age_on_jan1, year_of
 from demo.dwellings import GROUPS, REST, G, choose_exact
+from demo.keys import fixed_uniform
 from demo.model import PLAN_AREAS_2025, Population
 
 BENEFITS_YOUNG = np.array(["Uddannelseshjælp", "Kontanthjælp", "Sygedagpenge", "Dagpenge"])
@@ -49,8 +50,7 @@ def _in_adult_education(p, year, group, age, final, adult_rate, exact_year: int)
     published 2023 figure needs in their area (``adult_rate``) in every year, so 2023, whose
     residents are chosen exactly, sits on the area's trend. A fixed draw per person and year (a
     hash), so no other draw moves."""
-    h = pd.util.hash_pandas_object(pd.DataFrame({"p": p, "y": year}), index=False).to_numpy()
-    u = (h >> np.uint64(11)).astype(np.float64) / float(2**53)
+    u = fixed_uniform(p, year)
     rate = np.where(group >= 0, adult_rate[np.maximum(group, 0)], 0.0)
     return (year != exact_year) & (final[p] == 0) & (age >= 30) & (age <= 59) & (u < rate)
 

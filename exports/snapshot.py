@@ -32,7 +32,12 @@ def sql_string(value: str | Path) -> str:
 def content_hash_sql(relation: str, schema: str | None = None) -> str:
     """An order-independent hash of every row: the same rows give the same hash in any order."""
     qualified = f'{schema}."{relation}"' if schema else f'"{relation}"'
-    return f"SELECT coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR FROM {qualified} AS t"
+    return content_hash_of_select(f"SELECT * FROM {qualified}")
+
+
+def content_hash_of_select(select: str) -> str:
+    """``content_hash_sql`` of the rows a query returns (the workbooks hash what they publish)."""
+    return f"SELECT coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR FROM ({select}) AS t"
 
 
 def build_snapshot(warehouse_path: str | Path, relations: list[str], target: Path, *,

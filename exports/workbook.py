@@ -38,6 +38,7 @@ from exports.labels import (
     is_flag,
 )
 from exports.relations import published_select, relation_columns
+from exports.snapshot import content_hash_of_select
 from exports.symbols import PeopleCells
 from exports.xlsx_styles import Styles, new_workbook, print_setup, put, set_width
 
@@ -230,8 +231,7 @@ def _cover(book: _Book, vintage: dict) -> None:
 
 def _content_hash(con: duckdb.DuckDBPyConnection, relation: str) -> str:
     """The relation's content hash as exports/snapshot.py computes it in the snapshot."""
-    return con.execute(f"SELECT coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR FROM ({published_select(con, relation)}) "
-                       "AS t").fetchone()[0]
+    return con.execute(content_hash_of_select(published_select(con, relation))).fetchone()[0]
 
 
 def write_workbooks(con: duckdb.DuckDBPyConnection, relations: list[str], out_dir: Path, vintage: dict) -> list[dict]:

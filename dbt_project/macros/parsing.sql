@@ -1,5 +1,5 @@
 {#-
-  Typing macros for the staging layer.
+  Macros for the staging layer: typing, and the lineage columns every staging model keeps.
 
   The raw layer holds every cell as the text delivered (validated by pandera against
   ingestion/contract.py; an empty field is NULL). Staging models turn that text into typed
